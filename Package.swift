@@ -1,0 +1,148 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "rundbrief",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rundbrief", targets: ["rundbrief"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // The libcurl shim: typed, non-variadic wrappers over curl_easy_setopt/getinfo.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // Pure logic, no I/O.
+        .target(
+            name: "RundbriefCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Ink", package: "Ink"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // SQLite through GRDB; the only place with SQL.
+        .target(
+            name: "RundbriefStore",
+            dependencies: [
+                "RundbriefCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // SMTP over libcurl, the send engine, the scheduler, bounce mailbox polling.
+        .target(
+            name: "RundbriefMail",
+            dependencies: [
+                "CCurl",
+                "RundbriefCore",
+                "RundbriefStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // Subscriber pages, health and metrics over Hummingbird.
+        .target(
+            name: "RundbriefWeb",
+            dependencies: [
+                "RundbriefCore",
+                "RundbriefStore",
+                "RundbriefMail",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // The executable: commands wire the modules together.
+        .executableTarget(
+            name: "rundbrief",
+            dependencies: [
+                "RundbriefCore",
+                "RundbriefStore",
+                "RundbriefMail",
+                "RundbriefWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // Benchmarks that print figures (run through `scripts/bench`, in release mode).
+        .executableTarget(
+            name: "rundbrief-bench",
+            dependencies: [
+                "RundbriefCore",
+                "RundbriefStore",
+                "RundbriefMail",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/rundbrief-bench",
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "RundbriefCoreTests",
+            dependencies: [
+                "RundbriefCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "RundbriefStoreTests",
+            dependencies: ["RundbriefCore", "RundbriefStore"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "RundbriefMailTests",
+            dependencies: ["CCurl", "RundbriefCore", "RundbriefStore", "RundbriefMail"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "RundbriefWebTests",
+            dependencies: [
+                "RundbriefCore", "RundbriefStore", "RundbriefMail", "RundbriefWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // Runs the built `rundbrief` binary end to end against real SQLite files and servers.
+        .testTarget(
+            name: "RundbriefCLITests",
+            dependencies: ["RundbriefCore"],
+            swiftSettings: upcoming
+        ),
+    ]
+)
