@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import GRDB
 
 /// The Rundbrief database: one SQLite file in WAL mode, shared by the daemon and every command.

@@ -1,5 +1,5 @@
 public import Foundation
-public import GRDB
+import GRDB
 public import RundbriefCore
 
 /// A subscriber's membership as `subscribers show` prints it.
