@@ -1,5 +1,5 @@
 public import Foundation
-import GRDB
+public import GRDB
 public import RundbriefCore
 
 /// The suppression policy's knobs (from the `[bounces]` configuration section).
@@ -89,7 +89,9 @@ extension AppDatabase {
         try write { db in try Self.recordBounce(input, policy: policy, now: now, in: db) }
     }
 
-    static func recordBounce(_ input: BounceInput, policy: BouncePolicy, now: Date, in db: Database) throws
+    /// `recordBounce` inside a transaction the caller already holds (the sender records SMTP-time rejections
+    /// together with the delivery outcome).
+    public static func recordBounce(_ input: BounceInput, policy: BouncePolicy, now: Date, in db: Database) throws
         -> BounceDecision
     {
         var subscriberID: Int64?
