@@ -3,12 +3,12 @@
 /// The reason is short and human ("missing @", "domain has no dot") and never repeats the
 /// address itself, so it can go into logs and import reports without leaking personal data.
 public struct AddressError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// A short explanation in plain words.
-  public var reason: String
+    /// A short explanation in plain words.
+    public var reason: String
 
-  public init(reason: String) {
-    self.reason = reason
-  }
+    public init(reason: String) {
+        self.reason = reason
+    }
 
-  public var description: String { "invalid email address: \(reason)" }
+    public var description: String { "invalid email address: \(reason)" }
 }

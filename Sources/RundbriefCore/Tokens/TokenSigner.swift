@@ -7,76 +7,76 @@ public import Foundation
 /// HMAC-SHA256 tag; about 40 characters for typical ids. The first key signs, every key verifies,
 /// so a key can be rotated by putting the new one first and dropping the old one later.
 public struct TokenSigner: Sendable {
-  private let keys: [TokenKey]
+    private let keys: [TokenKey]
 
-  /// - Parameter keys: the signing key first, then older keys that still verify. Must not be empty.
-  public init(keys: [TokenKey]) {
-    precondition(!keys.isEmpty, "TokenSigner needs at least one key")
-    precondition(keys.allSatisfy { $0.id.utf8.count <= 255 }, "token key ids are at most 255 bytes")
-    self.keys = keys
-  }
-
-  /// Makes a token for `claims`, signed with the first key.
-  public func sign(_ claims: TokenClaims) -> String {
-    let key = keys[0]
-    var bytes = SignedToken.payload(claims, keyID: Array(key.id.utf8))
-    bytes += Self.tag(bytes, key: key)
-    return Base64URL.encode(bytes)
-  }
-
-  /// Checks a token and returns its claims.
-  /// - Parameters:
-  ///   - purpose: the purpose the caller is about to act on.
-  ///   - now: the current time (injected so tests control it).
-  ///   - maxAge: how old the token may be; `nil` for tokens that never expire.
-  /// - Throws: `TokenError` saying why the token is refused.
-  public func verify(_ token: String, purpose: TokenPurpose, now: Date, maxAge: Duration?)
-    throws(TokenError)
-    -> TokenClaims
-  {
-    guard let bytes = Base64URL.decode(token), let keyID = SignedToken.keyID(in: bytes) else {
-      throw TokenError(.malformed)
+    /// - Parameter keys: the signing key first, then older keys that still verify. Must not be empty.
+    public init(keys: [TokenKey]) {
+        precondition(!keys.isEmpty, "TokenSigner needs at least one key")
+        precondition(keys.allSatisfy { $0.id.utf8.count <= 255 }, "token key ids are at most 255 bytes")
+        self.keys = keys
     }
-    guard let key = keys.first(where: { Array($0.id.utf8) == keyID }) else {
-      throw TokenError(.unknownKey)
-    }
-    let payload = Array(bytes.dropLast(SignedToken.tagLength))
-    guard
-      Self.constantTimeEqual(
-        Self.tag(payload, key: key), Array(bytes.suffix(SignedToken.tagLength)))
-    else {
-      throw TokenError(.badSignature)
-    }
-    guard let claims = SignedToken.claims(in: payload, keyIDLength: keyID.count) else {
-      throw TokenError(.malformed)
-    }
-    guard claims.purpose == purpose else { throw TokenError(.wrongPurpose) }
-    if let maxAge, now.timeIntervalSince(claims.issued) > Self.seconds(maxAge) {
-      throw TokenError(.expired)
-    }
-    return claims
-  }
 
-  /// A short tag over `message` made with every configured key, newest first (for VERP).
-  func tags(_ message: [UInt8], length: Int) -> [[UInt8]] {
-    keys.map { Array(Self.tag(message, key: $0).prefix(length)) }
-  }
+    /// Makes a token for `claims`, signed with the first key.
+    public func sign(_ claims: TokenClaims) -> String {
+        let key = keys[0]
+        var bytes = SignedToken.payload(claims, keyID: Array(key.id.utf8))
+        bytes += Self.tag(bytes, key: key)
+        return Base64URL.encode(bytes)
+    }
 
-  static func tag(_ message: [UInt8], key: TokenKey) -> [UInt8] {
-    let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key.secret))
-    return Array(Array(code).prefix(SignedToken.tagLength))
-  }
+    /// Checks a token and returns its claims.
+    /// - Parameters:
+    ///   - purpose: the purpose the caller is about to act on.
+    ///   - now: the current time (injected so tests control it).
+    ///   - maxAge: how old the token may be; `nil` for tokens that never expire.
+    /// - Throws: `TokenError` saying why the token is refused.
+    public func verify(_ token: String, purpose: TokenPurpose, now: Date, maxAge: Duration?)
+        throws(TokenError)
+        -> TokenClaims
+    {
+        guard let bytes = Base64URL.decode(token), let keyID = SignedToken.keyID(in: bytes) else {
+            throw TokenError(.malformed)
+        }
+        guard let key = keys.first(where: { Array($0.id.utf8) == keyID }) else {
+            throw TokenError(.unknownKey)
+        }
+        let payload = Array(bytes.dropLast(SignedToken.tagLength))
+        guard
+            Self.constantTimeEqual(
+                Self.tag(payload, key: key), Array(bytes.suffix(SignedToken.tagLength)))
+        else {
+            throw TokenError(.badSignature)
+        }
+        guard let claims = SignedToken.claims(in: payload, keyIDLength: keyID.count) else {
+            throw TokenError(.malformed)
+        }
+        guard claims.purpose == purpose else { throw TokenError(.wrongPurpose) }
+        if let maxAge, now.timeIntervalSince(claims.issued) > Self.seconds(maxAge) {
+            throw TokenError(.expired)
+        }
+        return claims
+    }
 
-  /// Compares without an early exit, so timing does not reveal how many leading bytes matched.
-  static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-    guard lhs.count == rhs.count else { return false }
-    var difference: UInt8 = 0
-    for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-    return difference == 0
-  }
+    /// A short tag over `message` made with every configured key, newest first (for VERP).
+    func tags(_ message: [UInt8], length: Int) -> [[UInt8]] {
+        keys.map { Array(Self.tag(message, key: $0).prefix(length)) }
+    }
 
-  private static func seconds(_ duration: Duration) -> Double {
-    let (seconds, attoseconds) = duration.components
-    return Double(seconds) + Double(attoseconds) / 1e18
-  }
+    static func tag(_ message: [UInt8], key: TokenKey) -> [UInt8] {
+        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key.secret))
+        return Array(Array(code).prefix(SignedToken.tagLength))
+    }
+
+    /// Compares without an early exit, so timing does not reveal how many leading bytes matched.
+    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
 }
