@@ -10,6 +10,7 @@ struct RundbriefBench: AsyncParsableCommand {
             CSVParseBenchmark.self,
             GenerateCSV.self,
             SMTPBenchmark.self,
+            RenderBenchmark.self,
         ]
     )
 }
