@@ -73,6 +73,16 @@ struct MarkdownTextTests {
                 == "Krisenvorsorge & Resilienz & mehr <b>\n")
     }
 
+    @Test func nestedListsAndCodeBlocks() {
+        // Ink ends a nested list only at a blank line, so the nested list comes last here.
+        let output = text("- oben\n- unten\n    1. innen\n    2. auch innen\n\n```\nlet x = 1 &&  2\n```\n")
+        #expect(output == "- oben\n- unten\n  1. innen\n  2. auch innen\n\n    let x = 1 &&  2\n")
+    }
+
+    @Test func hardBreaksAndRules() {
+        #expect(text("Zeile eins  \nZeile zwei\n\n---\n\nDanach") == "Zeile eins\nZeile zwei\n\n* * *\n\nDanach\n")
+    }
+
     @Test func wrappingKeepsEveryWordAndRespectsWidth() async {
         let words = Gen<Character?>.element(of: Array("abcäöüßé€xyz") as [Character]).map { $0! }
             .string(of: 1...14).array(of: 0...80)

@@ -52,16 +52,18 @@ struct PlainTextWriter {
                     width: width)
             ]
         case "blockquote": return [quote(children, width: width)]
-        case "pre":
-            return [
-                node.textContent.split(separator: "\n", omittingEmptySubsequences: false).map {
-                    "    " + $0
-                }
-            ]
+        case "pre": return [preformatted(node.textContent)]
         case "hr": return [["* * *"]]
         case "table": return [table(node)]
         default: return blocks(of: children, width: width)
         }
+    }
+
+    /// Code stays as written, indented by four spaces; only the closing line break goes.
+    private func preformatted(_ code: String) -> [String] {
+        var code = Substring(code)
+        while code.last == "\n" { code = code.dropLast() }
+        return code.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
     }
 
     private func heading(_ children: [MarkupNode], underline: Character, width: Int) -> [String] {
