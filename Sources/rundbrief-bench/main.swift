@@ -11,6 +11,7 @@ struct RundbriefBench: AsyncParsableCommand {
             GenerateCSV.self,
             SMTPBenchmark.self,
             RenderBenchmark.self,
+            EditionRenderBenchmark.self,
         ]
     )
 }
