@@ -8,8 +8,8 @@
 /// Cancelling the calling task does not abort a transaction that already started: an SMTP
 /// transaction cut in half leaves the recipient's state unknown.
 public protocol MailTransport: Sendable {
-  /// Delivers `message` and reports how the relay answered.
-  /// - Parameter message: The envelope and the CRLF-encoded message bytes.
-  /// - Returns: The outcome, with the relay's reply when it gave one.
-  func send(_ message: OutgoingMessage) async -> SMTPOutcome
+    /// Delivers `message` and reports how the relay answered.
+    /// - Parameter message: The envelope and the CRLF-encoded message bytes.
+    /// - Returns: The outcome, with the relay's reply when it gave one.
+    func send(_ message: OutgoingMessage) async -> SMTPOutcome
 }
