@@ -115,7 +115,7 @@ import Testing
     }
     await transport.shutdown()
 
-    #expect(outcomes.allSatisfy(\.isDelivered), "\(outcomes)")
+    #expect(outcomes.allSatisfy { $0.isDelivered }, "\(outcomes)")
     let stats = try server.stats()
     #expect(stats.messages == 7)
     #expect(stats.connections == 3)
@@ -134,7 +134,7 @@ import Testing
     await transport.shutdown()
 
     #expect(outcomes.count == 40)
-    #expect(outcomes.allSatisfy(\.isDelivered))
+    #expect(outcomes.allSatisfy { $0.isDelivered })
     let connections = try Set((1...40).map { try server.envelope($0)["connection"] as? Int ?? 0 })
     #expect((2...4).contains(connections.count), "connections used: \(connections)")
     let recipients = try Set(

@@ -7,8 +7,8 @@ import Testing
     let directory = try TemporaryDirectory.make(prefix: "file-transport")
     let message = CurlSMTPTransportTests.message()
 
-    let first = await FileTransport(directory: directory).send(message)
-    let second = await FileTransport(directory: directory).send(message)
+    let first = try await FileTransport(directory: directory).send(message)
+    let second = try await FileTransport(directory: directory).send(message)
 
     #expect(first.classification == .delivered)
     #expect(second.reply?.text == "written as 2.eml")
