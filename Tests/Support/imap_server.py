@@ -106,7 +106,7 @@ class Session:
             self.send(f"* {sequence} FETCH (UID {uid} BODY[] {{{len(data)}}}\r\n".encode() + data + b")\r\n")
             return "OK FETCH completed"
         if verb == "STORE" and re.match(r"\+FLAGS(\.SILENT)?", arguments[1], re.I):
-            # shlex has eaten the backslash of \\Deleted by now.
+            # shlex has eaten the backslash of \Deleted by now.
             if "deleted" in " ".join(arguments[2:]).lower():
                 self.deleted.add(uid)
             return "OK STORE completed"
