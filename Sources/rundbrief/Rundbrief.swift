@@ -15,6 +15,7 @@ struct Rundbrief: AsyncParsableCommand {
             ListsCommand.self,
             SubscribersCommand.self,
             EditionCommand.self,
+            BounceCommand.self,
             TokensCommand.self,
         ]
     )
