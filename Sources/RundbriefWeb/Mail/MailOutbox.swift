@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 public import ServiceLifecycle
 
 /// Hands a finished transactional message to the mail system; throws when it was not accepted.
@@ -6,16 +6,16 @@ public import ServiceLifecycle
 /// `rundbrief serve` passes a closure over the SMTP transport (`MailTransport`), tests one that
 /// talks to their own SMTP server.
 public typealias TransactionalSend =
-  @Sendable (_ envelopeFrom: String, _ recipient: String, _ data: [UInt8]) async throws -> Void
+    @Sendable (_ envelopeFrom: String, _ recipient: String, _ data: [UInt8]) async throws -> Void
 
 /// A message waiting in the outbox.
 struct OutboxMessage: Sendable {
-  var envelopeFrom: String
-  var recipient: String
-  var data: [UInt8]
-  /// What it is, for the log ("confirm", "welcome").
-  var kind: String
-  var subscriberID: Int64
+    var envelopeFrom: String
+    var recipient: String
+    var data: [UInt8]
+    /// What it is, for the log ("confirm", "welcome").
+    var kind: String
+    var subscriberID: Int64
 }
 
 /// Sends confirmation and welcome mails off the request path: a request only enqueues, and this
@@ -25,48 +25,48 @@ struct OutboxMessage: Sendable {
 /// messages are dropped and logged rather than held in memory. On graceful shutdown the queue
 /// is closed and what is already in it is still sent.
 public struct MailOutbox: Service {
-  private let stream: AsyncStream<OutboxMessage>
-  private let continuation: AsyncStream<OutboxMessage>.Continuation
-  private let send: TransactionalSend
-  private let logger: Logger
+    private let stream: AsyncStream<OutboxMessage>
+    private let continuation: AsyncStream<OutboxMessage>.Continuation
+    private let send: TransactionalSend
+    private let logger: Logger
 
-  init(send: @escaping TransactionalSend, capacity: Int, logger: Logger) {
-    (stream, continuation) = AsyncStream.makeStream(
-      of: OutboxMessage.self, bufferingPolicy: .bufferingOldest(capacity))
-    self.send = send
-    self.logger = logger
-  }
-
-  /// Queues `message`; false when the queue is full or closed.
-  @discardableResult
-  func enqueue(_ message: OutboxMessage) -> Bool {
-    if case .enqueued = continuation.yield(message) { return true }
-    logger.error(
-      "transactional mail dropped: outbox full or closed",
-      metadata: ["mail.kind": "\(message.kind)", "subscriber.id": "\(message.subscriberID)"])
-    return false
-  }
-
-  public func run() async {
-    let continuation = self.continuation
-    await withGracefulShutdownHandler {
-      for await message in stream {
-        await deliver(message)
-      }
-    } onGracefulShutdown: {
-      continuation.finish()
+    init(send: @escaping TransactionalSend, capacity: Int, logger: Logger) {
+        (stream, continuation) = AsyncStream.makeStream(
+            of: OutboxMessage.self, bufferingPolicy: .bufferingOldest(capacity))
+        self.send = send
+        self.logger = logger
     }
-  }
 
-  private func deliver(_ message: OutboxMessage) async {
-    let metadata: Logger.Metadata = [
-      "mail.kind": "\(message.kind)", "subscriber.id": "\(message.subscriberID)",
-    ]
-    do {
-      try await send(message.envelopeFrom, message.recipient, message.data)
-      logger.info("transactional mail sent", metadata: metadata)
-    } catch {
-      logger.warning("transactional mail not sent: \(error)", metadata: metadata)
+    /// Queues `message`; false when the queue is full or closed.
+    @discardableResult
+    func enqueue(_ message: OutboxMessage) -> Bool {
+        if case .enqueued = continuation.yield(message) { return true }
+        logger.error(
+            "transactional mail dropped: outbox full or closed",
+            metadata: ["mail.kind": "\(message.kind)", "subscriber.id": "\(message.subscriberID)"])
+        return false
     }
-  }
+
+    public func run() async {
+        let continuation = self.continuation
+        await withGracefulShutdownHandler {
+            for await message in stream {
+                await deliver(message)
+            }
+        } onGracefulShutdown: {
+            continuation.finish()
+        }
+    }
+
+    private func deliver(_ message: OutboxMessage) async {
+        let metadata: Logger.Metadata = [
+            "mail.kind": "\(message.kind)", "subscriber.id": "\(message.subscriberID)",
+        ]
+        do {
+            try await send(message.envelopeFrom, message.recipient, message.data)
+            logger.info("transactional mail sent", metadata: metadata)
+        } catch {
+            logger.warning("transactional mail not sent: \(error)", metadata: metadata)
+        }
+    }
 }
