@@ -14,7 +14,7 @@ public import RundbriefStore
 ///
 /// ```swift
 /// let web = try await WebApplication(
-///   configuration: config, database: database, signer: try TokenKeyring.signer(from: config.tokens),
+///   configuration: config, database: database, signer: try config.tokens.signer(),
 ///   send: { from, to, data in try await transport.deliver(from, to, data) }, logger: logger,
 ///   extraRoutes: { router in router.get("/metrics") { _, _ in metricsText() } })
 /// let group = ServiceGroup(configuration: .init(services: [try web.makeApplication(), sender], logger: logger))
@@ -27,7 +27,7 @@ public struct WebApplication: Sendable {
     /// - Parameters:
     ///   - configuration: the whole configuration (`http`, `web`, `tokens`, `sender`, `templates`).
     ///   - database: the store.
-    ///   - signer: signs and verifies confirmation and unsubscribe tokens (see ``TokenKeyring``).
+    ///   - signer: signs and verifies confirmation and unsubscribe tokens (see `Configuration.TokensSection.signer()`).
     ///   - send: hands a transactional message to the mail system (the SMTP transport).
     ///   - logger: the daemon's logger.
     ///   - now: the clock for token expiry, rate-limit windows and consent times.
