@@ -64,8 +64,15 @@ import Testing
             #expect(mails[0].recipient == "Anna.Schmidt@example.de")
             let link = try #require(mails[0].link("/confirm"))
             #expect(link.hasPrefix("http://127.0.0.1:8080/confirm?token="))
+            // The subject is RFC 2047-encoded (non-ASCII) and decodes back to the German text.
             let text = String(decoding: mails[0].data, as: UTF8.self)
-            #expect(text.contains("Subject: =?utf-8?B?"))
+            let headers = text[..<(text.range(of: "\r\n\r\n")?.lowerBound ?? text.endIndex)]
+                .replacingOccurrences(of: "\r\n ", with: " ")
+            let subject = try #require(headers.split(separator: "\r\n").first { $0.hasPrefix("Subject: ") })
+            #expect(subject.contains("=?utf-8?"))
+            #expect(
+                try EncodedWord.decodeHeaderValue(String(subject.dropFirst(9))).contains(
+                    "bestätigen Sie Ihre Anmeldung"))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import RundbriefCore
 import RundbriefStore
 
@@ -88,14 +89,26 @@ extension SubscriberWeb {
         subscriberID: Int64, now: Date
     ) {
         let sender = configuration.sender.address
-        let message = TransactionalMessage(
-            fromName: configuration.sender.name, fromAddress: sender, to: recipient,
-            subject: mail.subject, body: mail.body, date: now,
-            messageIDDomain: sender.split(separator: "@").last.map(String.init) ?? "localhost")
+        let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
+        let data: [UInt8]
+        do {
+            // Core's MIME writer: RFC 2047 subject, quoted-printable body, Auto-Submitted, a unique Message-ID.
+            let message = RundbriefCore.TransactionalMessage(
+                from: try Mailbox(address: sender, displayName: configuration.sender.name),
+                to: try Mailbox(address: recipient),
+                replyTo: configuration.sender.replyTo.isEmpty
+                    ? nil : try Mailbox(address: configuration.sender.replyTo),
+                subject: mail.subject, text: mail.body, html: nil,
+                messageID: try MessageID("\(kind).\(UUID().uuidString.lowercased())@\(domain)"), date: now,
+                extraHeaders: [])
+            data = try message.encoded(signer: nil)
+        } catch {
+            logger.error("cannot build the \(kind) mail: \(error)", metadata: ["subscriber.id": "\(subscriberID)"])
+            return
+        }
         outbox.enqueue(
             OutboxMessage(
-                envelopeFrom: sender, recipient: recipient, data: message.bytes(), kind: kind,
-                subscriberID: subscriberID))
+                envelopeFrom: sender, recipient: recipient, data: data, kind: kind, subscriberID: subscriberID))
     }
 
     /// The sign-up form's values: the lists to choose from, what was typed, which fields are wrong.

@@ -30,12 +30,11 @@ final class MailRecorder: Sendable {
         var recipient: String
         var data: [UInt8]
 
-        /// The decoded text body (the messages are base64 text/plain).
+        /// The decoded text body (the messages are quoted-printable text/plain).
         var body: String {
             let text = String(decoding: data, as: UTF8.self)
             guard let split = text.range(of: "\r\n\r\n") else { return "" }
-            let base64 = text[split.upperBound...].replacingOccurrences(of: "\r\n", with: "")
-            return Data(base64Encoded: base64).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            return (try? QuotedPrintable.decode(String(text[split.upperBound...]))) ?? ""
         }
 
         /// The first link in the body to `path` (e.g. "/confirm").
