@@ -4,6 +4,7 @@
 public enum JSONObject {
     /// `{"a":"b",...}` with keys sorted, so equal maps give equal text.
     public static func encode(_ object: [String: String]) -> String {
+        if object.isEmpty { return "{}" }
         var out = "{"
         for (index, key) in object.keys.sorted().enumerated() {
             if index > 0 { out += "," }
@@ -17,6 +18,13 @@ public enum JSONObject {
 
     /// Appends `text` as a JSON string literal.
     public static func appendString(_ text: String, to out: inout String) {
+        // Most values need no escaping: copy them whole.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 < 0xE2 }) {
+            out += "\""
+            out += text
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
