@@ -14,6 +14,9 @@ struct Rundbrief: AsyncParsableCommand {
       CheckConfigCommand.self,
       ListsCommand.self,
       SubscribersCommand.self,
+      ServeCommand.self,
+      StatusCommand.self,
+      DatabaseCommand.self,
     ]
   )
 }
