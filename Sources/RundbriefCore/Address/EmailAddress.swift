@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A deliverable email address (RFC 5321 `Mailbox` with a dot-atom local part), normalised for storage.
 ///
@@ -87,9 +87,12 @@ extension EmailAddress {
     private static let characterRules: [(reason: String, matches: @Sendable (Unicode.Scalar) -> Bool)] = [
         ("contains a line break", { ["\r", "\n", "\u{85}", "\u{2028}", "\u{2029}"].contains($0) }),
         ("contains a NUL character", { $0 == "\0" }),
-        ("contains a control or invisible character", {
-            [.control, .format].contains($0.properties.generalCategory)
-        }),
+        (
+            "contains a control or invisible character",
+            {
+                [.control, .format].contains($0.properties.generalCategory)
+            }
+        ),
         ("contains a name or angle brackets; give only the address", { $0 == "<" || $0 == ">" }),
         ("contains a comment in parentheses", { $0 == "(" || $0 == ")" }),
         ("quoted local parts are not supported", { $0 == "\"" }),
@@ -109,7 +112,8 @@ extension EmailAddress {
     private static func checkLocalPart(_ local: String) throws(AddressError) {
         if local.isEmpty { throw AddressError(reason: "nothing before @") }
         if !local.unicodeScalars.allSatisfy(\.isASCII) {
-            throw AddressError(reason: "local part has non-ASCII characters (SMTPUTF8 addresses are not supported)")
+            throw AddressError(
+                reason: "local part has non-ASCII characters (SMTPUTF8 addresses are not supported)")
         }
         let bytes = Array(local.utf8)
         if bytes.count > maxLocalPartLength {

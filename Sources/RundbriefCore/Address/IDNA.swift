@@ -15,7 +15,8 @@ public enum IDNA {
     /// - Throws: `AddressError` naming the first rule the domain breaks.
     public static func toASCII(_ domain: String) throws(AddressError) -> String {
         let normalized = String(
-            String.UnicodeScalarView(domain.precomposedStringWithCanonicalMapping.unicodeScalars.map(mapDot))
+            String.UnicodeScalarView(
+                domain.precomposedStringWithCanonicalMapping.unicodeScalars.map(mapDot))
         )
         if normalized.isEmpty { throw AddressError(reason: "nothing after @") }
         if normalized.hasSuffix(".") { throw AddressError(reason: "domain ends with a dot") }
@@ -41,7 +42,8 @@ public enum IDNA {
     public static func toUnicode(_ domain: String) -> String {
         domain.split(separator: ".", omittingEmptySubsequences: false).map { label -> String in
             let lower = label.lowercased()
-            guard lower.hasPrefix("xn--"), let decoded = Punycode.decode(String(lower.dropFirst(4))) else {
+            guard lower.hasPrefix("xn--"), let decoded = Punycode.decode(String(lower.dropFirst(4)))
+            else {
                 return String(label)
             }
             return decoded
@@ -72,7 +74,8 @@ public enum IDNA {
     private static func checkedASCIILabel(_ label: String) throws(AddressError) -> String {
         let bytes = Array(label.utf8)
         for byte in bytes where !isLDH(byte) {
-            throw AddressError(reason: "domain contains \(describe(byte)) (only letters, digits, hyphens and dots)")
+            throw AddressError(
+                reason: "domain contains \(describe(byte)) (only letters, digits, hyphens and dots)")
         }
         if bytes.first == 0x2D || bytes.last == 0x2D {
             throw AddressError(reason: "domain label starts or ends with a hyphen")
@@ -92,7 +95,8 @@ public enum IDNA {
         guard let decoded = Punycode.decode(String(label.dropFirst(4))),
             !decoded.unicodeScalars.allSatisfy(\.isASCII),
             // String equality is canonical equivalence, so compare scalars to insist on NFC.
-            decoded.unicodeScalars.elementsEqual(decoded.lowercased().precomposedStringWithCanonicalMapping.unicodeScalars),
+            decoded.unicodeScalars.elementsEqual(
+                decoded.lowercased().precomposedStringWithCanonicalMapping.unicodeScalars),
             Punycode.encode(decoded).map({ "xn--" + $0 }) == label
         else { throw invalid }
         do { try checkUnicodeLabel(decoded) } catch { throw invalid }
@@ -124,7 +128,8 @@ public enum IDNA {
     private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII { return isLDH(UInt8(scalar.value)) }
         switch scalar.properties.generalCategory {
-        case .lowercaseLetter, .otherLetter, .modifierLetter, .nonspacingMark, .spacingMark, .decimalNumber:
+        case .lowercaseLetter, .otherLetter, .modifierLetter, .nonspacingMark, .spacingMark,
+            .decimalNumber:
             return true
         default:
             return false

@@ -31,7 +31,8 @@ enum TOMLDateTime {
 
     /// Parses `YYYY-MM-DD`, returning what follows.
     private static func parseDate(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        guard let year = number(bytes, 4), separator(bytes, 4, "-"), let month = number(bytes.dropFirst(5), 2),
+        guard let year = number(bytes, 4), separator(bytes, 4, "-"),
+            let month = number(bytes.dropFirst(5), 2),
             separator(bytes, 7, "-"), let day = number(bytes.dropFirst(8), 2),
             (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
@@ -40,7 +41,8 @@ enum TOMLDateTime {
 
     /// Parses `HH:MM:SS[.fraction]`, returning what follows.
     private static func parseTime(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        guard let hour = number(bytes, 2), separator(bytes, 2, ":"), let minute = number(bytes.dropFirst(3), 2),
+        guard let hour = number(bytes, 2), separator(bytes, 2, ":"),
+            let minute = number(bytes.dropFirst(3), 2),
             separator(bytes, 5, ":"), let second = number(bytes.dropFirst(6), 2),
             hour < 24, minute < 60, second <= 60
         else { return nil }
@@ -54,7 +56,9 @@ enum TOMLDateTime {
     }
 
     private static func isOffset(_ bytes: ArraySlice<UInt8>) -> Bool {
-        if bytes.count == 1 { return bytes.first == UInt8(ascii: "Z") || bytes.first == UInt8(ascii: "z") }
+        if bytes.count == 1 {
+            return bytes.first == UInt8(ascii: "Z") || bytes.first == UInt8(ascii: "z")
+        }
         guard bytes.count == 6, bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-"),
             let hour = number(bytes.dropFirst(), 2), separator(bytes, 3, ":"),
             let minute = number(bytes.dropFirst(4), 2)
@@ -64,11 +68,15 @@ enum TOMLDateTime {
 
     private static func number(_ bytes: ArraySlice<UInt8>, _ count: Int) -> Int? {
         let digits = bytes.prefix(count)
-        guard digits.count == count, digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        guard digits.count == count, digits.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return nil
+        }
         return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
     }
 
-    private static func separator(_ bytes: ArraySlice<UInt8>, _ offset: Int, _ character: Unicode.Scalar) -> Bool {
+    private static func separator(
+        _ bytes: ArraySlice<UInt8>, _ offset: Int, _ character: Unicode.Scalar
+    ) -> Bool {
         bytes.count > offset && bytes[bytes.startIndex + offset] == UInt8(ascii: character)
     }
 

@@ -24,8 +24,11 @@ struct TOMLDocument {
         case nil: create(path, .table(TOMLTable()), kind: .headerTable, line: position.line)
         case .implicitTable: kinds[path] = .headerTable
         case .headerTable: throw position.error("table [\(Self.name(path))] is defined twice")
-        case .dottedTable: throw position.error("table [\(Self.name(path))] was already defined with dotted keys")
-        case .arrayOfTables: throw position.error("[\(Self.name(path))] is an array of tables; write [[\(Self.name(path))]]")
+        case .dottedTable:
+            throw position.error("table [\(Self.name(path))] was already defined with dotted keys")
+        case .arrayOfTables:
+            throw position.error(
+                "[\(Self.name(path))] is an array of tables; write [[\(Self.name(path))]]")
         case .inlineTable, .value: throw position.error("key \(Self.name(path)) is already defined")
         }
     }
@@ -44,12 +47,15 @@ struct TOMLDocument {
             }
             kinds = kinds.filter { !($0.key.count > path.count && $0.key.starts(with: path)) }
         default:
-            throw position.error("cannot make \(Self.name(path)) an array of tables: it is already defined")
+            throw position.error(
+                "cannot make \(Self.name(path)) an array of tables: it is already defined")
         }
     }
 
     /// Handles `key = value` (with `key` possibly dotted) inside the table at `table`.
-    mutating func insert(_ key: [String], _ value: TOMLValue, in table: [String], at position: TOMLPosition)
+    mutating func insert(
+        _ key: [String], _ value: TOMLValue, in table: [String], at position: TOMLPosition
+    )
         throws(TOMLError)
     {
         var path = table
@@ -58,7 +64,8 @@ struct TOMLDocument {
             switch kinds[path] {
             case nil: create(path, .table(TOMLTable()), kind: .dottedTable, line: position.line)
             case .dottedTable: continue
-            default: throw position.error("cannot add keys to \(Self.name(path)) here: it is already defined")
+            default:
+                throw position.error("cannot add keys to \(Self.name(path)) here: it is already defined")
             }
         }
         path.append(key[key.count - 1])
@@ -70,13 +77,16 @@ struct TOMLDocument {
         }
     }
 
-    private mutating func createParents(of path: [String], at position: TOMLPosition) throws(TOMLError) {
+    private mutating func createParents(of path: [String], at position: TOMLPosition)
+        throws(TOMLError)
+    {
         for length in 1..<path.count {
             let prefix = Array(path[..<length])
             switch kinds[prefix] {
             case nil: create(prefix, .table(TOMLTable()), kind: .implicitTable, line: position.line)
             case .implicitTable, .headerTable, .dottedTable, .arrayOfTables: continue
-            case .inlineTable: throw position.error("inline table \(Self.name(prefix)) cannot be extended")
+            case .inlineTable:
+                throw position.error("inline table \(Self.name(prefix)) cannot be extended")
             case .value: throw position.error("key \(Self.name(prefix)) is a value, not a table")
             }
         }

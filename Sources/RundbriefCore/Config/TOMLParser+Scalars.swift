@@ -4,7 +4,8 @@ extension TOMLParser {
         let start = position
         var token = readToken()
         // A date and a time may be separated by a space ("1979-05-27 07:32:00Z").
-        if TOMLDateTime.isDate(token), peek == " ", let digit = peek(1), digit.properties.numericType != nil,
+        if TOMLDateTime.isDate(token), peek == " ", let digit = peek(1),
+            digit.properties.numericType != nil,
             peek(3) == ":"
         {
             index += 1
@@ -46,8 +47,12 @@ enum TOMLNumber {
         let invalid = position.error("invalid value \(token) (strings need quotes)")
         for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where token.hasPrefix(prefix) {
             let digits = String(token.dropFirst(2))
-            guard validDigits(digits, radix: radix), let value = Int64(digits.replacing("_", with: ""), radix: radix)
-            else { throw validDigits(digits, radix: radix) ? position.error("integer \(token) is too large") : invalid }
+            guard validDigits(digits, radix: radix),
+                let value = Int64(digits.replacing("_", with: ""), radix: radix)
+            else {
+                throw validDigits(digits, radix: radix)
+                    ? position.error("integer \(token) is too large") : invalid
+            }
             return .integer(value)
         }
         var body = Substring(token)

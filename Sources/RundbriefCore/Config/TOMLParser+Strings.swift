@@ -122,7 +122,9 @@ extension TOMLParser {
     private mutating func skipLineEndingBackslash() throws(TOMLError) -> Bool {
         var offset = 1
         while let scalar = peek(offset), scalar == " " || scalar == "\t" { offset += 1 }
-        guard peek(offset) == "\n" || (peek(offset) == "\r" && peek(offset + 1) == "\n") else { return false }
+        guard peek(offset) == "\n" || (peek(offset) == "\r" && peek(offset + 1) == "\n") else {
+            return false
+        }
         index += offset
         while let scalar = peek, [" ", "\t", "\n", "\r"].contains(scalar) {
             if scalar == "\n" || scalar == "\r" { try consumeNewline() } else { index += 1 }
@@ -149,10 +151,13 @@ extension TOMLParser {
         }
     }
 
-    private mutating func parseUnicodeEscape(digits: Int, start: TOMLPosition) throws(TOMLError) -> Unicode.Scalar {
-        guard index + digits <= text.count else { throw start.error("incomplete \\u escape") }
-        let hex = String(String.UnicodeScalarView(text[index..<index + digits]))
-        guard hex.unicodeScalars.allSatisfy(\.properties.isASCIIHexDigit), let value = UInt32(hex, radix: 16) else {
+    private mutating func parseUnicodeEscape(digits: Int, start: TOMLPosition) throws(TOMLError)
+        -> Unicode.Scalar
+    {
+        let hex = String(String.UnicodeScalarView(text[index..<min(index + digits, text.count)]))
+        guard hex.unicodeScalars.count == digits, hex.unicodeScalars.allSatisfy(\.properties.isASCIIHexDigit),
+            let value = UInt32(hex, radix: 16)
+        else {
             throw start.error("\\u and \\U escapes need \(digits) hexadecimal digits")
         }
         guard let scalar = Unicode.Scalar(value) else {

@@ -95,7 +95,8 @@ struct TOMLParser {
         skipWhitespace()
         let path = try parseKey()
         guard peek == "]", !isArray || peek(1) == "]" else {
-            throw error(isArray ? "expected ]] to close the table header" : "expected ] to close the table header")
+            throw error(
+                isArray ? "expected ]] to close the table header" : "expected ] to close the table header")
         }
         index += isArray ? 2 : 1
         if isArray {
@@ -148,9 +149,13 @@ struct TOMLParser {
         switch peek {
         case nil, "\n", "\r", "#": throw error("expected a value")
         case "\"":
-            return .string(peek(1) == "\"" && peek(2) == "\"" ? try parseMultilineBasicString() : try parseBasicString())
+            return .string(
+                peek(1) == "\"" && peek(2) == "\""
+                    ? try parseMultilineBasicString() : try parseBasicString())
         case "'":
-            return .string(peek(1) == "'" && peek(2) == "'" ? try parseMultilineLiteralString() : try parseLiteralString())
+            return .string(
+                peek(1) == "'" && peek(2) == "'"
+                    ? try parseMultilineLiteralString() : try parseLiteralString())
         case "[": return try parseArray()
         case "{": return try parseInlineTable()
         default: return try parseScalarValue()
@@ -187,6 +192,7 @@ struct TOMLParser {
         while true {
             skipWhitespace()
             if peek == "}" { throw error("trailing comma in an inline table") }
+            if peek == "\n" || peek == "\r" { throw error("an inline table must be on one line") }
             let start = position
             let key = try parseKey()
             let value = try parseAssignment()

@@ -34,13 +34,17 @@ public struct TOMLTable: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     mutating func modifyTable(at path: ArraySlice<String>, _ body: (inout TOMLTable) -> Void) {
         guard let first = path.first else { return body(&self) }
         // Take the value out first so the nested table is uniquely referenced and not copied.
-        guard let value = values.removeValue(forKey: first) else { preconditionFailure("missing table \(first)") }
+        guard let value = values.removeValue(forKey: first) else {
+            preconditionFailure("missing table \(first)")
+        }
         switch value {
         case .table(var table):
             table.modifyTable(at: path.dropFirst(), body)
             values[first] = .table(table)
         case .array(var elements):
-            guard case .table(var table) = elements.popLast() else { preconditionFailure("not a table array") }
+            guard case .table(var table) = elements.popLast() else {
+                preconditionFailure("not a table array")
+            }
             table.modifyTable(at: path.dropFirst(), body)
             elements.append(.table(table))
             values[first] = .array(elements)

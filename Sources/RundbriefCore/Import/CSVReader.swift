@@ -135,7 +135,9 @@ extension CSVReader {
         finished = true
         switch state {
         case .quoted:
-            return .failure(CSVError(line: recordLine, reason: "unterminated quote: a field opened with \" is never closed"))
+            return .failure(
+                CSVError(
+                    line: recordLine, reason: "unterminated quote: a field opened with \" is never closed"))
         case .fieldStart where fields.isEmpty:
             return .none
         default:
@@ -229,11 +231,6 @@ extension CSVReader {
                     state = .fieldStart
                     if bytes[index] == delimiter {
                         index += 1
-                        if index < bytes.count, bytes[index] == Self.lf || bytes[index] == Self.cr {
-                            finishField()
-                            index = endLine(bytes, at: index)
-                            return true
-                        }
                         continue
                     }
                     index = endLine(bytes, at: index)
@@ -264,7 +261,9 @@ extension CSVReader {
                         index = endLine(bytes, at: index)
                         return true
                     } else {
-                        noteProblem("unexpected text after a closing quote (write \"\" for a quote inside a quoted field)")
+                        noteProblem(
+                            "unexpected text after a closing quote (write \"\" for a quote inside a quoted field)"
+                        )
                         state = .unquoted
                     }
                 }

@@ -3,7 +3,8 @@
 /// Decoding rejects padding, foreign characters and non-zero trailing bits, so every byte
 /// string has exactly one spelling and a token cannot be altered without changing its bytes.
 enum Base64URL {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let alphabet = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
     private static let values: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
         for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
@@ -18,7 +19,9 @@ enum Base64URL {
             let chunk = bytes[index..<min(index + 3, bytes.count)]
             var group: UInt32 = 0
             for (offset, byte) in chunk.enumerated() { group |= UInt32(byte) << (16 - 8 * offset) }
-            for position in 0...chunk.count { output.append(alphabet[Int((group >> (18 - 6 * position)) & 0x3F)]) }
+            for position in 0...chunk.count {
+                output.append(alphabet[Int((group >> (18 - 6 * position)) & 0x3F)])
+            }
             index += 3
         }
         return String(decoding: output, as: UTF8.self)

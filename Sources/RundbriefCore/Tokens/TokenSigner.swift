@@ -30,15 +30,21 @@ public struct TokenSigner: Sendable {
     ///   - now: the current time (injected so tests control it).
     ///   - maxAge: how old the token may be; `nil` for tokens that never expire.
     /// - Throws: `TokenError` saying why the token is refused.
-    public func verify(_ token: String, purpose: TokenPurpose, now: Date, maxAge: Duration?) throws(TokenError)
+    public func verify(_ token: String, purpose: TokenPurpose, now: Date, maxAge: Duration?)
+        throws(TokenError)
         -> TokenClaims
     {
         guard let bytes = Base64URL.decode(token), let keyID = SignedToken.keyID(in: bytes) else {
             throw TokenError(.malformed)
         }
-        guard let key = keys.first(where: { Array($0.id.utf8) == keyID }) else { throw TokenError(.unknownKey) }
+        guard let key = keys.first(where: { Array($0.id.utf8) == keyID }) else {
+            throw TokenError(.unknownKey)
+        }
         let payload = Array(bytes.dropLast(SignedToken.tagLength))
-        guard Self.constantTimeEqual(Self.tag(payload, key: key), Array(bytes.suffix(SignedToken.tagLength))) else {
+        guard
+            Self.constantTimeEqual(
+                Self.tag(payload, key: key), Array(bytes.suffix(SignedToken.tagLength)))
+        else {
             throw TokenError(.badSignature)
         }
         guard let claims = SignedToken.claims(in: payload, keyIDLength: keyID.count) else {

@@ -12,7 +12,9 @@ public struct VERPAddress: Sendable {
     /// - Parameters:
     ///   - localPart: the fixed part before `+`, usually `bounces`.
     ///   - domain: the bounce domain (ASCII).
-    public static func make(deliveryID: Int64, localPart: String, domain: String, signer: TokenSigner) -> String {
+    public static func make(deliveryID: Int64, localPart: String, domain: String, signer: TokenSigner)
+        -> String
+    {
         let tag = signer.tags(message(deliveryID), length: tagLength)[0]
         return "\(localPart)+\(deliveryID)-\(encode(tag))@\(domain)"
     }
@@ -21,15 +23,19 @@ public struct VERPAddress: Sendable {
     ///
     /// Matching ignores case and surrounding angle brackets; every configured key is tried, so
     /// bounces of mail sent before a key rotation still resolve.
-    public static func deliveryID(in address: String, localPart: String, signer: TokenSigner) -> Int64? {
+    public static func deliveryID(in address: String, localPart: String, signer: TokenSigner)
+        -> Int64?
+    {
         var text = Substring(address.lowercased()).trimmingPrefix("<")
         if text.hasSuffix(">") { text = text.dropLast() }
         guard let at = text.lastIndex(of: "@") else { return nil }
         let prefix = localPart.lowercased() + "+"
         let local = text[..<at]
         guard local.hasPrefix(prefix) else { return nil }
-        let parts = local.dropFirst(prefix.count).split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].allSatisfy(\.isASCII), let id = Int64(parts[0]), String(id) == parts[0]
+        let parts = local.dropFirst(prefix.count).split(
+            separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].allSatisfy(\.isASCII), let id = Int64(parts[0]),
+            String(id) == parts[0]
         else { return nil }
         let given = Array(parts[1].utf8)
         var matched = false

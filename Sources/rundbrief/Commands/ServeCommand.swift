@@ -12,146 +12,146 @@ import UnixSignals
 /// `rundbrief serve`: the daemon. One `ServiceGroup` runs the HTTP server, the sender and the bounce
 /// poller; SIGTERM/SIGINT shut it down gracefully, SIGHUP reloads.
 struct ServeCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "serve",
-    abstract: "Run the daemon: web pages, scheduled sends, bounce polling (systemd Type=notify).",
-    discussion: """
-      SIGTERM or SIGINT stops taking work, lets in-flight SMTP transactions finish (at most
-      delivery.shutdown_timeout_seconds) and exits 0. SIGHUP reloads templates and the settings that can
-      change while running, and logs what it reloaded. Under systemd it reports READY, STATUS, WATCHDOG
-      and STOPPING over $NOTIFY_SOCKET.
-      """)
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the daemon: web pages, scheduled sends, bounce polling (systemd Type=notify).",
+        discussion: """
+            SIGTERM or SIGINT stops taking work, lets in-flight SMTP transactions finish (at most
+            delivery.shutdown_timeout_seconds) and exits 0. SIGHUP reloads templates and the settings that can
+            change while running, and logs what it reloaded. Under systemd it reports READY, STATUS, WATCHDOG
+            and STOPPING over $NOTIFY_SOCKET.
+            """)
 
-  @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: GlobalOptions
 
-  func run() async throws {
-    let (config, database) = try reporting { try global.open() }
-    LoggingBootstrap.bootstrap(configured: config.log.level)
-    let logger = Logger(label: "rundbrief")
-    let registry = MetricsBootstrap.bootstrap()
-    let address = try reporting { try Self.bindAddress(config.http.listen) }
-    let daemon = Daemon(
-      config: config, database: database, logger: logger, notifier: SystemdNotifier(),
-      configPath: global.config)
-    do {
-      try await daemon.run(address: address, registry: registry)
-    } catch {
-      logger.critical("stopped after an error: \(error)")
-      throw ExitCode(70)  // EX_SOFTWARE
+    func run() async throws {
+        let (config, database) = try reporting { try global.open() }
+        LoggingBootstrap.bootstrap(configured: config.log.level)
+        let logger = Logger(label: "rundbrief")
+        let registry = MetricsBootstrap.bootstrap()
+        let address = try reporting { try Self.bindAddress(config.http.listen) }
+        let daemon = Daemon(
+            config: config, database: database, logger: logger, notifier: SystemdNotifier(),
+            configPath: global.config)
+        do {
+            try await daemon.run(address: address, registry: registry)
+        } catch {
+            logger.critical("stopped after an error: \(error)")
+            throw ExitCode(70)  // EX_SOFTWARE
+        }
     }
-  }
 
-  /// Parses config http.listen (`127.0.0.1:8080`, `[::1]:8080`, `localhost:0`).
-  static func bindAddress(_ listen: String) throws -> BindAddress {
-    guard let colon = listen.lastIndex(of: ":"),
-      let port = Int(listen[listen.index(after: colon)...]),
-      (0...65_535).contains(port)
-    else {
-      throw CommandFailure(
-        "configuration error: http.listen '\(listen)': expected host:port", exitCode: 78)
+    /// Parses config http.listen (`127.0.0.1:8080`, `[::1]:8080`, `localhost:0`).
+    static func bindAddress(_ listen: String) throws -> BindAddress {
+        guard let colon = listen.lastIndex(of: ":"),
+            let port = Int(listen[listen.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else {
+            throw CommandFailure(
+                "configuration error: http.listen '\(listen)': expected host:port", exitCode: 78)
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return .hostname(host.isEmpty ? "0.0.0.0" : host, port: port)
     }
-    var host = String(listen[..<colon])
-    if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-    return .hostname(host.isEmpty ? "0.0.0.0" : host, port: port)
-  }
 }
 
 /// The daemon's parts, wired once; `ServeCommand` only parses and reports.
 private struct Daemon {
-  let config: Configuration
-  let database: AppDatabase
-  let logger: Logger
-  let notifier: SystemdNotifier?
-  let configPath: String?
+    let config: Configuration
+    let database: AppDatabase
+    let logger: Logger
+    let notifier: SystemdNotifier?
+    let configPath: String?
 
-  func run(address: BindAddress, registry: PrometheusCollectorRegistry) async throws {
-    let stateFile = DaemonStateFile(databasePath: config.database.path)
-    defer { stateFile.remove() }
-    let status = DaemonStatusService(
-      notifier: notifier, reporter: activityReporter(), stateFile: stateFile,
-      listen: config.http.listen, version: RundbriefVersion.current,
-      interval: .seconds(max(1, config.delivery.progressIntervalSeconds)), logger: logger)
-    let reload = ReloadSignalService(notifier: notifier, logger: logger) { [self] in
-      try reloadConfiguration()
+    func run(address: BindAddress, registry: PrometheusCollectorRegistry) async throws {
+        let stateFile = DaemonStateFile(databasePath: config.database.path)
+        defer { stateFile.remove() }
+        let status = DaemonStatusService(
+            notifier: notifier, reporter: activityReporter(), stateFile: stateFile,
+            listen: config.http.listen, version: RundbriefVersion.current,
+            interval: .seconds(max(1, config.delivery.progressIntervalSeconds)), logger: logger)
+        let reload = ReloadSignalService(notifier: notifier, logger: logger) { [self] in
+            try reloadConfiguration()
+        }
+        // Listed in dependency order: shutdown runs in reverse, so STOPPING=1 goes out first, the web
+        // server stops taking requests next, and the sender finishes its in-flight transactions last.
+        let services: [any Service] =
+            workServices() + [httpService(address: address, registry: registry), reload, status]
+        var groupConfig = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfig.maximumGracefulShutdownDuration = .seconds(config.delivery.shutdownTimeoutSeconds)
+        groupConfig.maximumCancellationDuration = .seconds(5)
+        logger.info(
+            "starting",
+            metadata: ["version": "\(RundbriefVersion.current)", "config": "\(config.sourcePath)"])
+        try await ServiceGroup(configuration: groupConfig).run()
+        logger.info("stopped")
     }
-    // Listed in dependency order: shutdown runs in reverse, so STOPPING=1 goes out first, the web
-    // server stops taking requests next, and the sender finishes its in-flight transactions last.
-    let services: [any Service] =
-      workServices() + [httpService(address: address, registry: registry), reload, status]
-    var groupConfig = ServiceGroupConfiguration(
-      services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-    groupConfig.maximumGracefulShutdownDuration = .seconds(config.delivery.shutdownTimeoutSeconds)
-    groupConfig.maximumCancellationDuration = .seconds(5)
-    logger.info(
-      "starting",
-      metadata: ["version": "\(RundbriefVersion.current)", "config": "\(config.sourcePath)"])
-    try await ServiceGroup(configuration: groupConfig).run()
-    logger.info("stopped")
-  }
 
-  /// The sender and the bounce poller. Seam: they join the group here as the delivery and bounce
-  /// work lands (`SendService(configuration:database:transport:logger:)`, a mailbox poller when
-  /// bounces.mailbox_url is set); until then the daemon serves the web and reports status.
-  private func workServices() -> [any Service] {
-    []
-  }
+    /// The sender and the bounce poller. Seam: they join the group here as the delivery and bounce
+    /// work lands (`SendService(configuration:database:transport:logger:)`, a mailbox poller when
+    /// bounces.mailbox_url is set); until then the daemon serves the web and reports status.
+    private func workServices() -> [any Service] {
+        []
+    }
 
-  /// Seam: the send engine's in-memory progress replaces the database view when it offers one.
-  private func activityReporter() -> any DaemonActivityReporting {
-    OperationsMonitor(
-      database: database, timeZone: TimeZone(identifier: config.delivery.timezone) ?? .current)
-  }
+    /// Seam: the send engine's in-memory progress replaces the database view when it offers one.
+    private func activityReporter() -> any DaemonActivityReporting {
+        OperationsMonitor(
+            database: database, timeZone: TimeZone(identifier: config.delivery.timezone) ?? .current)
+    }
 
-  /// The HTTP server. Seam: the subscriber web application's builder takes
-  /// `MetricsRoutes.register` as an extra route registration; until then only the operations routes run.
-  private func httpService(address: BindAddress, registry: PrometheusCollectorRegistry)
-    -> any Service
-  {
-    let router = Router()
-    MetricsRoutes.register(on: router, registry: registry, database: database)
-    return Application(
-      router: router, configuration: ApplicationConfiguration(address: address),
-      onServerRunning: { [notifier, logger] channel in
-        let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
-        logger.info("serving", metadata: ["http.address": "\(bound)"])
-        notifier?.ready(status: "serving on \(bound)")
-      }, logger: logger)
-  }
-
-  /// Re-reads the configuration file, applies what can change while running, and says what it did.
-  private func reloadConfiguration() throws -> String {
-    let fresh = try ConfigurationLoader().load(explicitPath: configPath)
-    var done: [String] = []
-    if fresh.log.level != config.log.level
-      || LoggingBootstrap.level.current.rawValue != fresh.log.level
+    /// The HTTP server. Seam: the subscriber web application's builder takes
+    /// `MetricsRoutes.register` as an extra route registration; until then only the operations routes run.
+    private func httpService(address: BindAddress, registry: PrometheusCollectorRegistry)
+        -> any Service
     {
-      let before = LoggingBootstrap.level.current
-      LoggingBootstrap.level.current = LogLevelSwitch.parse(fresh.log.level) ?? .info
-      done.append("log.level \(before) → \(LoggingBootstrap.level.current)")
+        let router = Router()
+        MetricsRoutes.register(on: router, registry: registry, database: database)
+        return Application(
+            router: router, configuration: ApplicationConfiguration(address: address),
+            onServerRunning: { [notifier, logger] channel in
+                let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
+                logger.info("serving", metadata: ["http.address": "\(bound)"])
+                notifier?.ready(status: "serving on \(bound)")
+            }, logger: logger)
     }
-    let needRestart = ConfigurationDifference.restartNeeded(from: config, to: fresh)
-    var summary = done.isEmpty ? "nothing to change" : done.joined(separator: ", ")
-    if !needRestart.isEmpty {
-      summary += "; changed but only applied on restart: " + needRestart.joined(separator: ", ")
+
+    /// Re-reads the configuration file, applies what can change while running, and says what it did.
+    private func reloadConfiguration() throws -> String {
+        let fresh = try ConfigurationLoader().load(explicitPath: configPath)
+        var done: [String] = []
+        if fresh.log.level != config.log.level
+            || LoggingBootstrap.level.current.rawValue != fresh.log.level
+        {
+            let before = LoggingBootstrap.level.current
+            LoggingBootstrap.level.current = LogLevelSwitch.parse(fresh.log.level) ?? .info
+            done.append("log.level \(before) → \(LoggingBootstrap.level.current)")
+        }
+        let needRestart = ConfigurationDifference.restartNeeded(from: config, to: fresh)
+        var summary = done.isEmpty ? "nothing to change" : done.joined(separator: ", ")
+        if !needRestart.isEmpty {
+            summary += "; changed but only applied on restart: " + needRestart.joined(separator: ", ")
+        }
+        return summary
     }
-    return summary
-  }
 }
 
 /// Which configuration sections changed in a way the running daemon cannot take over.
 enum ConfigurationDifference {
-  static func restartNeeded(from old: Configuration, to new: Configuration) -> [String] {
-    var changed: [String] = []
-    if old.database != new.database { changed.append("database") }
-    if old.http != new.http { changed.append("http") }
-    if old.smtp != new.smtp { changed.append("smtp") }
-    if old.sender != new.sender { changed.append("sender") }
-    if old.delivery != new.delivery { changed.append("delivery") }
-    if old.tokens != new.tokens { changed.append("tokens") }
-    if old.dkim != new.dkim { changed.append("dkim") }
-    if old.bounces != new.bounces { changed.append("bounces") }
-    if old.web != new.web { changed.append("web") }
-    if old.templates != new.templates { changed.append("templates") }
-    return changed
-  }
+    static func restartNeeded(from old: Configuration, to new: Configuration) -> [String] {
+        var changed: [String] = []
+        if old.database != new.database { changed.append("database") }
+        if old.http != new.http { changed.append("http") }
+        if old.smtp != new.smtp { changed.append("smtp") }
+        if old.sender != new.sender { changed.append("sender") }
+        if old.delivery != new.delivery { changed.append("delivery") }
+        if old.tokens != new.tokens { changed.append("tokens") }
+        if old.dkim != new.dkim { changed.append("dkim") }
+        if old.bounces != new.bounces { changed.append("bounces") }
+        if old.web != new.web { changed.append("web") }
+        if old.templates != new.templates { changed.append("templates") }
+        return changed
+    }
 }

@@ -1,0 +1,89 @@
+public import Foundation
+
+/// Builds the per-recipient messages of one send.
+///
+/// Made once per (edition, send): the body's literal text is quoted-printable
+/// encoded once and the shared headers are encoded and folded once. Per
+/// recipient, only the slot values, `To`, `Date`, `Message-ID` and
+/// `List-Unsubscribe` are encoded, and the message is signed when a signer is set.
+public struct MessageComposer: Sendable {
+    private let leadingHeaders: [HeaderField]
+    private let subject: HeaderField
+    private let contentHeaders: [HeaderField]
+    private let trailingHeaders: [HeaderField]
+    private let body: PreparedBody
+    private let signer: DKIMSigner?
+
+    private static let unsubscribePost = HeaderField(
+        verifiedName: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click")
+    private static let precedence = HeaderField(verifiedName: "Precedence", value: "bulk")
+
+    /// - Parameters:
+    ///   - edition: The rendered edition; its `preheader` is expected inside `html` already.
+    ///   - configuration: The list's shared headers.
+    ///   - signer: Signs every message with DKIM when set.
+    /// - Throws: ``MIMEError`` when a shared header cannot be written safely.
+    public init(
+        edition: RenderedEdition, configuration: NewsletterConfiguration, signer: DKIMSigner? = nil
+    ) throws {
+        var leading = [try HeaderField(name: "From", mailboxes: [configuration.from])]
+        if let replyTo = configuration.replyTo {
+            leading.append(try HeaderField(name: "Reply-To", mailboxes: [replyTo]))
+        }
+        leadingHeaders = leading
+        subject = try HeaderField(name: "Subject", text: edition.subject)
+        body = try PreparedBody(text: edition.text, html: edition.html)
+        contentHeaders =
+            [.mimeVersion] + body.headers + [
+                try .listID(name: configuration.listName, id: configuration.listID)
+            ]
+        var trailing = [Self.precedence]
+        if let feedbackID = configuration.feedbackID {
+            trailing.append(try HeaderField(name: "Feedback-ID", structured: feedbackID))
+        }
+        if let mailer = configuration.mailer {
+            trailing.append(try HeaderField(name: "X-Mailer", text: mailer))
+        }
+        trailingHeaders = trailing
+        self.signer = signer
+    }
+
+    /// The complete message for one recipient: CRLF line ends, ending in CRLF.
+    /// - Parameters:
+    ///   - recipient: Who it goes to and what fills the slots.
+    ///   - date: The `Date` header (and the DKIM `t=` tag).
+    /// - Throws: ``MIMEError`` for an invalid address or unsafe URL, ``DKIMError`` if signing fails.
+    public func message(for recipient: Recipient, date: Date) throws -> [UInt8] {
+        let headers = try headers(for: recipient, date: date)
+        let encodedBody = body.render(recipient.value(for:))
+        var output: [UInt8] = []
+        output.reserveCapacity(encodedBody.count + 2048)
+        if let signer {
+            let signature = try signer.signature(
+                headers: headers, bodyHash: body.hash(of: encodedBody), timestamp: date)
+            signature.write(to: &output)
+        }
+        for header in headers { header.write(to: &output) }
+        output.append(contentsOf: ASCII.crlf)
+        output.append(contentsOf: encodedBody)
+        return output
+    }
+
+    private func headers(for recipient: Recipient, date: Date) throws -> [HeaderField] {
+        var headers = leadingHeaders
+        headers.append(
+            try HeaderField(
+                name: "To", mailboxes: [Mailbox(address: recipient.address, displayName: recipient.name)]))
+        headers.append(subject)
+        headers.append(.date(date))
+        headers.append(.messageID(recipient.messageID))
+        headers += contentHeaders
+        if !recipient.unsubscribeURL.isEmpty || !recipient.unsubscribeMailto.isEmpty {
+            headers.append(
+                try .listUnsubscribe(https: recipient.unsubscribeURL, mailto: recipient.unsubscribeMailto))
+        }
+        if !recipient.unsubscribeURL.isEmpty { headers.append(Self.unsubscribePost) }
+        headers += trailingHeaders
+        return headers
+    }
+}

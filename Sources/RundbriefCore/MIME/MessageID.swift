@@ -1,0 +1,38 @@
+import Crypto
+
+/// A Message-ID (`<local@domain>`), deterministic per (send, subscriber) so a
+/// message sent twice after a crash is recognisable as the same one.
+public struct MessageID: Sendable, Hashable, CustomStringConvertible {
+    /// `local@domain`, without angle brackets.
+    public let value: String
+
+    /// The Message-ID of one delivery: `<rb.SEND.SUBSCRIBER.HASH@domain>`. The short
+    /// hash over all three parts makes ids from different installs that share a
+    /// domain (or a restored database) unlikely to collide.
+    public init(sendID: Int64, subscriberID: Int64, domain: String) throws {
+        var hasher = SHA256()
+        hasher.update(data: Array("rundbrief-message-id\0\(sendID)\0\(subscriberID)\0\(domain)".utf8))
+        let hash = hasher.finalize().prefix(5).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        try self.init("rb.\(sendID).\(subscriberID).\(hash)@\(domain)")
+    }
+
+    /// Accepts `local@domain` with or without angle brackets, e.g. from the store.
+    /// - Throws: ``MIMEError`` `.invalidMessageID` unless both sides are dot-atoms.
+    public init(_ text: String) throws {
+        var bare = Substring(text)
+        if bare.hasPrefix("<") && bare.hasSuffix(">") { bare = bare.dropFirst().dropLast() }
+        guard Mailbox.isValidAddress(String(bare)) else {
+            throw MIMEError(
+                .invalidMessageID, context: "Message-ID", reason: "not a dot-atom local@domain")
+        }
+        self.value = String(bare)
+    }
+
+    public var description: String { "<\(value)>" }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        String(repeating: "0", count: Swift.max(0, length - count)) + self
+    }
+}

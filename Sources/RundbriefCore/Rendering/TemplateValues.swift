@@ -1,0 +1,65 @@
+import Foundation
+import Mustache
+
+/// Builds the value tree a layout template sees (documented in templates/README.md).
+///
+/// Every string from the edition or the operator is neutralised so it cannot forge a slot
+/// marker; subscriber values and the unsubscribe URL are markers, cut out after rendering.
+enum TemplateValues {
+    static func make(edition: EditionSource, context: RenderContext, markers: SlotMarkers) -> [String:
+        Any]
+    {
+        let clean = SlotMarkers.neutralise
+        let document = MarkdownDocument(markdown: clean(edition.markdown))
+        let addressLines = clean(context.postalAddress).split(separator: "\n").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
+        var values: [String: Any] = [
+            "edition": [
+                "subject": clean(edition.subject),
+                "preheader": clean(edition.preheader),
+                "content": document.html,
+                "text": String(document.plainText().dropLast()),
+                "date": context.germanDate,
+                "date_iso": context.isoDate,
+                "slug": clean(edition.slug),
+                "meta": FrontMatterValue.map(edition.extra).templateValue,
+            ] as [String: Any],
+            "list": ["name": clean(context.listName), "slug": clean(context.listSlug)],
+            "sender": sender(context, addressLines: addressLines, clean: clean),
+            "unsubscribe_url": markers.marker(for: .unsubscribeURL),
+            "subscriber": [
+                "name": markers.marker(for: .name),
+                "email": markers.marker(for: .email),
+                "attributes": AttributeSlots(markers: markers),
+            ] as [String: Any],
+        ]
+        if let archive = context.archiveURL(for: edition) {
+            values["archive_url"] = clean(archive)
+        }
+        return values
+    }
+
+    private static func sender(
+        _ context: RenderContext, addressLines: [String], clean: (String) -> String
+    ) -> [String: Any] {
+        var sender: [String: Any] = [
+            "name": clean(context.senderName),
+            "postal_address": addressLines.joined(separator: "\n"),
+            "postal_address_lines": addressLines,
+        ]
+        if let website = context.website, !website.isEmpty {
+            sender["website"] = clean(website)
+        }
+        return sender
+    }
+}
+
+/// `subscriber.attributes.<key>`: any key a template names becomes an attribute slot.
+struct AttributeSlots: MustacheParent {
+    let markers: SlotMarkers
+
+    func child(named name: String) -> Any? {
+        markers.marker(for: .attribute(name))
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+@testable import RundbriefCore
+
+@Suite struct DKIMTests {
+    private static func fixture(_ name: String) throws -> String {
+        try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+            .appendingPathComponent("dkim/\(name)").path
+    }
+
+    private static let verifyScript = """
+        import dkim, sys
+        record = open(sys.argv[1], 'rb').read().strip()
+        def dnsfunc(name, timeout=5):
+            return record if name == b'mail2025._domainkey.example.org.' else None
+        print(' '.join('1' if dkim.verify(open(p, 'rb').read(), dnsfunc=dnsfunc) else '0' for p in sys.argv[2:]))
+        """
+
+    /// dkimpy's verdict for each message, with `record` published for the selector.
+    private func dkimpyVerifies(_ messages: [[UInt8]], record: String) throws -> [Bool] {
+        let output = try PythonOracle.run(
+            Self.verifyScript, files: messages, extraArguments: [try Self.fixture(record)])
+        return output.split(separator: " ").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+        }
+    }
+
+    private func signer(_ keyFile: String) throws -> DKIMSigner {
+        let key = try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture(keyFile))
+        return try DKIMSigner(domain: "example.org", selector: "mail2025", key: key)
+    }
+
+    private func signedMessage(_ keyFile: String) throws -> [UInt8] {
+        let composer = try MessageComposer(
+            edition: SampleEdition.edition, configuration: try SampleEdition.configuration(),
+            signer: try signer(keyFile))
+        return try composer.message(for: try SampleEdition.recipient(), date: SampleEdition.date)
+    }
+
+    private func replacing(_ old: String, with new: String, in message: [UInt8]) -> [UInt8] {
+        let text = String(decoding: message, as: UTF8.self)
+        #expect(text.contains(old))
+        return Array(text.replacing(old, with: new, maxReplacements: 1).utf8)
+    }
+
+    @Test(arguments: [
+        ("rsa2048.pem", "rsa2048.dns"), ("rsa2048-pkcs1.pem", "rsa2048.dns"),
+        ("ed25519.pem", "ed25519.dns"),
+    ])
+    func dkimpyVerifiesSignedNewslettersAndRejectsTampering(key: String, record: String) throws {
+        let message = try signedMessage(key)
+        let tampered = [
+            replacing("Unna", with: "Unne", in: message),
+            replacing("Subject: ", with: "Subject: Re: ", in: message),
+            Array("From: mallory@example.net\r\n".utf8) + message,
+            replacing("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", with: "", in: message),
+        ]
+        #expect(
+            try dkimpyVerifies([message] + tampered, record: record) == [
+                true, false, false, false, false,
+            ])
+    }
+
+    @Test func dkimpyVerifiesSignedTransactionalMessages() throws {
+        let message = TransactionalMessage(
+            from: try Mailbox(address: "newsletter@example.org"),
+            to: try Mailbox(address: "neu@example.com"),
+            subject: "Bestätigung", text: "Bitte bestätigen  Sie.\t\n\n\n", html: nil,
+            messageID: try MessageID("c.1@example.org"), date: SampleEdition.date)
+        let signed = try message.encoded(signer: try signer("ed25519.pem"))
+        #expect(try dkimpyVerifies([signed], record: "ed25519.dns") == [true])
+    }
+
+    @Test func signatureOverSignsFromAndFoldsShortLines() throws {
+        let message = String(decoding: try signedMessage("rsa2048.pem"), as: UTF8.self)
+        let header = try #require(message.components(separatedBy: "\r\n\r\n").first)
+        let signature = header.components(separatedBy: "\r\n").prefix { !$0.hasPrefix("From:") }
+        #expect(
+            signature.first?.hasPrefix("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;") == true)
+        #expect(signature.allSatisfy { $0.utf8.count <= 78 })
+        let tags = signature.joined().replacingOccurrences(of: " ", with: "")
+        #expect(
+            tags.contains(
+                "h=from:from:reply-to:to:subject:date:message-id:mime-version:content-type:list-id:"))
+        #expect(tags.contains(":list-unsubscribe:list-unsubscribe-post:feedback-id;"))
+    }
+
+    @Test func composedBodiesAreAlreadyRelaxedCanonical() throws {
+        let message = try signedMessage("ed25519.pem")
+        let text = String(decoding: message, as: UTF8.self)
+        let body = Array(
+            try #require(
+                text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+                    as String?
+            ).utf8)
+        #expect(DKIMCanonicalization.relaxedBody(body) == body)
+    }
+
+    @Test func canonicalizesLikeRFC6376Example() {
+        #expect(
+            DKIMCanonicalization.relaxedHeader(name: "B", value: "Y\t\r\n\tZ  ") == Array("b:Y Z".utf8))
+        #expect(
+            DKIMCanonicalization.relaxedBody(Array(" C \r\nD \t E\r\n\r\n\r\n".utf8))
+                == Array(" C\r\nD E\r\n".utf8))
+        #expect(DKIMCanonicalization.relaxedBody(Array("x".utf8)) == Array("x\r\n".utf8))
+        #expect(DKIMCanonicalization.relaxedBody(Array("\r\n\r\n".utf8)) == [])
+    }
+
+    @Test(arguments: [
+        ("rsa2048.pem", "rsa2048.dns"), ("rsa2048-pkcs1.pem", "rsa2048.dns"),
+        ("ed25519.pem", "ed25519.dns"),
+    ])
+    func publishesTheRecordOpenSSLDerives(key: String, record: String) throws {
+        let expected = try String(contentsOfFile: try Self.fixture(record), encoding: .utf8)
+        #expect(
+            try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture(key)).dnsRecord + "\n" == expected)
+    }
+
+    @Test func namesTheFileOfAnUnusableKey() throws {
+        for name in ["missing.pem", "garbage.pem", "rsa1024.pem", "rsa2048.dns"] {
+            let path = try Self.fixture(name)
+            let error = try #require(throws: DKIMError.self) {
+                try DKIMPrivateKey(contentsOfPEMFile: path)
+            }
+            #expect(error.code == (name == "missing.pem" ? .unreadableKey : .invalidKey))
+            #expect(error.description.contains(path))
+        }
+    }
+
+    @Test func refusesInvalidSigningIdentities() throws {
+        let key = try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("ed25519.pem"))
+        #expect(throws: DKIMError.self) {
+            try DKIMSigner(domain: "exa mple.org", selector: "s", key: key)
+        }
+        #expect(throws: DKIMError.self) {
+            try DKIMSigner(domain: "example.org", selector: "a;b=c", key: key)
+        }
+    }
+}
