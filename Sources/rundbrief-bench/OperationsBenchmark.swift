@@ -38,8 +38,8 @@ struct OperationsBenchmark: AsyncParsableCommand {
             try db.execute(
                 sql: """
                     INSERT INTO lists(id, slug, name, created_at) VALUES (1, 'verteiler', 'Verteiler', '2025-01-01');
-                    INSERT INTO editions(id, slug, subject, list_slug, markdown, created_at, updated_at)
-                      VALUES (1, 'iii-2025', 'Newsletter III/2025', 'verteiler', '# x', '2025-01-01', '2025-01-01');
+                    INSERT INTO editions(id, slug, subject, list_slug, markdown, source, created_at, updated_at)
+                      VALUES (1, 'iii-2025', 'Newsletter III/2025', 'verteiler', '# x', '# x', '2025-01-01', '2025-01-01');
                     INSERT INTO sends(id, edition_id, list_id, status, scheduled_at, created_at, updated_at)
                       VALUES (1, 1, 1, 'running', '2025-01-01', '2025-01-01', '2025-01-01');
                     WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?)

@@ -82,6 +82,19 @@ struct OpsFixture {
         #expect(process.terminationStatus == 0)
     }
 
+    /// Runs SQL on the database with Python's sqlite3 (an independent writer, as another process would be).
+    func execute(_ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [
+            "-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()",
+            databasePath, sql,
+        ]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     func remove() {
         try? FileManager.default.removeItem(at: directory)
     }

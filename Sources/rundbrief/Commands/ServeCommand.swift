@@ -90,8 +90,10 @@ private struct Daemon {
     }
 
     /// The sender and the bounce poller. Seam: they join the group here as the delivery and bounce
-    /// work lands (`SendService(configuration:database:transport:logger:)`, a mailbox poller when
-    /// bounces.mailbox_url is set); until then the daemon serves the web and reports status.
+    /// work lands (`SendService(database:transport:policy:makeBuilder:logger:)` once a message builder
+    /// from the edition renderer and MIME composer exists; a mailbox poller when bounces.mailbox_url is
+    /// set); until then the daemon serves HTTP and reports status. SendService lets in-flight SMTP
+    /// transactions finish on graceful shutdown, within maximumGracefulShutdownDuration.
     private func workServices() -> [any Service] {
         []
     }
@@ -102,13 +104,15 @@ private struct Daemon {
             database: database, timeZone: TimeZone(identifier: config.delivery.timezone) ?? .current)
     }
 
-    /// The HTTP server. Seam: the subscriber web application's builder takes
-    /// `MetricsRoutes.register` as an extra route registration; until then only the operations routes run.
+    /// The HTTP server. Seam: with the subscriber web in the build this becomes
+    /// `WebApplication(…, extraRoutes: { MetricsRoutes.registerMetrics(on: $0, registry: registry) })`,
+    /// whose application also needs the `onServerRunning` hook below for READY=1.
     private func httpService(address: BindAddress, registry: PrometheusCollectorRegistry)
         -> any Service
     {
         let router = Router()
-        MetricsRoutes.register(on: router, registry: registry, database: database)
+        MetricsRoutes.registerMetrics(on: router, registry: registry)
+        MetricsRoutes.registerHealth(on: router, database: database)
         return Application(
             router: router, configuration: ApplicationConfiguration(address: address),
             onServerRunning: { [notifier, logger] channel in

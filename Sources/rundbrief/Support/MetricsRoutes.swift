@@ -5,19 +5,24 @@ import RundbriefStore
 
 /// The operations endpoints: `GET /metrics` (Prometheus text format) and `GET /healthz`.
 ///
-/// The web application's router builder takes `register` as an extra route registration; until it
-/// is part of the build, `serve` runs a router with only these routes.
+/// `WebApplication(extraRoutes:)` takes `registerMetrics` (it has its own `/healthz`); until the
+/// subscriber web is part of `serve`, the daemon runs a router with both routes here.
 enum MetricsRoutes {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    static func register<Context: RequestContext>(
-        on router: Router<Context>, registry: PrometheusCollectorRegistry, database: AppDatabase
+    /// `GET /metrics`: the registry in Prometheus text format.
+    static func registerMetrics<Context: RequestContext>(
+        on router: Router<Context>, registry: PrometheusCollectorRegistry
     ) {
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
+    }
+
+    /// `GET /healthz`: 200 with `{"database":"ok"}` while the database answers, 503 otherwise.
+    static func registerHealth<Context: RequestContext>(on router: Router<Context>, database: AppDatabase) {
         router.get("/healthz") { _, _ -> Response in
             let healthy = (try? await database.sendCounts()) != nil
             let body =
