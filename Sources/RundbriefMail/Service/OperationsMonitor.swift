@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import RundbriefStore
 import Synchronization
 
@@ -14,13 +15,17 @@ public final class OperationsMonitor: DaemonActivityReporting {
     private let database: AppDatabase
     private let timeZone: TimeZone
     private let previous = Mutex<Sample?>(nil)
+    private let failing = Mutex(false)
+    private let logger: Logger
 
     /// - Parameters:
     ///   - database: the store to read.
     ///   - timeZone: for the time of the next scheduled send (config delivery.timezone).
-    public init(database: AppDatabase, timeZone: TimeZone) {
+    ///   - logger: told once when the database stops answering, and when it answers again.
+    public init(database: AppDatabase, timeZone: TimeZone, logger: Logger) {
         self.database = database
         self.timeZone = timeZone
+        self.logger = logger
     }
 
     public func currentActivity() async -> DaemonActivity {
@@ -28,8 +33,17 @@ public final class OperationsMonitor: DaemonActivityReporting {
             let snapshot = try await database.operationsSnapshot(errorLimit: 0)
             let activity = describe(snapshot, rates: rates(for: snapshot.sends))
             MailMetrics.update(from: snapshot, activity: activity)
+            if failing.withLock({ $0 }) {
+                failing.withLock { $0 = false }
+                logger.notice("the database answers again")
+            }
             return activity
         } catch {
+            // Logged once per outage, not at every refresh: the journal is for events, not for polling.
+            if !failing.withLock({ $0 }) {
+                failing.withLock { $0 = true }
+                logger.error("cannot read the database for status and metrics: \(error)")
+            }
             return DaemonActivity(summary: "database unavailable: \(error)")
         }
     }

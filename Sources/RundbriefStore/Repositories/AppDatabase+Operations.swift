@@ -95,16 +95,16 @@ extension AppDatabase {
 
     static func snapshot(_ db: Database, now: Date, errorLimit: Int) throws -> OperationsSnapshot {
         let weekAgo = now.addingTimeInterval(-7 * 86_400)
+        // The queue is summed from the per-send counts: a second pass over a million deliveries
+        // would double the cost of every status refresh.
+        let sends = try currentSends(db)
         return OperationsSnapshot(
             subscribersByStatus: try counts(
                 db, sql: "SELECT status, COUNT(*) FROM subscribers GROUP BY status"),
-            sends: try currentSends(db),
-            queueDepth: try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) FROM deliveries d JOIN sends s ON s.id = d.send_id
-                    WHERE s.status IN ('running', 'paused') AND d.status IN ('queued', 'deferred', 'sending')
-                    """) ?? 0,
+            sends: sends,
+            queueDepth: sends.filter { $0.status != "scheduled" }.reduce(0) { total, send in
+                total + ["queued", "deferred", "sending"].reduce(0) { $0 + (send.deliveries[$1] ?? 0) }
+            },
             bouncesByKind: try counts(
                 db, sql: "SELECT kind, COUNT(*) FROM bounces WHERE created_at >= ? GROUP BY kind",
                 arguments: [weekAgo]),
@@ -146,6 +146,7 @@ extension AppDatabase {
     /// Errors of running or paused sends and of sends finished since `since`: the index on
     /// (send_id, status) keeps this cheap however many old deliveries there are.
     static func recentErrors(_ db: Database, since: Date, limit: Int) throws -> [DeliveryErrorSummary] {
+        guard limit > 0 else { return [] }
         let rows = try Row.fetchAll(
             db,
             sql: """

@@ -101,7 +101,8 @@ private struct Daemon {
     /// Seam: the send engine's in-memory progress replaces the database view when it offers one.
     private func activityReporter() -> any DaemonActivityReporting {
         OperationsMonitor(
-            database: database, timeZone: TimeZone(identifier: config.delivery.timezone) ?? .current)
+            database: database, timeZone: TimeZone(identifier: config.delivery.timezone) ?? .current,
+            logger: logger)
     }
 
     /// The HTTP server. Seam: with the subscriber web in the build this becomes
@@ -126,13 +127,12 @@ private struct Daemon {
     private func reloadConfiguration() throws -> String {
         let fresh = try ConfigurationLoader().load(explicitPath: configPath)
         var done: [String] = []
-        if fresh.log.level != config.log.level
-            || LoggingBootstrap.level.current.rawValue != fresh.log.level
-        {
-            let before = LoggingBootstrap.level.current
-            LoggingBootstrap.level.current = LogLevelSwitch.parse(fresh.log.level) ?? .info
-            done.append("log.level \(before) → \(LoggingBootstrap.level.current)")
+        let level = LogLevelSwitch.parse(fresh.log.level) ?? .info
+        if level != LoggingBootstrap.level.current {
+            done.append("log.level \(LoggingBootstrap.level.current) → \(level)")
+            LoggingBootstrap.level.current = level
         }
+        // Compared with the configuration the daemon started with: those sections are still in force.
         let needRestart = ConfigurationDifference.restartNeeded(from: config, to: fresh)
         var summary = done.isEmpty ? "nothing to change" : done.joined(separator: ", ")
         if !needRestart.isEmpty {
