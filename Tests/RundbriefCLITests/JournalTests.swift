@@ -75,4 +75,23 @@ struct JournalTests {
         }
         #expect(actionable.count == 1)
     }
+
+    @Test("at info level an address in a log line is masked")
+    func addressesMasked() async throws {
+        let fixture = try OpsFixture()
+        defer { fixture.remove() }
+        let daemon = try DaemonProcess(fixture: fixture)
+        #expect(await daemon.waitForLog("serving"))
+        // The configuration error quotes the value, which contains an address.
+        let broken =
+            try String(contentsOfFile: fixture.configPath, encoding: .utf8)
+            + "\n[smtp]\nurl = \"anna@example.de\"\n"
+        try broken.write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(await daemon.waitForLog("reload failed"))
+        #expect(daemon.log.contains("a***@example.de"))
+        #expect(!daemon.log.contains("anna@example.de"))
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
 }

@@ -16,7 +16,8 @@ public enum LogRedaction {
     /// ("550 5.1.1 <anna@example.de>: Recipient address rejected").
     public static func addresses(in text: String) -> String {
         guard text.contains("@") else { return text }
-        let pattern = /[A-Za-z0-9!#$%&'*+\/=?^_`{|}~.\-]+@[A-Za-z0-9.\-\[\]:]+[A-Za-z0-9\]]/
+        // Quotes and brackets are left out of the local part: in free text they surround an address.
+        let pattern = /[A-Za-z0-9!#$%&*+\/=?^_~.\-]+@[A-Za-z0-9.\-]+[A-Za-z0-9]/
         return text.replacing(pattern) { match in address(String(match.output)) }
     }
 
