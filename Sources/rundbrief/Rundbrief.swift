@@ -14,6 +14,8 @@ struct Rundbrief: AsyncParsableCommand {
             CheckConfigCommand.self,
             ListsCommand.self,
             SubscribersCommand.self,
+            EditionCommand.self,
+            BounceCommand.self,
             TokensCommand.self,
             ServeCommand.self,
             StatusCommand.self,

@@ -136,6 +136,24 @@ struct CSVReaderTests {
         #expect(fromFile.count == 3_001)
     }
 
+    /// A CRLF whose CR ends one 64 KiB chunk and whose LF starts the next is still one line end.
+    @Test func countsCRLFSplitAcrossChunksOnce() throws {
+        let chunk = CSVReader.chunkSize
+        let unquoted = String(repeating: "x", count: chunk - 1) + "\r\nnext\r\nlast\r\n"
+        let quoted = "\"" + String(repeating: "y", count: chunk - 2) + "\r\nstill\"\r\nlast\r\n"
+        for (text, expected) in [
+            (
+                unquoted,
+                [Item.row(1, [String(repeating: "x", count: chunk - 1)]), .row(2, ["next"]), .row(3, ["last"])]
+            ),
+            (quoted, [Item.row(1, [String(repeating: "y", count: chunk - 2) + "\r\nstill"]), .row(3, ["last"])]),
+        ] {
+            let url = try Self.temporaryFile(text)
+            defer { try? FileManager.default.removeItem(at: url) }
+            #expect(Self.items(try CSVReader(path: url.path)) == expected)
+        }
+    }
+
     /// Python's `csv` module is the independent reference for the fields of tricky records.
     @Test func agreesWithPythonCSV() throws {
         let text = Self.randomCSV(seed: 4180, records: 500, delimiter: ",")

@@ -144,6 +144,15 @@ struct EmailAddressTests {
         }
     }
 
+    /// The single-pass ASCII check must report exactly what the general rules would.
+    @Test func asciiFastPathAgreesWithRules() {
+        for byte in UInt8(0)..<0x80 where byte != 0x40 {
+            let scalar = Unicode.Scalar(byte)
+            let expected = EmailAddress.characterRules.firstIndex { $0.matches(scalar) }
+            #expect(EmailAddress.asciiRule(byte) == expected, "byte \(byte)")
+        }
+    }
+
     @Test func reasonNeverRepeatsTheAddress() {
         let error = #expect(throws: AddressError.self) {
             try EmailAddress("secret.person@example..com")

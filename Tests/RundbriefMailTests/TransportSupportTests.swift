@@ -72,6 +72,22 @@ final class SMTPTestServer {
     }
 }
 
+extension Process {
+    /// SIGTERM, then SIGKILL if the child is still running after five seconds: a test must not hang
+    /// because a helper missed its signal.
+    func stopGracefully() {
+        guard isRunning else { return }
+        terminate()
+        for _ in 0..<500 where isRunning {
+            usleep(10_000)
+        }
+        if isRunning {
+            kill(processIdentifier, SIGKILL)
+        }
+        waitUntilExit()
+    }
+}
+
 struct TestServerError: Error, CustomStringConvertible {
     let reason: String
     var description: String { reason }

@@ -25,7 +25,8 @@ class Session:
         self.reader = reader
         self.writer = writer
         self.authenticated = False
-        self.deleted = set()
+        # \\Deleted flags persist across sessions, as on a real server.
+        self.deleted = options.deleted
 
     def send(self, data):
         self.writer.write(data if isinstance(data, bytes) else data.encode() + b"\r\n")
@@ -105,7 +106,8 @@ class Session:
             self.send(f"* {sequence} FETCH (UID {uid} BODY[] {{{len(data)}}}\r\n".encode() + data + b")\r\n")
             return "OK FETCH completed"
         if verb == "STORE" and re.match(r"\+FLAGS(\.SILENT)?", arguments[1], re.I):
-            if "\\Deleted" in " ".join(arguments[2:]):
+            # shlex has eaten the backslash of \Deleted by now.
+            if "deleted" in " ".join(arguments[2:]).lower():
                 self.deleted.add(uid)
             return "OK STORE completed"
         if verb in ("COPY", "MOVE"):
@@ -126,7 +128,7 @@ class Session:
             if uid in current:
                 os.remove(self.path(uid))
                 self.send(f"* {current.index(uid) + 1} EXPUNGE")
-        self.deleted -= set(uids)
+        self.deleted.difference_update(uids)
 
 
 async def main(options):
@@ -147,9 +149,13 @@ async def main(options):
 
 
 if __name__ == "__main__":
+    # A parent such as the Swift test runner may have blocked signals; SIGTERM must reach us.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser(description="Minimal IMAP test server.")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--root", required=True)
     parser.add_argument("--auth", default="user:pass")
     parser.add_argument("--no-move", action="store_true")
-    asyncio.run(main(parser.parse_args()))
+    arguments = parser.parse_args()
+    arguments.deleted = set()
+    asyncio.run(main(arguments))

@@ -149,6 +149,8 @@ async def main(options):
 
 
 if __name__ == "__main__":
+    # A parent such as the Swift test runner may have blocked signals; SIGTERM must reach us.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser(description="Minimal POP3 test server.")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--maildrop", required=True)

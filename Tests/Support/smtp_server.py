@@ -162,7 +162,8 @@ class Controller:
             and auth_data.login == user.encode()
             and auth_data.password == password.encode()
         )
-        return AuthResult(success=ok)
+        # handled=False makes aiosmtpd answer the failure itself (535 5.7.8).
+        return AuthResult(success=ok, handled=False)
 
     def stop_serving(self):
         if self.server is not None:
@@ -206,6 +207,8 @@ def parse_arguments(argv=None):
 
 
 def serve(options, on_message=None):
+    # A parent such as the Swift test runner may have blocked signals; SIGTERM must reach us.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     logging.basicConfig(level=logging.CRITICAL)
     recorder = Recorder(options.out, on_message)
 

@@ -14,10 +14,13 @@ public enum IDNA {
     /// Converts a domain to lower-case ASCII, turning Unicode labels into `xn--` A-labels.
     /// - Throws: `AddressError` naming the first rule the domain breaks.
     public static func toASCII(_ domain: String) throws(AddressError) -> String {
-        let normalized = String(
-            String.UnicodeScalarView(
-                domain.precomposedStringWithCanonicalMapping.unicodeScalars.map(mapDot))
-        )
+        // Most domains are ASCII, where NFC and the dot mapping change nothing: skip the Unicode work.
+        let normalized =
+            domain.utf8.allSatisfy { $0 < 0x80 }
+            ? domain
+            : String(
+                String.UnicodeScalarView(
+                    domain.precomposedStringWithCanonicalMapping.unicodeScalars.map(mapDot)))
         if normalized.isEmpty { throw AddressError(reason: "nothing after @") }
         if normalized.hasSuffix(".") { throw AddressError(reason: "domain ends with a dot") }
         if normalized.hasPrefix(".") { throw AddressError(reason: "domain starts with a dot") }
@@ -27,7 +30,7 @@ public enum IDNA {
         for label in labels {
             ascii.append(try asciiLabel(String(label)))
         }
-        if let tld = ascii.last, tld.allSatisfy(\.isNumber) {
+        if let tld = ascii.last, tld.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
             throw AddressError(reason: "top-level domain is all digits")
         }
         let result = ascii.joined(separator: ".")

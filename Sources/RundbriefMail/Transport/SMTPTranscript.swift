@@ -8,18 +8,23 @@ final class SMTPTranscript {
     private(set) var lastReply: SMTPReply?
     private var pendingLines: [String] = []
     private var partialLine: [UInt8] = []
+    /// After QUIT (libcurl closes a failed transaction's connection) replies no longer describe the message.
+    private var isClosing = false
 
     /// Starts a new transaction; on a reused connection the first command is `MAIL FROM`.
     func reset() {
         stage = .connect
         lastReply = nil
+        isClosing = false
         pendingLines.removeAll(keepingCapacity: true)
         partialLine.removeAll(keepingCapacity: true)
     }
 
     /// Records a command libcurl sent (`CURLINFO_HEADER_OUT`).
     func commandSent(_ bytes: UnsafeRawBufferPointer) {
-        if let stage = Self.stage(forCommand: bytes) {
+        if bytes.starts(with: Self.quit) {
+            isClosing = true
+        } else if let stage = Self.stage(forCommand: bytes) {
             self.stage = stage
         }
     }
@@ -33,6 +38,7 @@ final class SMTPTranscript {
 
     /// Records reply bytes from the server (`CURLINFO_HEADER_IN`), which may hold several lines or part of one.
     func replyReceived(_ bytes: UnsafeRawBufferPointer) {
+        guard !isClosing else { return }
         for byte in bytes {
             if byte == UInt8(ascii: "\n") {
                 finishLine()
@@ -62,6 +68,8 @@ final class SMTPTranscript {
         (Array("RCPT TO:".utf8), .rcptTo),
         (Array("DATA\r".utf8), .data),
     ]
+
+    private static let quit = Array("QUIT".utf8)
 
     private static func stage(forCommand bytes: UnsafeRawBufferPointer) -> SMTPStage? {
         for entry in commandStages where bytes.count >= entry.prefix.count {

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// Benchmarks print figures; they are run by `scripts/bench`, never by the test suite.
-// A file named main.swift is top-level code once the target has more files, so no @main here.
+@main
 struct RundbriefBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rundbrief-bench",
@@ -12,14 +12,8 @@ struct RundbriefBench: AsyncParsableCommand {
             SMTPBenchmark.self,
             RenderBenchmark.self,
             EditionRenderBenchmark.self,
+            BounceParseBenchmark.self,
             OperationsBenchmark.self,
         ]
     )
 }
-
-/// Top-level code would pick the synchronous `main()`; inside an async function the async one wins.
-func runBenchmarks() async {
-    await RundbriefBench.main()
-}
-
-await runBenchmarks()

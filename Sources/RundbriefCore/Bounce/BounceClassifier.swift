@@ -1,0 +1,79 @@
+/// Turns what a report says about one recipient (status, diagnostic, action) into
+/// the verdict operators act on: the status code, permanence, and sender blame.
+enum BounceClassifier {
+    struct Verdict: Equatable {
+        var status: String?
+        var permanent: Bool
+        var senderBlocked: Bool
+        var action: String
+    }
+
+    /// - Parameters:
+    ///   - status: The report's Status field, if any.
+    ///   - diagnostic: The server's words (Diagnostic-Code or the NDR text).
+    ///   - action: The report's Action, or what the surrounding text implies.
+    static func classify(status rawStatus: String?, diagnostic: String?, action rawAction: String?)
+        -> Verdict
+    {
+        let status = bestStatus(field: rawStatus, diagnostic: diagnostic)
+        let reply = diagnostic.flatMap { StatusCodeScanner.replyCode(in: $0.prefix(2000)) }
+        let action = normalizedAction(rawAction, status: status, reply: reply)
+        let classDigit =
+            status?.first ?? reply.map { Character(String($0 / 100)) }
+            ?? (action == "delayed" ? "4" : "5")
+        let reason = reason(status: status, diagnostic: diagnostic)
+        let permanent = action == "failed" && classDigit == "5" && reason.blamesRecipient
+        var finalStatus = status
+        if status == nil || status?.hasSuffix(".0.0") == true {
+            finalStatus =
+                reason.impliedStatus(classDigit: classDigit) ?? status ?? reply.map { "\($0 / 100).0.0" }
+        } else if let status, status.hasSuffix(".0"), let implied = reason.impliedStatus(classDigit: classDigit),
+            implied.split(separator: ".")[1] != status.split(separator: ".")[1]
+        {
+            // "5.3.0 … No such user": a catch-all detail whose words name a specific reason.
+            finalStatus = implied
+        }
+        return Verdict(
+            status: finalStatus, permanent: permanent, senderBlocked: reason == .senderBlocked,
+            action: action)
+    }
+
+    /// The Status field's code, unless it is the generic "x.0.0" and the diagnostic
+    /// names a more specific one of the same class.
+    private static func bestStatus(field: String?, diagnostic: String?) -> String? {
+        let fieldStatus = field.flatMap { StatusCodeScanner.enhancedStatus(in: $0) }
+        guard fieldStatus == nil || fieldStatus?.hasSuffix(".0.0") == true,
+            let found = diagnostic.flatMap({ StatusCodeScanner.enhancedStatus(in: $0.prefix(2000)) })
+        else { return fieldStatus }
+        guard let fieldStatus else { return found }
+        return found.first == fieldStatus.first ? found : fieldStatus
+    }
+
+    private static func normalizedAction(_ raw: String?, status: String?, reply: Int?) -> String {
+        let action = raw.map { $0.trimmingBlanks().lowercased() }.flatMap {
+            $0.split(separator: " ").first.map(String.init)
+        }
+        if let action, !action.isEmpty { return action }
+        switch status?.first ?? reply.flatMap({ String($0).first }) {
+        case "2": return "delivered"
+        case "4": return "delayed"
+        default: return "failed"
+        }
+    }
+
+    /// Specific status codes about the address outrank policy words; words that name
+    /// a recipient fault outrank a policy code ("550 5.7.1 unknown user" happens).
+    private static func reason(status: String?, diagnostic: String?) -> BounceReason {
+        let byStatus = BounceReason.from(status: status)
+        let byWords = BounceReason.from(diagnostic: diagnostic, status: nil)
+        switch byStatus {
+        case .userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull, .messageTooLarge:
+            return byStatus
+        case .senderBlocked:
+            return [.userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull].contains(byWords)
+                ? byWords : byStatus
+        default:
+            return byWords == .unknown ? byStatus : byWords
+        }
+    }
+}

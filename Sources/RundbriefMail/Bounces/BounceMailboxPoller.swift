@@ -1,0 +1,88 @@
+import AsyncAlgorithms
+public import Logging
+public import ServiceLifecycle
+
+/// Polls the bounce mailbox (IMAP or POP3) and records every message through the `BounceProcessor`.
+///
+/// A message is deleted (or moved to `processedMailbox`) only after it is recorded; when the database
+/// cannot record it, the message stays in the mailbox for the next poll: a bounce is never lost.
+public struct BounceMailboxPoller: Service {
+    public var client: MailboxClient
+    public var processor: BounceProcessor
+    public var interval: Duration
+    /// IMAP folder to move processed messages into; nil deletes them.
+    public var processedMailbox: String?
+    public var logger: Logger
+
+    public init(
+        client: MailboxClient, processor: BounceProcessor, interval: Duration, processedMailbox: String?,
+        logger: Logger
+    ) {
+        self.client = client
+        self.processor = processor
+        self.interval = interval
+        self.processedMailbox = processedMailbox
+        self.logger = logger
+    }
+
+    /// What one poll did.
+    public struct PollResult: Sendable, Equatable {
+        public var processed = 0
+        /// Messages left in the mailbox because the store could not record them.
+        public var kept = 0
+    }
+
+    public func run() async throws {
+        var failures = 0
+        _ = await poll(failures: &failures)
+        let timer = AsyncTimerSequence(interval: interval, clock: ContinuousClock()).cancelOnGracefulShutdown()
+        for await _ in timer {
+            _ = await poll(failures: &failures)
+        }
+    }
+
+    private func poll(failures: inout Int) async -> PollResult? {
+        do {
+            let result = try await pollOnce()
+            if failures > 0 { logger.notice("bounce mailbox reachable again") }
+            failures = 0
+            return result
+        } catch {
+            failures += 1
+            // One failed poll is noise (a restarting IMAP server); several in a row need an operator.
+            let level: Logger.Level = failures >= 3 ? .warning : .notice
+            logger.log(
+                level: level, "cannot poll the bounce mailbox: \(error)",
+                metadata: ["mailbox.failures": "\(failures)"])
+            return nil
+        }
+    }
+
+    /// Fetches, records and removes every message in the mailbox once.
+    /// - Throws: `TransportError` when the mailbox cannot be reached.
+    public func pollOnce() async throws -> PollResult {
+        let processor = processor
+        let folder = processedMailbox
+        let logger = logger
+        let result = try await client.withSession { session in
+            var result = PollResult()
+            for id in try session.messageIDs() {
+                let message = try session.fetch(id)
+                do {
+                    _ = try processor.process(message, source: "mailbox")
+                } catch {
+                    result.kept += 1
+                    logger.warning("bounce not recorded; it stays in the mailbox for the next poll: \(error)")
+                    break
+                }
+                if let folder { try session.move(id, to: folder) } else { try session.delete(id) }
+                result.processed += 1
+            }
+            return result
+        }
+        if result.processed > 0 {
+            logger.info("bounce mailbox polled", metadata: ["mailbox.processed": "\(result.processed)"])
+        }
+        return result
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RundbriefCore
+import RundbriefMail
+import RundbriefStore
+
+struct BounceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bounce", abstract: "Parse, ingest and list bounces and complaints.",
+        subcommands: [Parse.self, Ingest.self, List.self])
+
+    /// The largest message `ingest` reads; bounces quoting huge attachments are cut (the report is at the start).
+    static let maximumMessageBytes = 16 * 1024 * 1024
+
+    struct Parse: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print what the bounce parser makes of one message (records nothing).")
+        @Argument(help: "The message file (RFC 5322), or - for standard input.") var file: String
+        @Flag(help: "Print {kind, recipients, delivery} as JSON.") var json = false
+        @Option(help: "A configuration, to resolve signed VERP addresses to delivery ids.") var config: String?
+
+        func run() throws {
+            try reporting {
+                let bytes = try readMessage(file)
+                var parser = BounceParser()
+                if let config {
+                    let configuration = try GlobalOptions.load(config)
+                    if let signer = try? configuration.tokens.signer() {
+                        let localPart = configuration.sender.bounceLocalPart
+                        parser = BounceParser(verpDeliveryID: {
+                            VERPAddress.deliveryID(in: $0, localPart: localPart, signer: signer)
+                        })
+                    }
+                }
+                let report = parser.parse(bytes)
+                if json {
+                    FileHandle.standardOutput.write(try report.jsonData())
+                    FileHandle.standardOutput.write(Data("\n".utf8))
+                    return
+                }
+                Output.line("kind: \(report.kind.rawValue)")
+                Output.line("delivery: \(report.delivery ?? "-")")
+                for recipient in report.recipients {
+                    let kind = recipient.permanent ? "permanent" : "transient"
+                    Output.line(
+                        "recipient: \(recipient.address) \(recipient.status ?? "-") \(kind)\(recipient.senderBlocked ? " (sender blocked)" : "")"
+                    )
+                    if let diagnostic = recipient.diagnostic { Output.line("  \(diagnostic)") }
+                }
+            }
+        }
+    }
+
+    struct Ingest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record one message from standard input: for an MTA's pipe transport or alias.",
+            discussion: """
+                Use as: bounces: "|/usr/bin/rundbrief bounce ingest". Exit codes (sysexits): 0 handled (also for
+                messages that are not bounces); 75 (EX_TEMPFAIL) when the configuration or the database is not
+                available, so the MTA keeps the message and retries: a bounce is never lost.
+                """)
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let bytes: [UInt8]
+            do {
+                bytes = try readMessage("-")
+            } catch {
+                Output.error("cannot read the message: \(error)")
+                throw ExitCode(75)
+            }
+            do {
+                let (config, database) = try global.open()
+                let processor = BounceProcessor(
+                    database: database, policy: BouncePolicy(config.bounces), signer: try config.tokens.signer(),
+                    bounceLocalPart: config.sender.bounceLocalPart,
+                    unsubscribeAddress: config.sender.unsubscribeAddress,
+                    logger: Logger(label: "rundbrief.bounce"))
+                let outcome = try processor.process(bytes, source: "ingest")
+                let actions = outcome.decisions.map(\.action.rawValue).joined(separator: ", ")
+                Output.note("rundbrief: \(outcome.report.kind.rawValue)\(actions.isEmpty ? "" : ": \(actions)")")
+            } catch {
+                Output.error("bounce not recorded, try again later: \(error)")
+                throw ExitCode(75)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show recent bounces and complaints, newest first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "How many days back.") var days = 7
+        @Flag(help: "Print an array of bounce objects.") var json = false
+
+        func run() throws {
+            try reporting {
+                let (_, database) = try global.open()
+                let bounces = try database.recentBounces(since: Date().addingTimeInterval(-Double(days) * 86_400))
+                if json {
+                    try Output.json(bounces)
+                    return
+                }
+                Output.table(
+                    ["WHEN", "KIND", "STATUS", "ADDRESS", "SOURCE", "DIAGNOSTIC"],
+                    bounces.map { item in
+                        [
+                            Output.timestamp.string(from: item.bounce.createdAt), item.bounce.kind.rawValue,
+                            item.bounce.status ?? "-", item.email ?? "(unknown)", item.bounce.source,
+                            String((item.bounce.diagnostic ?? "").prefix(60)),
+                        ]
+                    })
+            }
+        }
+    }
+}
+
+/// Reads a message from a file or standard input, up to the size limit.
+private func readMessage(_ file: String) throws -> [UInt8] {
+    let handle: FileHandle
+    if file == "-" {
+        handle = .standardInput
+    } else {
+        guard let opened = FileHandle(forReadingAtPath: file) else {
+            throw CommandFailure("cannot read \(file)", exitCode: 66)
+        }
+        handle = opened
+    }
+    var bytes: [UInt8] = []
+    while bytes.count < BounceCommand.maximumMessageBytes, let chunk = try handle.read(upToCount: 65_536),
+        !chunk.isEmpty
+    {
+        bytes += chunk
+    }
+    return bytes
+}

@@ -1,0 +1,64 @@
+import Foundation
+import RundbriefCore
+import Testing
+
+/// The corpus under Fixtures/bounces/<kind>/: each `.eml` with the expected result next to it.
+enum BounceFixtures {
+    struct Sample: CustomTestStringConvertible, Sendable {
+        var name: String
+        var message: [UInt8]
+        var expected: Expected
+
+        var testDescription: String { name }
+    }
+
+    struct Expected: Decodable, Sendable {
+        struct Recipient: Decodable, Sendable {
+            var address: String
+            var permanent: Bool
+            var status: String?
+            var action: String?
+            var senderBlocked: Bool?
+            var remoteMTA: String?
+            var diagnosticContains: String?
+        }
+
+        var kind: String
+        var recipients: [Recipient]
+        var delivery: String?
+        var senderBlocked: Bool?
+        var feedbackType: String?
+        var reportingMTA: String?
+        var originalMessageID: String?
+    }
+
+    static var directory: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("Fixtures/bounces")
+    }
+
+    static func all() -> [Sample] {
+        let files =
+            FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "eml" } ?? []
+        return files.sorted { $0.path < $1.path }.compactMap { url in
+            let expectedURL = url.deletingPathExtension().appendingPathExtension("json")
+            guard let message = try? Data(contentsOf: url), let json = try? Data(contentsOf: expectedURL),
+                let expected = try? JSONDecoder().decode(Expected.self, from: json)
+            else { return nil }
+            let name =
+                url.deletingLastPathComponent().lastPathComponent + "/"
+                + url.deletingPathExtension().lastPathComponent
+            return Sample(name: name, message: Array(message), expected: expected)
+        }
+    }
+
+    /// Stands in for the signed-token check: `bounces+<id>-ok@…` resolves, any other signature does not.
+    static let resolver: @Sendable (String) -> Int64? = { address in
+        guard address.hasPrefix("bounces+"), let at = address.lastIndex(of: "@") else { return nil }
+        let token = address[address.index(address.startIndex, offsetBy: 8)..<at]
+        let pieces = token.split(separator: "-")
+        guard pieces.count == 2, pieces[1] == "ok" else { return nil }
+        return Int64(pieces[0])
+    }
+}
