@@ -33,8 +33,15 @@ struct ServeCommand: AsyncParsableCommand {
         let daemon = Daemon(
             config: config, database: database, logger: logger, notifier: SystemdNotifier(),
             configPath: global.config)
+        let work: [any Service]
         do {
-            try await daemon.run(address: address, registry: registry)
+            work = try daemon.workServices()
+        } catch {
+            Output.error("configuration error: \(error)")
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        do {
+            try await daemon.run(address: address, registry: registry, work: work)
         } catch {
             logger.critical("stopped after an error: \(error)")
             throw ExitCode(70)  // EX_SOFTWARE
@@ -64,7 +71,7 @@ private struct Daemon {
     let notifier: SystemdNotifier?
     let configPath: String?
 
-    func run(address: BindAddress, registry: PrometheusCollectorRegistry) async throws {
+    func run(address: BindAddress, registry: PrometheusCollectorRegistry, work: [any Service]) async throws {
         let stateFile = DaemonStateFile(databasePath: config.database.path)
         defer { stateFile.remove() }
         let status = DaemonStatusService(
@@ -77,7 +84,7 @@ private struct Daemon {
         // Listed in dependency order: shutdown runs in reverse, so STOPPING=1 goes out first, the web
         // server stops taking requests next, and the sender finishes its in-flight transactions last.
         let services: [any Service] =
-            workServices() + [httpService(address: address, registry: registry), reload, status]
+            work + [httpService(address: address, registry: registry), reload, status]
         var groupConfig = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = .seconds(config.delivery.shutdownTimeoutSeconds)
@@ -89,13 +96,28 @@ private struct Daemon {
         logger.info("stopped")
     }
 
-    /// The sender and the bounce poller. Seam: they join the group here as the delivery and bounce
-    /// work lands (`SendService(database:transport:policy:makeBuilder:logger:)` once a message builder
-    /// from the edition renderer and MIME composer exists; a mailbox poller when bounces.mailbox_url is
-    /// set); until then the daemon serves HTTP and reports status. SendService lets in-flight SMTP
-    /// transactions finish on graceful shutdown, within maximumGracefulShutdownDuration.
-    private func workServices() -> [any Service] {
-        []
+    /// The sender and the bounce poller. Seam: the sender joins here as
+    /// `SendService(database:transport:policy:makeBuilder:logger:)` once a message builder from the edition
+    /// renderer and MIME composer exists; it lets in-flight SMTP transactions finish on graceful
+    /// shutdown, within maximumGracefulShutdownDuration. Until then sends are run by `rundbrief send`.
+    /// - Throws: `ConfigurationError` or `TransportError` for an unusable bounce mailbox setting.
+    func workServices() throws -> [any Service] {
+        guard !config.bounces.mailboxURL.isEmpty else { return [] }
+        let bounces = config.bounces
+        let client = try MailboxClient(
+            configuration: MailboxClient.Configuration(
+                url: bounces.mailboxURL, username: bounces.mailboxUsername.isEmpty ? nil : bounces.mailboxUsername,
+                password: bounces.mailboxPassword.isEmpty ? nil : bounces.mailboxPassword))
+        let processor = BounceProcessor(
+            database: database, policy: BouncePolicy(bounces), signer: try config.tokens.signer(),
+            bounceLocalPart: config.sender.bounceLocalPart,
+            unsubscribeAddress: config.sender.unsubscribeAddress, logger: logger)
+        return [
+            BounceMailboxPoller(
+                client: client, processor: processor, interval: .seconds(max(1, bounces.pollIntervalSeconds)),
+                processedMailbox: bounces.processedMailbox.isEmpty ? nil : bounces.processedMailbox,
+                logger: logger)
+        ]
     }
 
     /// Seam: the send engine's in-memory progress replaces the database view when it offers one.
