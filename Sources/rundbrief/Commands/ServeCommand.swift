@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (config, database) = try reporting { try global.open() }
+        // A closed log stream or client socket must cost a failed write, not the daemon (systemd ignores
+        // SIGPIPE for services by default; a shell does not).
+        signal(SIGPIPE, SIG_IGN)
         LoggingBootstrap.bootstrap(configured: config.log.level)
         let logger = Logger(label: "rundbrief")
         let registry = MetricsBootstrap.bootstrap()
