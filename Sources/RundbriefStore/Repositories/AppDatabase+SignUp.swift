@@ -1,0 +1,176 @@
+public import Foundation
+import GRDB
+public import RundbriefCore
+
+/// What a web sign-up request did to the store.
+public enum SignUpOutcome: Sendable, Equatable {
+    /// The address may be sent a confirmation mail for this subscriber and list.
+    case awaitingConfirmation(subscriberID: Int64, listID: Int64)
+    /// The address was erased or blocked: nothing was stored and no mail may be sent.
+    case suppressed
+}
+
+/// What confirming a subscription did.
+public enum ConfirmOutcome: Sendable, Equatable {
+    /// The subscription became active now.
+    case confirmed
+    /// It was active already (a confirmation link followed twice).
+    case alreadyActive
+    /// The subscriber no longer exists (erased after the link was sent).
+    case unknownSubscriber
+}
+
+extension AppDatabase {
+    /// Records a sign-up from the web form: a new subscriber is created `pending`, an existing one
+    /// keeps their status and name (an unconfirmed request must not change a stranger's data),
+    /// and the list membership becomes `pending` unless it is active already.
+    /// - Throws: `StoreError.notFound` for an unknown list.
+    public func signUp(
+        _ address: EmailAddress, name: String, list listSlug: String, detail: [String: String],
+        now: Date
+    ) async throws -> SignUpOutcome {
+        try await write { db in
+            let list = try Self.list(slug: listSlug, in: db)
+            if try Self.isSuppressed(address.value, in: db) { return .suppressed }
+            var subscriber = try Subscriber.filter(Column("email") == address.value).fetchOne(db)
+            if subscriber == nil {
+                var new = Subscriber(
+                    email: address.value, name: name, status: .pending, createdAt: now, updatedAt: now)
+                try new.insert(db)
+                subscriber = new
+            }
+            let subscriberID = subscriber!.id!
+            let listID = list.id!
+            let membership = try Subscription.fetchOne(
+                db, key: ["subscriber_id": subscriberID, "list_id": listID])
+            if membership == nil || membership?.status == .unsubscribed {
+                try Self.setMembership(subscriberID, listID, .pending, now, db)
+            }
+            var event = Event(
+                subscriberID: subscriberID, listID: listID, kind: "signup-requested", source: "web",
+                detail: detail, createdAt: now)
+            try event.insert(db)
+            return .awaitingConfirmation(subscriberID: subscriberID, listID: listID)
+        }
+    }
+
+    /// Whether the subscriber is active on the list (or, with no list, active at all):
+    /// a read-only check so a confirmation page followed twice does not write.
+    public func isActive(subscriberID: Int64, list listID: Int64?) async throws -> Bool {
+        try await read { db in
+            guard let subscriber = try Subscriber.fetchOne(db, key: subscriberID),
+                subscriber.status == .active
+            else { return false }
+            guard let listID else { return true }
+            let membership = try Subscription.fetchOne(
+                db, key: ["subscriber_id": subscriberID, "list_id": listID])
+            return membership?.status == .active
+        }
+    }
+
+    /// Makes a subscription active with the consent record of the person who confirmed it.
+    ///
+    /// With a list, that membership becomes active; without one (undoing "unsubscribe from all"),
+    /// every membership that was unsubscribed at or after `restoringSince` comes back.
+    /// The subscriber becomes active whatever their status was: confirming is the person's own act.
+    public func confirm(
+        subscriberID: Int64, list listID: Int64?, restoringSince: Date? = nil, consent: Consent
+    ) async throws -> ConfirmOutcome {
+        try await write { db in
+            guard var subscriber = try Subscriber.fetchOne(db, key: subscriberID) else {
+                return .unknownSubscriber
+            }
+            var changed = false
+            if let listID {
+                changed = try Self.activate(subscriberID: subscriberID, listID: listID, at: consent.at, db)
+            } else if let restoringSince {
+                try db.execute(
+                    sql: """
+                        UPDATE subscriptions SET status = 'active', updated_at = ?
+                        WHERE subscriber_id = ? AND status = 'unsubscribed' AND updated_at >= ?
+                        """, arguments: [consent.at, subscriberID, restoringSince])
+                changed = db.changesCount > 0
+            }
+            if subscriber.status != .active {
+                subscriber.status = .active
+                changed = true
+            }
+            guard changed else { return .alreadyActive }
+            subscriber.consentAt = consent.at
+            subscriber.consentMethod = consent.method
+            subscriber.consentIP = consent.ip
+            subscriber.consentUserAgent = consent.userAgent
+            subscriber.updatedAt = consent.at
+            try subscriber.update(db)
+            var detail = ["method": consent.method]
+            if let ip = consent.ip { detail["ip"] = ip }
+            if let userAgent = consent.userAgent { detail["user_agent"] = userAgent }
+            var event = Event(
+                subscriberID: subscriberID, listID: listID, kind: "confirmed", source: "web",
+                detail: detail, createdAt: consent.at)
+            try event.insert(db)
+            return .confirmed
+        }
+    }
+
+    private static func activate(subscriberID: Int64, listID: Int64, at now: Date, _ db: Database)
+        throws -> Bool
+    {
+        guard try MailingList.fetchOne(db, key: listID) != nil else { return false }
+        let membership = try Subscription.fetchOne(
+            db, key: ["subscriber_id": subscriberID, "list_id": listID])
+        if membership?.status == .active { return false }
+        try setMembership(subscriberID, listID, .active, now, db)
+        return true
+    }
+
+    /// Inserts or updates one membership (GRDB's `upsert` needs a rowid, which the table has not).
+    private static func setMembership(
+        _ subscriberID: Int64, _ listID: Int64, _ status: SubscriptionStatus, _ now: Date, _ db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO subscriptions (subscriber_id, list_id, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (subscriber_id, list_id) DO UPDATE SET
+                  status = excluded.status, updated_at = excluded.updated_at
+                """, arguments: [subscriberID, listID, status.rawValue, now, now])
+    }
+
+    /// Unsubscribes from one list or from all, as `unsubscribe(subscriberID:…)`, but answers
+    /// `false` instead of throwing when the subscriber was erased (there is nothing left to stop).
+    public func unsubscribeIfKnown(
+        subscriberID: Int64, list listID: Int64?, source: String, detail: [String: String], now: Date
+    ) async throws -> Bool {
+        try await write { db in
+            guard try Subscriber.fetchOne(db, key: subscriberID) != nil else { return false }
+            return try Self.unsubscribe(
+                subscriberID: subscriberID, list: listID, source: source, detail: detail, now: now, in: db)
+        }
+    }
+
+    /// The subscriber with this id, read off the concurrency pool.
+    public func fetchSubscriber(id: Int64) async throws -> Subscriber? {
+        try await read { db in try Subscriber.fetchOne(db, key: id) }
+    }
+
+    /// Every list, by name (the sign-up page's chooser).
+    public func allLists() async throws -> [MailingList] {
+        try await read { db in try MailingList.order(Column("name"), Column("slug")).fetchAll(db) }
+    }
+
+    /// The list with this id, if any.
+    public func list(id: Int64) async throws -> MailingList? {
+        try await read { db in try MailingList.fetchOne(db, key: id) }
+    }
+
+    /// The list with this slug, if any.
+    public func listIfExists(slug: String) async throws -> MailingList? {
+        try await read { db in try MailingList.filter(Column("slug") == slug).fetchOne(db) }
+    }
+
+    /// Runs a trivial query: the health check's proof that the database answers.
+    public func ping() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+}

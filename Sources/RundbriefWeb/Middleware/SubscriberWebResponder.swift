@@ -1,0 +1,48 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The outermost responder: answers methods a subscriber path does not take with 405, turns
+/// every error into a page (never a stack trace, never an empty 500), and puts the security
+/// headers on every response.
+struct SubscriberWebResponder<Inner: HTTPResponder>: HTTPResponder
+where Inner.Context == WebRequestContext {
+    typealias Context = WebRequestContext
+
+    let inner: Inner
+    let web: SubscriberWeb
+    /// The methods each subscriber path answers; other paths (extra routes) are not checked here.
+    let allowed: [String: [HTTPRequest.Method]]
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        var response = await guarded(request, context)
+        response.headers[.contentSecurityPolicy] = web.pages.contentSecurityPolicy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[SecurityHeaders.referrerPolicy] = "no-referrer"
+        response.headers[SecurityHeaders.frameOptions] = "DENY"
+        return response
+    }
+
+    private func guarded(_ request: Request, _ context: Context) async -> Response {
+        let language = web.language(of: request)
+        if let methods = allowed[request.uri.path], !methods.contains(request.method) {
+            var response = web.errorPage(.methodNotAllowed, language: language)
+            response.headers[.allow] = methods.map(\.rawValue).joined(separator: ", ")
+            return response
+        }
+        do {
+            let response = try await inner.respond(to: request, context: context)
+            // The router's own errors (unknown path) come without a body: give them a page.
+            if response.status.code >= 400, response.headers[.contentType] == nil {
+                return web.errorPage(response.status, language: language)
+            }
+            return response
+        } catch let error as any HTTPResponseError {
+            return web.errorPage(error.status, language: language)
+        } catch {
+            web.logger.error(
+                "request failed: \(error)", metadata: ["http.path": "\(request.uri.path)"])
+            return web.errorPage(.internalServerError, language: language)
+        }
+    }
+}

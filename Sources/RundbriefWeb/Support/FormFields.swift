@@ -1,0 +1,28 @@
+import Foundation
+
+/// The fields of an `application/x-www-form-urlencoded` body or query string.
+///
+/// Hand-parsed so a malformed body yields an empty field rather than an error thrown deep inside a
+/// decoder: every field is optional at this level and the routes decide what is required.
+struct FormFields: Sendable {
+    private var values: [String: String] = [:]
+
+    init(_ encoded: String) {
+        for pair in encoded.split(separator: "&", omittingEmptySubsequences: true).prefix(64) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]) else { continue }
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            if values[name] == nil, let value { values[name] = value }
+        }
+    }
+
+    init(dictionary: [String: String]) {
+        values = dictionary
+    }
+
+    subscript(name: String) -> String? { values[name] }
+
+    private static func decode(_ component: Substring) -> String? {
+        component.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}

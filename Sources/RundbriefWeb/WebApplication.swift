@@ -1,0 +1,100 @@
+public import Foundation
+public import Hummingbird
+public import Logging
+public import NIOCore
+public import RundbriefCore
+public import RundbriefStore
+
+/// The subscriber web: sign-up with double opt-in, confirmation, unsubscribe (page and RFC 8058
+/// one-click) and the health check, over Hummingbird.
+///
+/// Build it once at start, then put `makeApplication()` into the daemon's `ServiceGroup`: the
+/// application is a `Service` that also runs the outbox sending confirmation mails. Stop it with
+/// the group's graceful shutdown (`triggerGracefulShutdown()` or SIGTERM), not by cancelling.
+///
+/// ```swift
+/// let web = try await WebApplication(
+///   configuration: config, database: database, signer: try TokenKeyring.signer(from: config.tokens),
+///   send: { from, to, data in try await transport.deliver(from, to, data) }, logger: logger,
+///   extraRoutes: { router in router.get("/metrics") { _, _ in metricsText() } })
+/// let group = ServiceGroup(configuration: .init(services: [try web.makeApplication(), sender], logger: logger))
+/// ```
+public struct WebApplication: Sendable {
+    let web: SubscriberWeb
+    let extraRoutes: @Sendable (Router<WebRequestContext>) -> Void
+
+    /// Loads the page and mail templates and prepares the routes.
+    /// - Parameters:
+    ///   - configuration: the whole configuration (`http`, `web`, `tokens`, `sender`, `templates`).
+    ///   - database: the store.
+    ///   - signer: signs and verifies confirmation and unsubscribe tokens (see ``TokenKeyring``).
+    ///   - send: hands a transactional message to the mail system (the SMTP transport).
+    ///   - logger: the daemon's logger.
+    ///   - now: the clock for token expiry, rate-limit windows and consent times.
+    ///   - extraRoutes: registers more routes (e.g. `GET /metrics`) on the same router.
+    /// - Throws: `WebError` for missing or broken templates under `templates.directory`.
+    public init(
+        configuration: Configuration, database: AppDatabase, signer: TokenSigner,
+        send: @escaping TransactionalSend, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() },
+        extraRoutes: @escaping @Sendable (Router<WebRequestContext>) -> Void = { _ in }
+    ) async throws {
+        let templates = configuration.templates.directory
+        web = SubscriberWeb(
+            configuration: configuration, database: database, signer: signer,
+            pages: try await PageRenderer(directory: templates + "/web"),
+            mails: try await MailTemplates(directory: templates + "/mail"),
+            outbox: MailOutbox(send: send, capacity: 1_000, logger: logger),
+            limits: SignUpLimits(configuration.web), logger: logger, now: now)
+        self.extraRoutes = extraRoutes
+    }
+
+    /// The Hummingbird application, listening on `http.listen` unless `address` is given
+    /// (tests pass port 0).
+    /// - Parameters:
+    ///   - address: where to listen instead of `http.listen`.
+    ///   - onServerRunning: called once the server listens (the daemon sends READY=1 there).
+    /// - Throws: `WebError.address` when `http.listen` is not `host:port`.
+    public func makeApplication(
+        address: BindAddress? = nil,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let bind = try address ?? Self.bindAddress(web.configuration.http.listen)
+        return Application(
+            responder: SubscriberWebResponder(
+                inner: makeRouter().buildResponder(), web: web, allowed: Self.allowedMethods),
+            configuration: .init(address: bind, serverName: nil),
+            services: [web.outbox], onServerRunning: onServerRunning, logger: web.logger)
+    }
+
+    static let allowedMethods: [String: [HTTPRequest.Method]] = [
+        "/subscribe": [.get, .post], "/confirm": [.get, .post], "/unsubscribe": [.get, .post],
+        "/healthz": [.get],
+    ]
+
+    private func makeRouter() -> Router<WebRequestContext> {
+        let router = Router(context: WebRequestContext.self)
+        let web = self.web
+        router.get("/subscribe") { try await web.subscribeForm($0, $1) }
+        router.post("/subscribe") { try await web.signUp($0, $1) }
+        router.get("/confirm") { try await web.confirmLink($0, $1) }
+        router.post("/confirm") { try await web.confirmButton($0, $1) }
+        router.get("/unsubscribe") { try await web.unsubscribePage($0, $1) }
+        router.post("/unsubscribe") { try await web.unsubscribe($0, $1) }
+        router.get("/healthz") { await web.health($0, $1) }
+        extraRoutes(router)
+        return router
+    }
+
+    /// Parses `host:port` or `[v6]:port`.
+    static func bindAddress(_ listen: String) throws -> BindAddress {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else {
+            throw WebError(.address, "http.listen '\(listen)' is not host:port")
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return .hostname(host.isEmpty ? "0.0.0.0" : host, port: port)
+    }
+}
