@@ -23,6 +23,10 @@ struct OpsFixture {
         try writeConfig(logLevel: logLevel)
     }
 
+    /// The repository's templates: the daemon serves the subscriber web from them.
+    static let templatesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("templates").path
+
     func writeConfig(logLevel: String) throws {
         let text = """
             [database]
@@ -34,6 +38,8 @@ struct OpsFixture {
             [delivery]
             progress_interval_seconds = 1
             shutdown_timeout_seconds = 5
+            [templates]
+            directory = "\(Self.templatesDirectory)"
             [log]
             level = "\(logLevel)"
             """

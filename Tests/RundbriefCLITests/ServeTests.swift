@@ -20,7 +20,7 @@ struct ServeTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test("/metrics shows Prometheus series, gauges follow the database; /healthz says ok")
+    @Test("/metrics shows Prometheus series, gauges follow the database; /healthz and the sign-up page answer")
     func metrics() async throws {
         let fixture = try OpsFixture()
         defer { fixture.remove() }
@@ -46,6 +46,10 @@ struct ServeTests {
         let health = try Self.get("http://127.0.0.1:\(port)/healthz")
         #expect(health.status == 0)
         #expect(health.body.contains(#""database":"ok""#))
+        // The subscriber web runs in the same server.
+        let signUp = try Self.get("http://127.0.0.1:\(port)/subscribe?list=news")
+        #expect(signUp.status == 0)
+        #expect(signUp.body.contains("<form"))
 
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)

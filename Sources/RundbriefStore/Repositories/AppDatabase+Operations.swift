@@ -79,13 +79,6 @@ extension AppDatabase {
         try await read { db in try Self.snapshot(db, now: now, errorLimit: errorLimit) }
     }
 
-    /// Subscribers by overall status; cheap enough to refresh a gauge every few seconds.
-    public func subscriberCounts() async throws -> [String: Int] {
-        try await read { db in
-            try Self.counts(db, sql: "SELECT status, COUNT(*) FROM subscribers GROUP BY status")
-        }
-    }
-
     /// Sends by status.
     public func sendCounts() async throws -> [String: Int] {
         try await read { db in

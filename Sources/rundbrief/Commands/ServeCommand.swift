@@ -6,6 +6,7 @@ import Prometheus
 import RundbriefCore
 import RundbriefMail
 import RundbriefStore
+import RundbriefWeb
 import ServiceLifecycle
 import UnixSignals
 
@@ -37,14 +38,16 @@ struct ServeCommand: AsyncParsableCommand {
             config: config, database: database, logger: logger, notifier: SystemdNotifier(),
             configPath: global.config)
         let work: [any Service]
+        let http: any Service
         do {
             work = try daemon.workServices()
+            http = try await daemon.httpService(address: address, registry: registry)
         } catch {
             Output.error("configuration error: \(error)")
             throw ExitCode(78)  // EX_CONFIG
         }
         do {
-            try await daemon.run(address: address, registry: registry, work: work)
+            try await daemon.run(http: http, work: work)
         } catch {
             logger.critical("stopped after an error: \(error)")
             throw ExitCode(70)  // EX_SOFTWARE
@@ -74,7 +77,7 @@ private struct Daemon {
     let notifier: SystemdNotifier?
     let configPath: String?
 
-    func run(address: BindAddress, registry: PrometheusCollectorRegistry, work: [any Service]) async throws {
+    func run(http: any Service, work: [any Service]) async throws {
         let stateFile = DaemonStateFile(databasePath: config.database.path)
         defer { stateFile.remove() }
         let status = DaemonStatusService(
@@ -87,7 +90,7 @@ private struct Daemon {
         // Listed in dependency order: shutdown runs in reverse, so STOPPING=1 goes out first, the web
         // server stops taking requests next, and the sender finishes its in-flight transactions last.
         let services: [any Service] =
-            work + [httpService(address: address, registry: registry), reload, status]
+            work + [http, reload, status]
         var groupConfig = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = .seconds(config.delivery.shutdownTimeoutSeconds)
@@ -130,22 +133,34 @@ private struct Daemon {
             logger: logger)
     }
 
-    /// The HTTP server. Seam: with the subscriber web in the build this becomes
-    /// `WebApplication(…, extraRoutes: { MetricsRoutes.registerMetrics(on: $0, registry: registry) })`,
-    /// whose application also needs the `onServerRunning` hook below for READY=1.
-    private func httpService(address: BindAddress, registry: PrometheusCollectorRegistry)
+    /// The subscriber web (sign-up, confirmation, unsubscribe, `/healthz`) with `/metrics` added to its
+    /// router; READY=1 goes out once it listens. Confirmation mails use their own SMTP transport.
+    /// - Throws: `WebError` for missing templates, `ConfigurationError` for unusable token keys,
+    ///   `TransportError` for an unusable smtp.url.
+    func httpService(address: BindAddress, registry: PrometheusCollectorRegistry) async throws
         -> any Service
     {
-        let router = Router()
-        MetricsRoutes.registerMetrics(on: router, registry: registry)
-        MetricsRoutes.registerHealth(on: router, database: database)
-        return Application(
-            router: router, configuration: ApplicationConfiguration(address: address),
-            onServerRunning: { [notifier, logger] channel in
-                let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
-                logger.info("serving", metadata: ["http.address": "\(bound)"])
-                notifier?.ready(status: "serving on \(bound)")
-            }, logger: logger)
+        let web = try await WebApplication(
+            configuration: config, database: database, signer: try config.tokens.signer(),
+            transport: try CurlSMTPTransport(configuration: transportConfiguration()), logger: logger,
+            extraRoutes: { MetricsRoutes.registerMetrics(on: $0, registry: registry) })
+        return try web.makeApplication(address: address) { [notifier, logger] channel in
+            let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
+            logger.info("serving", metadata: ["http.address": "\(bound)"])
+            notifier?.ready(status: "serving on \(bound)")
+        }
+    }
+
+    /// The SMTP settings for transactional mail (the send engine builds its own from the same section).
+    private func transportConfiguration() -> CurlSMTPTransport.Configuration {
+        let smtp = config.smtp
+        return CurlSMTPTransport.Configuration(
+            url: smtp.url, username: smtp.username.isEmpty ? nil : smtp.username,
+            password: smtp.password.isEmpty ? nil : smtp.password,
+            startTLS: StartTLSPolicy(rawValue: smtp.startTLS.rawValue) ?? .required,
+            caFile: smtp.caFile.isEmpty ? nil : smtp.caFile, verifyPeer: smtp.verifyTLS,
+            connectTimeout: .seconds(smtp.connectTimeoutSeconds), transactionTimeout: .seconds(smtp.timeoutSeconds),
+            concurrency: 1, localHostname: smtp.heloName.isEmpty ? nil : smtp.heloName)
     }
 
     /// Re-reads the configuration file, applies what can change while running, and says what it did.

@@ -5,8 +5,8 @@ import RundbriefStore
 
 /// The operations endpoints: `GET /metrics` (Prometheus text format) and `GET /healthz`.
 ///
-/// `WebApplication(extraRoutes:)` takes `registerMetrics` (it has its own `/healthz`); until the
-/// subscriber web is part of `serve`, the daemon runs a router with both routes here.
+/// `serve` hands `registerMetrics` to `WebApplication(extraRoutes:)`; `registerHealth` is for a
+/// daemon without the subscriber web (which has its own `/healthz`).
 enum MetricsRoutes {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
