@@ -39,15 +39,19 @@ struct ServeCommand: AsyncParsableCommand {
             configPath: global.config)
         let work: [any Service]
         let http: any Service
+        let transport: CurlSMTPTransport
         do {
             work = try daemon.workServices()
-            http = try await daemon.httpService(address: address, registry: registry)
+            transport = try CurlSMTPTransport(configuration: daemon.transportConfiguration())
+            http = try await daemon.httpService(address: address, registry: registry, transport: transport)
         } catch {
             Output.error("configuration error: \(error)")
             throw ExitCode(78)  // EX_CONFIG
         }
         do {
             try await daemon.run(http: http, work: work)
+            // After the web stopped: a confirmation mail in flight finishes, then the connection says QUIT.
+            await transport.shutdown()
         } catch {
             logger.critical("stopped after an error: \(error)")
             throw ExitCode(70)  // EX_SOFTWARE
@@ -134,15 +138,15 @@ private struct Daemon {
     }
 
     /// The subscriber web (sign-up, confirmation, unsubscribe, `/healthz`) with `/metrics` added to its
-    /// router; READY=1 goes out once it listens. Confirmation mails use their own SMTP transport.
+    /// router; READY=1 goes out once it listens. Confirmation mails go through `transport`.
     /// - Throws: `WebError` for missing templates, `ConfigurationError` for unusable token keys,
     ///   `TransportError` for an unusable smtp.url.
-    func httpService(address: BindAddress, registry: PrometheusCollectorRegistry) async throws
-        -> any Service
-    {
+    func httpService(
+        address: BindAddress, registry: PrometheusCollectorRegistry, transport: CurlSMTPTransport
+    ) async throws -> any Service {
         let web = try await WebApplication(
             configuration: config, database: database, signer: try config.tokens.signer(),
-            transport: try CurlSMTPTransport(configuration: transportConfiguration()), logger: logger,
+            transport: transport, logger: logger,
             extraRoutes: { MetricsRoutes.registerMetrics(on: $0, registry: registry) })
         return try web.makeApplication(address: address) { [notifier, logger] channel in
             let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
@@ -152,7 +156,7 @@ private struct Daemon {
     }
 
     /// The SMTP settings for transactional mail (the send engine builds its own from the same section).
-    private func transportConfiguration() -> CurlSMTPTransport.Configuration {
+    func transportConfiguration() -> CurlSMTPTransport.Configuration {
         let smtp = config.smtp
         return CurlSMTPTransport.Configuration(
             url: smtp.url, username: smtp.username.isEmpty ? nil : smtp.username,
