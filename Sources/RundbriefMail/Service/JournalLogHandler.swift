@@ -64,7 +64,8 @@ public struct JournalLogHandler: LogHandler {
 
     /// The text of one event, without the line end.
     func line(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
-        let masks = levelSwitch.current > .debug
+        // Full addresses only when this logger was asked for debug detail.
+        let masks = logLevel > .debug
         var text = Self.oneLine(masks ? LogRedaction.addresses(in: message) : message)
         for key in metadata.keys.sorted() {
             text += " " + key + "=" + Self.value(metadata[key]!, key: key, masks: masks)
