@@ -13,6 +13,7 @@ struct RundbriefBench: AsyncParsableCommand {
             RenderBenchmark.self,
             EditionRenderBenchmark.self,
             BounceParseBenchmark.self,
+            OperationsBenchmark.self,
         ]
     )
 }

@@ -17,6 +17,9 @@ struct Rundbrief: AsyncParsableCommand {
             EditionCommand.self,
             BounceCommand.self,
             TokensCommand.self,
+            ServeCommand.self,
+            StatusCommand.self,
+            DatabaseCommand.self,
         ]
     )
 }

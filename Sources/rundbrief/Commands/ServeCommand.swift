@@ -1,0 +1,205 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import RundbriefCore
+import RundbriefMail
+import RundbriefStore
+import RundbriefWeb
+import ServiceLifecycle
+import UnixSignals
+
+/// `rundbrief serve`: the daemon. One `ServiceGroup` runs the HTTP server, the sender and the bounce
+/// poller; SIGTERM/SIGINT shut it down gracefully, SIGHUP reloads.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the daemon: web pages, scheduled sends, bounce polling (systemd Type=notify).",
+        discussion: """
+            SIGTERM or SIGINT stops taking work, lets in-flight SMTP transactions finish (at most
+            delivery.shutdown_timeout_seconds) and exits 0. SIGHUP reloads templates and the settings that can
+            change while running, and logs what it reloaded. Under systemd it reports READY, STATUS, WATCHDOG
+            and STOPPING over $NOTIFY_SOCKET.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, database) = try reporting { try global.open() }
+        // A closed log stream or client socket must cost a failed write, not the daemon (systemd ignores
+        // SIGPIPE for services by default; a shell does not).
+        signal(SIGPIPE, SIG_IGN)
+        LoggingBootstrap.bootstrap(configured: config.log.level)
+        let logger = Logger(label: "rundbrief")
+        let registry = MetricsBootstrap.bootstrap()
+        let address = try reporting { try Self.bindAddress(config.http.listen) }
+        let daemon = Daemon(
+            config: config, database: database, logger: logger, notifier: SystemdNotifier(),
+            configPath: global.config)
+        let work: [any Service]
+        let http: any Service
+        let transport: CurlSMTPTransport
+        do {
+            work = try daemon.workServices()
+            transport = try CurlSMTPTransport(configuration: daemon.transportConfiguration())
+            http = try await daemon.httpService(address: address, registry: registry, transport: transport)
+        } catch {
+            Output.error("configuration error: \(error)")
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        do {
+            try await daemon.run(http: http, work: work)
+            // After the web stopped: a confirmation mail in flight finishes, then the connection says QUIT.
+            await transport.shutdown()
+        } catch {
+            logger.critical("stopped after an error: \(error)")
+            throw ExitCode(70)  // EX_SOFTWARE
+        }
+    }
+
+    /// Parses config http.listen (`127.0.0.1:8080`, `[::1]:8080`, `localhost:0`).
+    static func bindAddress(_ listen: String) throws -> BindAddress {
+        guard let colon = listen.lastIndex(of: ":"),
+            let port = Int(listen[listen.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else {
+            throw CommandFailure(
+                "configuration error: http.listen '\(listen)': expected host:port", exitCode: 78)
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return .hostname(host.isEmpty ? "0.0.0.0" : host, port: port)
+    }
+}
+
+/// The daemon's parts, wired once; `ServeCommand` only parses and reports.
+private struct Daemon {
+    let config: Configuration
+    let database: AppDatabase
+    let logger: Logger
+    let notifier: SystemdNotifier?
+    let configPath: String?
+
+    func run(http: any Service, work: [any Service]) async throws {
+        let stateFile = DaemonStateFile(databasePath: config.database.path)
+        defer { stateFile.remove() }
+        let status = DaemonStatusService(
+            notifier: notifier, reporter: activityReporter(), stateFile: stateFile,
+            listen: config.http.listen, version: RundbriefVersion.current,
+            interval: .seconds(max(1, config.delivery.progressIntervalSeconds)), logger: logger)
+        let reload = ReloadSignalService(notifier: notifier, logger: logger) { [self] in
+            try reloadConfiguration()
+        }
+        // Listed in dependency order: shutdown runs in reverse, so STOPPING=1 goes out first, the web
+        // server stops taking requests next, and the sender finishes its in-flight transactions last.
+        let services: [any Service] =
+            work + [http, reload, status]
+        var groupConfig = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfig.maximumGracefulShutdownDuration = .seconds(config.delivery.shutdownTimeoutSeconds)
+        groupConfig.maximumCancellationDuration = .seconds(5)
+        logger.info(
+            "starting",
+            metadata: ["version": "\(RundbriefVersion.current)", "config": "\(config.sourcePath)"])
+        try await ServiceGroup(configuration: groupConfig).run()
+        logger.info("stopped")
+    }
+
+    /// The sender and the bounce poller. Seam: the sender joins here as
+    /// `SendService(database:transport:policy:makeBuilder:logger:)` once a message builder from the edition
+    /// renderer and MIME composer exists; it lets in-flight SMTP transactions finish on graceful
+    /// shutdown, within maximumGracefulShutdownDuration. Until then sends are run by `rundbrief send`.
+    /// - Throws: `ConfigurationError` or `TransportError` for an unusable bounce mailbox setting.
+    func workServices() throws -> [any Service] {
+        guard !config.bounces.mailboxURL.isEmpty else { return [] }
+        let bounces = config.bounces
+        let client = try MailboxClient(
+            configuration: MailboxClient.Configuration(
+                url: bounces.mailboxURL, username: bounces.mailboxUsername.isEmpty ? nil : bounces.mailboxUsername,
+                password: bounces.mailboxPassword.isEmpty ? nil : bounces.mailboxPassword))
+        let processor = BounceProcessor(
+            database: database, policy: BouncePolicy(bounces), signer: try config.tokens.signer(),
+            bounceLocalPart: config.sender.bounceLocalPart,
+            unsubscribeAddress: config.sender.unsubscribeAddress, logger: logger)
+        return [
+            BounceMailboxPoller(
+                client: client, processor: processor, interval: .seconds(max(1, bounces.pollIntervalSeconds)),
+                processedMailbox: bounces.processedMailbox.isEmpty ? nil : bounces.processedMailbox,
+                logger: logger)
+        ]
+    }
+
+    /// Seam: the send engine's in-memory progress replaces the database view when it offers one.
+    private func activityReporter() -> any DaemonActivityReporting {
+        OperationsMonitor(
+            database: database, timeZone: TimeZone(identifier: config.delivery.timezone) ?? .current,
+            logger: logger)
+    }
+
+    /// The subscriber web (sign-up, confirmation, unsubscribe, `/healthz`) with `/metrics` added to its
+    /// router; READY=1 goes out once it listens. Confirmation mails go through `transport`.
+    /// - Throws: `WebError` for missing templates, `ConfigurationError` for unusable token keys,
+    ///   `TransportError` for an unusable smtp.url.
+    func httpService(
+        address: BindAddress, registry: PrometheusCollectorRegistry, transport: CurlSMTPTransport
+    ) async throws -> any Service {
+        let web = try await WebApplication(
+            configuration: config, database: database, signer: try config.tokens.signer(),
+            transport: transport, logger: logger,
+            extraRoutes: { MetricsRoutes.registerMetrics(on: $0, registry: registry) })
+        return try web.makeApplication(address: address) { [notifier, logger] channel in
+            let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
+            logger.info("serving", metadata: ["http.address": "\(bound)"])
+            notifier?.ready(status: "serving on \(bound)")
+        }
+    }
+
+    /// The SMTP settings for transactional mail (the send engine builds its own from the same section).
+    func transportConfiguration() -> CurlSMTPTransport.Configuration {
+        let smtp = config.smtp
+        return CurlSMTPTransport.Configuration(
+            url: smtp.url, username: smtp.username.isEmpty ? nil : smtp.username,
+            password: smtp.password.isEmpty ? nil : smtp.password,
+            startTLS: StartTLSPolicy(rawValue: smtp.startTLS.rawValue) ?? .required,
+            caFile: smtp.caFile.isEmpty ? nil : smtp.caFile, verifyPeer: smtp.verifyTLS,
+            connectTimeout: .seconds(smtp.connectTimeoutSeconds), transactionTimeout: .seconds(smtp.timeoutSeconds),
+            concurrency: 1, localHostname: smtp.heloName.isEmpty ? nil : smtp.heloName)
+    }
+
+    /// Re-reads the configuration file, applies what can change while running, and says what it did.
+    private func reloadConfiguration() throws -> String {
+        let fresh = try ConfigurationLoader().load(explicitPath: configPath)
+        var done: [String] = []
+        let level = LogLevelSwitch.parse(fresh.log.level) ?? .info
+        if level != LoggingBootstrap.level.current {
+            done.append("log.level \(LoggingBootstrap.level.current) → \(level)")
+            LoggingBootstrap.level.current = level
+        }
+        // Compared with the configuration the daemon started with: those sections are still in force.
+        let needRestart = ConfigurationDifference.restartNeeded(from: config, to: fresh)
+        var summary = done.isEmpty ? "nothing to change" : done.joined(separator: ", ")
+        if !needRestart.isEmpty {
+            summary += "; changed but only applied on restart: " + needRestart.joined(separator: ", ")
+        }
+        return summary
+    }
+}
+
+/// Which configuration sections changed in a way the running daemon cannot take over.
+enum ConfigurationDifference {
+    static func restartNeeded(from old: Configuration, to new: Configuration) -> [String] {
+        var changed: [String] = []
+        if old.database != new.database { changed.append("database") }
+        if old.http != new.http { changed.append("http") }
+        if old.smtp != new.smtp { changed.append("smtp") }
+        if old.sender != new.sender { changed.append("sender") }
+        if old.delivery != new.delivery { changed.append("delivery") }
+        if old.tokens != new.tokens { changed.append("tokens") }
+        if old.dkim != new.dkim { changed.append("dkim") }
+        if old.bounces != new.bounces { changed.append("bounces") }
+        if old.web != new.web { changed.append("web") }
+        if old.templates != new.templates { changed.append("templates") }
+        return changed
+    }
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import RundbriefCore
+import RundbriefMail
+import RundbriefStore
+
+/// `rundbrief status`: the operator's one-screen overview, read from the database and the daemon's
+/// heartbeat file, so it works whether or not the daemon runs.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract:
+            "Show whether the daemon runs, sends in progress, queue depth, recent errors and bounces.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    /// Everything `status --json` prints.
+    struct Report: Encodable {
+        var daemon: DaemonReport
+        var database: String
+        var operations: OperationsSnapshot
+    }
+
+    /// The daemon as its heartbeat file shows it.
+    struct DaemonReport: Encodable {
+        /// `running`, `stalled` (process there, heartbeat old) or `stopped`.
+        var state: String
+        var pid: Int32?
+        var startedAt: Date?
+        var heartbeatAt: Date?
+        var activity: String?
+        var listen: String?
+    }
+
+    func run() async throws {
+        let (config, database) = try reporting { try global.open(readOnly: true) }
+        let snapshot: OperationsSnapshot
+        do {
+            snapshot = try await database.operationsSnapshot()
+        } catch let error as StoreError {
+            Output.error(error.message)
+            throw ExitCode(error.exitCode)
+        }
+        let report = Report(
+            daemon: Self.daemon(DaemonStateFile(databasePath: config.database.path), now: Date()),
+            database: config.database.path, operations: Self.masked(snapshot))
+        if json {
+            try Output.json(report)
+        } else {
+            StatusScreen(report: report).print()
+        }
+    }
+
+    static func daemon(_ file: DaemonStateFile, now: Date) -> DaemonReport {
+        guard let state = file.read() else { return DaemonReport(state: "stopped") }
+        guard DaemonStateFile.processExists(state.pid) else {
+            return DaemonReport(state: "stopped", pid: state.pid, heartbeatAt: state.updatedAt)
+        }
+        let stale = now.timeIntervalSince(state.updatedAt) > 3 * max(state.intervalSeconds, 5)
+        return DaemonReport(
+            state: stale ? "stalled" : "running", pid: state.pid, startedAt: state.startedAt,
+            heartbeatAt: state.updatedAt, activity: state.activity, listen: state.listen)
+    }
+
+    /// SMTP replies often quote the recipient; the overview is no place for addresses.
+    static func masked(_ snapshot: OperationsSnapshot) -> OperationsSnapshot {
+        var copy = snapshot
+        for index in copy.recentErrors.indices {
+            copy.recentErrors[index].reply = copy.recentErrors[index].reply.map(
+                LogRedaction.addresses(in:))
+        }
+        return copy
+    }
+}
+
+/// The human layout of `rundbrief status`.
+private struct StatusScreen {
+    let report: StatusCommand.Report
+
+    func print() {
+        Output.line("daemon       " + daemonLine)
+        Output.line("database     " + report.database)
+        let subscribers = ["active", "pending", "unsubscribed", "bounced", "complained"].map {
+            "\($0) \(report.operations.subscribersByStatus[$0] ?? 0)"
+        }
+        Output.line("subscribers  " + subscribers.joined(separator: " · "))
+        Output.line("queue        \(report.operations.queueDepth) deliveries waiting")
+        let bounces = ["hard", "soft", "complaint", "sender-blocked"].map {
+            "\($0) \(report.operations.bouncesByKind[$0] ?? 0)"
+        }
+        Output.line("bounces 7d   " + bounces.joined(separator: " · "))
+        printSends()
+        printErrors()
+    }
+
+    private var daemonLine: String {
+        let daemon = report.daemon
+        switch daemon.state {
+        case "running", "stalled":
+            let age = daemon.heartbeatAt.map { Int(Date().timeIntervalSince($0)) } ?? 0
+            var line = "\(daemon.state) (pid \(daemon.pid ?? 0), heartbeat \(age) s ago"
+            if let listen = daemon.listen { line += ", http \(listen)" }
+            return line + ")" + (daemon.activity.map { ": " + $0 } ?? "")
+        default:
+            return "not running"
+        }
+    }
+
+    private func printSends() {
+        guard !report.operations.sends.isEmpty else {
+            Output.line("sends        none running, paused or scheduled")
+            return
+        }
+        Output.line("")
+        Output.table(
+            ["SEND", "STATUS", "EDITION", "LIST", "DONE", "DEFERRED", "FAILED", "SCHEDULED"],
+            report.operations.sends.map { send in
+                [
+                    "\(send.id)", send.status, send.editionSlug, send.listSlug, "\(send.done)/\(send.total)",
+                    "\(send.deliveries["deferred"] ?? 0)", "\(send.deliveries["failed"] ?? 0)",
+                    Output.timestamp.string(from: send.scheduledAt),
+                ]
+            })
+    }
+
+    private func printErrors() {
+        guard !report.operations.recentErrors.isEmpty else { return }
+        Output.line("")
+        Output.line("recent errors")
+        for error in report.operations.recentErrors {
+            let code = [error.code.map(String.init), error.enhancedStatus].compactMap { $0 }
+                .joined(separator: " ")
+            Output.line(
+                "  \(Output.timestamp.string(from: error.at))  send \(error.sendID)  \(error.status)  \(code)  "
+                    + (error.reply ?? "").prefix(100))
+        }
+    }
+}

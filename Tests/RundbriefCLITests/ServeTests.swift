@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `rundbrief serve` end to end: HTTP endpoints, graceful stop.
+@Suite("serve", .serialized)
+struct ServeTests {
+    static func get(_ url: String) throws -> (status: Int32, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-sS", "--fail-with-body", "--max-time", "10", url]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("/metrics shows Prometheus series, gauges follow the database; /healthz and the sign-up page answer")
+    func metrics() async throws {
+        let fixture = try OpsFixture()
+        defer { fixture.remove() }
+        try fixture.addSubscribers(["anna@example.de", "ben@example.de"], status: "active")
+        let daemon = try DaemonProcess(fixture: fixture)
+        let port = try #require(await daemon.httpPort())
+
+        #expect(
+            await eventually(seconds: 20) {
+                (try? Self.get("http://127.0.0.1:\(port)/metrics"))?.body
+                    .contains(#"rundbrief_subscribers{status="active"} 2.0"#) == true
+            })
+        let metrics = try Self.get("http://127.0.0.1:\(port)/metrics").body
+        for series in [
+            #"rundbrief_messages_total{outcome="sent"} 0"#,
+            #"rundbrief_smtp_replies_total{class="5xx"} 0"#,
+            #"rundbrief_bounces{kind="hard"} 0.0"#, #"rundbrief_sends{status="running"} 0.0"#,
+            "rundbrief_send_rate_messages_per_second 0.0", "rundbrief_queue_depth 0.0",
+            "# TYPE rundbrief_subscribers gauge",
+        ] {
+            #expect(metrics.contains(series), "missing \(series)")
+        }
+        let health = try Self.get("http://127.0.0.1:\(port)/healthz")
+        #expect(health.status == 0)
+        #expect(health.body.contains(#""database":"ok""#))
+        // The subscriber web runs in the same server.
+        let signUp = try Self.get("http://127.0.0.1:\(port)/subscribe?list=news")
+        #expect(signUp.status == 0)
+        #expect(signUp.body.contains("<form"))
+
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
+
+    @Test("SIGTERM while serving: exit 0, the heartbeat file is gone")
+    func gracefulStop() async throws {
+        let fixture = try OpsFixture()
+        defer { fixture.remove() }
+        let daemon = try DaemonProcess(fixture: fixture)
+        let heartbeat = fixture.databasePath + ".daemon.json"
+        #expect(await eventually(seconds: 20) { FileManager.default.fileExists(atPath: heartbeat) })
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(seconds: 10) == 0)
+        #expect(!FileManager.default.fileExists(atPath: heartbeat))
+        #expect(daemon.log.contains("shutting down"))
+        #expect(daemon.log.contains("stopped"))
+    }
+
+    @Test("a broken configuration: exit 78 with the file named, no daemon")
+    func brokenConfiguration() throws {
+        let fixture = try OpsFixture()
+        defer { fixture.remove() }
+        try "[http]\nlisten = \"nowhere\"\n".write(
+            toFile: fixture.configPath, atomically: true, encoding: .utf8)
+        let result = try fixture.run(["serve"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("http.listen"))
+    }
+}
