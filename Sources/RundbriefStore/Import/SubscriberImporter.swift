@@ -8,7 +8,7 @@ public import RundbriefCore
 /// name (or first/last name columns, joined), and every other column becomes an attribute.
 /// Rows are applied in batched transactions, so a failure part-way loses nothing already committed
 /// and never leaves a half-written row. Re-importing a file updates, never duplicates.
-public struct SubscriberImporter {
+public struct SubscriberImporter: Sendable {
     public var database: AppDatabase
     public var listSlug: String
     public var status: SubscriberStatus
@@ -47,34 +47,55 @@ public struct SubscriberImporter {
         }
         // A larger page cache keeps the email index in memory while a big file goes in; it applies to
         // this connection only and is reset afterwards.
-        try database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -32768") }
+        try database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -16384") }
         defer {
             try? database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") }
         }
-        var batch: [PendingRow] = []
-        batch.reserveCapacity(batchSize)
-
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            let rows = batch
-            batch.removeAll(keepingCapacity: true)
-            let outcomes = try database.write { db in
+        // Parsing and validating the next batch overlaps with writing the previous one: on two cores
+        // that is most of the import's speed. At most two batches are held in memory.
+        let queue = DispatchQueue(label: "rundbrief.import.writer")
+        let listID = list.id!
+        let write: @Sendable ([PendingRow]) throws -> [Outcome] = { [self] rows in
+            try database.write { db in
                 try rows.map { row in
                     try apply(
-                        row, listID: list.id!, checkSuppressions: checkSuppressions, stamp: stamp, detail: detail,
+                        row, listID: listID, checkSuppressions: checkSuppressions, stamp: stamp, detail: detail,
                         db: db)
                 }
             }
-            for (row, outcome) in zip(rows, outcomes) {
+        }
+        var batch: [PendingRow] = []
+        batch.reserveCapacity(batchSize)
+        var batchProblems: [ImportProblem] = []
+        var inFlight: InFlightBatch?
+
+        // Waits for the batch being written and reports its problems in file order.
+        func collect() throws {
+            guard let flight = inFlight else { return }
+            inFlight = nil
+            let outcomes = try flight.wait()
+            var problems = flight.problems
+            for (row, outcome) in zip(flight.rows, outcomes) {
                 switch outcome {
                 case .imported: summary.imported += 1
                 case .updated: summary.updated += 1
                 case .unchanged: summary.unchanged += 1
                 case .skipped(let reason):
                     summary.skipped += 1
-                    problem(ImportProblem(line: row.line, severity: .skipped, reason: reason))
+                    problems.append(ImportProblem(line: row.line, severity: .skipped, reason: reason))
                 }
             }
+            problems.sort { $0.line < $1.line }
+            problems.forEach(problem)
+        }
+
+        func flush() throws {
+            try collect()
+            guard !batch.isEmpty || !batchProblems.isEmpty else { return }
+            inFlight = InFlightBatch(rows: batch, problems: batchProblems, queue: queue, write: write)
+            batch = []
+            batch.reserveCapacity(batchSize)
+            batchProblems = []
         }
 
         while true {
@@ -84,19 +105,18 @@ public struct SubscriberImporter {
                 record = next
             } catch {
                 summary.rejected += 1
-                problem(ImportProblem(line: error.line, severity: .rejected, reason: error.reason))
+                batchProblems.append(ImportProblem(line: error.line, severity: .rejected, reason: error.reason))
                 continue
             }
             switch mapping.row(from: record) {
             case .failure(let error):
                 summary.rejected += 1
-                problem(ImportProblem(line: record.line, severity: .rejected, reason: error.reason))
+                batchProblems.append(ImportProblem(line: record.line, severity: .rejected, reason: error.reason))
             case .success(let row):
                 if let firstLine = seen.insert(row.address.value, line: row.line) {
                     summary.skipped += 1
-                    problem(
-                        ImportProblem(
-                            line: row.line, severity: .skipped, reason: "duplicate of line \(firstLine)"))
+                    batchProblems.append(
+                        ImportProblem(line: row.line, severity: .skipped, reason: "duplicate of line \(firstLine)"))
                     continue
                 }
                 batch.append(row)
@@ -104,6 +124,7 @@ public struct SubscriberImporter {
             }
         }
         try flush()
+        try collect()
         return summary
     }
 
@@ -118,7 +139,7 @@ public struct SubscriberImporter {
         }
     }
 
-    private enum Outcome {
+    fileprivate enum Outcome: Sendable {
         case imported, updated, unchanged
         case skipped(String)
     }
@@ -232,4 +253,30 @@ struct PendingRow: Sendable {
 public struct ImportError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A batch handed to the writer queue; `wait()` blocks until SQLite has it (or failed).
+private final class InFlightBatch: @unchecked Sendable {
+    let rows: [PendingRow]
+    let problems: [ImportProblem]
+    private let done = DispatchSemaphore(value: 0)
+    // Written once on the writer queue before `done` is signalled, read only after `wait()`.
+    private var result: Result<[SubscriberImporter.Outcome], any Error> = .success([])
+
+    init(
+        rows: [PendingRow], problems: [ImportProblem], queue: DispatchQueue,
+        write: @escaping @Sendable ([PendingRow]) throws -> [SubscriberImporter.Outcome]
+    ) {
+        self.rows = rows
+        self.problems = problems
+        queue.async {
+            self.result = Result { try write(rows) }
+            self.done.signal()
+        }
+    }
+
+    func wait() throws -> [SubscriberImporter.Outcome] {
+        done.wait()
+        return try result.get()
+    }
 }
