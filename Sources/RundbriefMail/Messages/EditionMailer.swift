@@ -1,0 +1,71 @@
+public import Foundation
+public import RundbriefCore
+public import RundbriefStore
+
+/// Builds the messages of one edition to one list: rendered and encoded once, then per recipient only
+/// the slots, the unsubscribe links, the Message-ID, `To`, the VERP envelope sender and the signature.
+///
+/// Sends, `edition render` and `edition test-send` all build their messages here, so what a test shows
+/// is exactly what a subscriber gets.
+public struct EditionMailer: Sendable {
+    private let composer: MessageComposer
+    private let tokens: TokenSigner
+    private let listID: Int64
+    private let sendID: Int64
+    private let issued: Date
+    private let baseURL: String
+    private let unsubscribeAddress: String
+    private let bounceLocalPart: String
+    private let bounceDomain: String
+
+    /// - Parameters:
+    ///   - sendID: the send the messages belong to (0 for tests and previews): part of the Message-ID.
+    ///   - issued: the issue time of the unsubscribe tokens (the send's start, so a retried message is identical).
+    /// - Throws: `TemplateError` for a broken template, `MIMEError` for an unusable header, `DKIMError` for a bad key.
+    public init(
+        configuration: Configuration, edition: EditionSource, list: MailingList, templates: TemplateLibrary,
+        tokens: TokenSigner, dkim: DKIMSigner?, sendID: Int64, issued: Date
+    ) throws {
+        let context = RenderContext(configuration: configuration, listName: list.name, listSlug: list.slug, date: issued)
+        let rendered = try templates.render(edition, context: context)
+        let sender = configuration.sender
+        let replyTo = edition.replyTo ?? (sender.replyTo.isEmpty ? nil : sender.replyTo)
+        let newsletter = NewsletterConfiguration(
+            from: try Mailbox(address: sender.address, displayName: sender.name),
+            replyTo: try replyTo.map { try Mailbox(address: $0) },
+            listName: list.name, listID: "\(list.slug).\(sender.bounceDomain)",
+            feedbackID: "\(list.slug):\(sendID):\(sender.feedbackID)")
+        composer = try MessageComposer(edition: rendered, configuration: newsletter, signer: dkim)
+        self.tokens = tokens
+        self.listID = list.id ?? 0
+        self.sendID = sendID
+        self.issued = issued
+        baseURL = configuration.http.baseURL
+        unsubscribeAddress = sender.unsubscribeAddress
+        bounceLocalPart = sender.bounceLocalPart
+        bounceDomain = sender.bounceDomain
+    }
+
+    /// The message for one subscriber.
+    /// - Parameters:
+    ///   - deliveryID: names the delivery in the VERP envelope sender; nil for tests (plain bounce address).
+    ///   - messageID: overrides the deterministic (send, subscriber) Message-ID (test sends use a fresh one).
+    public func message(
+        subscriberID: Int64, email: String, name: String, attributes: [String: String], deliveryID: Int64?,
+        date: Date, messageID: MessageID? = nil
+    ) throws -> OutgoingMessage {
+        let token = tokens.sign(
+            TokenClaims(purpose: .unsubscribe, subscriberID: subscriberID, listID: listID, issued: issued))
+        let recipient = Recipient(
+            address: email, name: name, attributes: attributes,
+            unsubscribeURL: UnsubscribeLinks.https(baseURL: baseURL, token: token),
+            unsubscribeMailto: UnsubscribeLinks.mailto(address: unsubscribeAddress, token: token),
+            messageID: try messageID ?? MessageID(sendID: sendID, subscriberID: subscriberID, domain: bounceDomain))
+        let envelope =
+            deliveryID.map {
+                VERPAddress.make(deliveryID: $0, localPart: bounceLocalPart, domain: bounceDomain, signer: tokens)
+            } ?? "\(bounceLocalPart)@\(bounceDomain)"
+        return OutgoingMessage(
+            envelopeFrom: envelope, recipient: email, data: try composer.message(for: recipient, date: date))
+    }
+}
