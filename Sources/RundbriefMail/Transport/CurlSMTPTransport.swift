@@ -1,0 +1,79 @@
+import Foundation
+
+/// Delivers messages over SMTP through libcurl, on dedicated threads with reused connections.
+///
+/// Each of `concurrency` worker threads owns one libcurl easy handle, configured once, and keeps
+/// its connection open across messages; `send` queues the message and suspends until a worker has
+/// finished the transaction. The threads are real `Thread`s: libcurl blocks for a whole transaction
+/// and must never occupy the two threads of the Swift concurrency pool.
+///
+/// For per-domain limits, create one transport per limit: instances share nothing.
+public final class CurlSMTPTransport: MailTransport {
+  /// The configuration the transport was created with.
+  public let configuration: Configuration
+  private let queue: BlockingJobQueue<SMTPJob>
+
+  /// Creates the transport and starts its worker threads; nothing connects until the first message.
+  /// - Throws: ``TransportError`` when the configuration is invalid or libcurl rejects an option
+  ///   (e.g. an unreadable CA file path is only found on first use, but an unsupported option fails here).
+  public init(configuration: Configuration) throws(TransportError) {
+    try configuration.validate()
+    self.configuration = configuration
+    queue = BlockingJobQueue(workers: configuration.concurrency)
+    var workers: [SMTPConnectionWorker] = []
+    for _ in 0..<configuration.concurrency {
+      workers.append(try SMTPConnectionWorker(configuration: configuration))
+    }
+    for (index, worker) in workers.enumerated() {
+      start(worker, index: index)
+    }
+  }
+
+  private func start(_ worker: SMTPConnectionWorker, index: Int) {
+    let handOver = WorkerHandOver(worker: worker)
+    let thread = Thread { [queue] in
+      SMTPConnectionWorker.run(handOver.worker, queue: queue)
+    }
+    thread.name = "rundbrief-smtp-\(index)"
+    thread.start()
+  }
+
+  /// Delivers one message; suspends until a worker thread has run the transaction.
+  ///
+  /// After ``shutdown()`` every call answers `.connectionFailed` without connecting.
+  public func send(_ message: OutgoingMessage) async -> SMTPOutcome {
+    await withCheckedContinuation { continuation in
+      if let refused = queue.submit(SMTPJob(message: message, continuation: continuation)) {
+        refused.continuation.resume(returning: Self.shutDownOutcome)
+      }
+    }
+  }
+
+  /// Stops the transport: transactions in progress finish, queued messages are answered
+  /// `.connectionFailed` (not sent), then every connection is closed with QUIT.
+  public func shutdown() async {
+    for job in queue.close() {
+      job.continuation.resume(returning: Self.shutDownOutcome)
+    }
+    await queue.waitForWorkers()
+  }
+
+  deinit {
+    // Without this, an instance dropped without `shutdown()` would leave its threads parked forever.
+    for job in queue.close() {
+      job.continuation.resume(returning: Self.shutDownOutcome)
+    }
+  }
+
+  static let shutDownOutcome = SMTPOutcome(
+    classification: .connectionFailed,
+    stage: .connect,
+    detail: "transport is shut down"
+  )
+}
+
+/// Moves a worker, created and checked on the caller's thread, into the thread that alone uses it.
+private struct WorkerHandOver: @unchecked Sendable {
+  // @unchecked: after the hand-over only the new thread touches the worker.
+  let worker: SMTPConnectionWorker
+}

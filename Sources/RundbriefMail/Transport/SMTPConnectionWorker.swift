@@ -1,0 +1,121 @@
+import CCurl
+
+/// One SMTP connection: a libcurl easy handle configured once and reused for every message
+/// its thread takes from the queue.
+final class SMTPConnectionWorker {
+  private let handle: CurlEasyHandle
+  private let state = SMTPTransferState()
+
+  init(configuration: CurlSMTPTransport.Configuration) throws(TransportError) {
+    handle = try CurlEasyHandle()
+    try configure(with: configuration)
+  }
+
+  private func configure(with configuration: CurlSMTPTransport.Configuration) throws(TransportError)
+  {
+    try handle.set(CURLOPT_URL, configuration.effectiveURL, name: "CURLOPT_URL")
+    try handle.set(CURLOPT_UPLOAD, 1, name: "CURLOPT_UPLOAD")
+    try handle.set(CURLOPT_READDATA, pointer: state.opaque, name: "CURLOPT_READDATA")
+    _ = ccurl_easy_setopt_read_function(handle.raw, smtpReadCallback)
+    // VERBOSE only turns the debug callback on; it writes nothing itself while a callback is set.
+    try handle.set(CURLOPT_DEBUGDATA, pointer: state.opaque, name: "CURLOPT_DEBUGDATA")
+    _ = ccurl_easy_setopt_debug_function(handle.raw, smtpDebugCallback)
+    try handle.set(CURLOPT_VERBOSE, 1, name: "CURLOPT_VERBOSE")
+    try configureSecurity(with: configuration)
+    try handle.set(
+      CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds,
+      name: "CURLOPT_CONNECTTIMEOUT_MS")
+    try handle.set(
+      CURLOPT_TIMEOUT_MS, configuration.transactionTimeout.curlMilliseconds,
+      name: "CURLOPT_TIMEOUT_MS")
+    try handle.set(CURLOPT_TCP_KEEPALIVE, 1, name: "CURLOPT_TCP_KEEPALIVE")
+  }
+
+  private func configureSecurity(with configuration: CurlSMTPTransport.Configuration)
+    throws(TransportError)
+  {
+    try handle.set(CURLOPT_USE_SSL, configuration.startTLS.curlValue, name: "CURLOPT_USE_SSL")
+    try handle.set(
+      CURLOPT_SSL_VERIFYPEER, configuration.verifyPeer ? 1 : 0, name: "CURLOPT_SSL_VERIFYPEER")
+    try handle.set(
+      CURLOPT_SSL_VERIFYHOST, configuration.verifyPeer ? 2 : 0, name: "CURLOPT_SSL_VERIFYHOST")
+    if let caFile = configuration.caFile {
+      try handle.set(CURLOPT_CAINFO, caFile, name: "CURLOPT_CAINFO")
+    }
+    if let username = configuration.username {
+      try handle.set(CURLOPT_USERNAME, username, name: "CURLOPT_USERNAME")
+      try handle.set(CURLOPT_PASSWORD, configuration.password ?? "", name: "CURLOPT_PASSWORD")
+    }
+  }
+
+  /// Takes jobs until the queue closes, then closes the connection (QUIT) and reports its exit.
+  static func run(_ worker: SMTPConnectionWorker, queue: BlockingJobQueue<SMTPJob>) {
+    var worker: SMTPConnectionWorker? = worker
+    while let job = queue.next() {
+      let outcome = worker!.deliver(job.message)
+      job.continuation.resume(returning: outcome)
+    }
+    worker = nil
+    queue.workerExited()
+  }
+
+  /// Runs one SMTP transaction, retrying once when a reused connection turned out to be dead
+  /// before the relay answered anything (nothing can have been delivered then).
+  func deliver(_ message: OutgoingMessage) -> SMTPOutcome {
+    let first = transact(message)
+    guard first.retryable else { return first.outcome }
+    return transact(message).outcome
+  }
+
+  private func transact(_ message: OutgoingMessage) -> (outcome: SMTPOutcome, retryable: Bool) {
+    let recipients = CurlStringList(["<\(message.recipient)>"])
+    _ = try? handle.set(CURLOPT_MAIL_FROM, "<\(message.envelopeFrom)>", name: "CURLOPT_MAIL_FROM")
+    handle.setList(CURLOPT_MAIL_RCPT, recipients.raw)
+    handle.setUploadSize(message.data.count)
+    state.startTransaction(with: message.data)
+    let code = handle.perform()
+    state.endTransaction()
+    handle.setList(CURLOPT_MAIL_RCPT, nil)
+    return outcome(for: code)
+  }
+
+  private func outcome(for code: CURLcode) -> (outcome: SMTPOutcome, retryable: Bool) {
+    let transcript = state.transcript
+    guard code != CURLE_OK else {
+      return (
+        SMTPOutcome(classification: .delivered, stage: .endOfData, reply: transcript.lastReply),
+        false
+      )
+    }
+    let stage = Self.stage(for: code, transcript: transcript)
+    let outcome = SMTPOutcome(
+      classification: .forFailure(at: stage, reply: transcript.lastReply),
+      stage: stage,
+      reply: transcript.lastReply,
+      detail: handle.failureDescription(code)
+    )
+    let reusedDeadConnection =
+      transcript.lastReply == nil && handle.infoLong(CURLINFO_NUM_CONNECTS) == 0
+      && (stage == .connect || stage == .mailFrom)
+    return (outcome, reusedDeadConnection)
+  }
+
+  /// libcurl's own codes pin down failures the dialogue cannot show (a TLS handshake has no reply).
+  private static func stage(for code: CURLcode, transcript: SMTPTranscript) -> SMTPStage {
+    switch code {
+    case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
+      CURLE_SSL_CERTPROBLEM, CURLE_USE_SSL_FAILED, CURLE_SSL_ISSUER_ERROR:
+      return .tls
+    case CURLE_LOGIN_DENIED:
+      return .auth
+    default:
+      return transcript.stage
+    }
+  }
+}
+
+/// A message waiting for a worker, and the caller waiting for its outcome.
+struct SMTPJob: Sendable {
+  let message: OutgoingMessage
+  let continuation: CheckedContinuation<SMTPOutcome, Never>
+}

@@ -1,0 +1,170 @@
+import Foundation
+import RundbriefMail
+import Testing
+
+@Suite struct CurlSMTPTransportTests {
+  static func message(
+    to recipient: String = "reader@example.org", subject: String = "Grüße aus Köln"
+  ) -> OutgoingMessage {
+    let text =
+      "From: Rundbrief <news@example.org>\r\nTo: <\(recipient)>\r\nSubject: \(subject)\r\n"
+      + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+      + "Liebe Leserin, 你好, ½ € — ça va?\r\n.\r\n..a line that starts with dots\r\n\r\nEnde.\r\n"
+    return OutgoingMessage(
+      envelopeFrom: "bounces+abc@example.org", recipient: recipient, data: Array(text.utf8))
+  }
+
+  static func plain(_ server: SMTPTestServer, concurrency: Int = 1) throws -> CurlSMTPTransport {
+    try CurlSMTPTransport(
+      configuration: .init(
+        url: server.url, startTLS: .off, concurrency: concurrency, localHostname: "rundbrief.test")
+    )
+  }
+
+  @Test func utf8MessageArrivesByteIdentical() async throws {
+    let server = try SMTPTestServer()
+    let transport = try Self.plain(server)
+    let message = Self.message()
+
+    let outcome = await transport.send(message)
+    await transport.shutdown()
+
+    #expect(outcome.classification == .delivered)
+    #expect(outcome.stage == .endOfData)
+    #expect(outcome.reply?.code == 250)
+    #expect(outcome.reply?.enhancedStatus == "2.0.0")
+    #expect(try server.message(1) == message.data)
+    let envelope = try server.envelope(1)
+    #expect(envelope["mail_from"] as? String == "bounces+abc@example.org")
+    #expect(envelope["rcpt_tos"] as? [String] == ["reader@example.org"])
+  }
+
+  @Test func rejectedRecipientIsPermanentWithEnhancedStatus() async throws {
+    let server = try SMTPTestServer(["--reject", "gone@example.org"])
+    let transport = try Self.plain(server)
+
+    let outcome = await transport.send(Self.message(to: "gone@example.org"))
+    await transport.shutdown()
+
+    #expect(outcome.classification == .permanent)
+    #expect(outcome.stage == .rcptTo)
+    #expect(outcome.reply?.code == 550)
+    #expect(outcome.reply?.enhancedStatus == "5.1.1")
+    #expect(outcome.reply?.text.contains("Recipient address rejected: User unknown") == true)
+    #expect(try server.stats().messages == 0)
+  }
+
+  @Test func temporaryFailureIsTransientAndTheNextAttemptSucceeds() async throws {
+    let server = try SMTPTestServer([
+      "--tempfail-once", "grey@example.org", "--tempfail", "busy@example.org",
+    ])
+    let transport = try Self.plain(server)
+
+    let first = await transport.send(Self.message(to: "grey@example.org"))
+    let second = await transport.send(Self.message(to: "grey@example.org"))
+    let always = await transport.send(Self.message(to: "busy@example.org"))
+    await transport.shutdown()
+
+    #expect(first.classification == .transient)
+    #expect(first.reply?.code == 451)
+    #expect(first.reply?.enhancedStatus == "4.7.1")
+    #expect(second.classification == .delivered)
+    #expect(always.classification == .transient)
+    #expect(always.stage == .rcptTo)
+    #expect(try server.stats().messages == 1)
+  }
+
+  @Test func serverDownIsConnectionFailed() async throws {
+    let port = try closedPort()
+    let transport = try CurlSMTPTransport(
+      configuration: .init(
+        url: "smtp://127.0.0.1:\(port)", startTLS: .off, connectTimeout: .seconds(2))
+    )
+
+    let outcome = await transport.send(Self.message())
+    await transport.shutdown()
+
+    #expect(outcome.classification == .connectionFailed)
+    #expect(outcome.stage == .connect)
+    #expect(outcome.reply == nil)
+    #expect(outcome.detail != nil)
+  }
+
+  @Test func connectionIsReusedAcrossMessages() async throws {
+    let server = try SMTPTestServer()
+    let transport = try Self.plain(server)
+
+    for index in 0..<10 {
+      let outcome = await transport.send(Self.message(to: "reader\(index)@example.org"))
+      #expect(outcome.classification == .delivered)
+    }
+    await transport.shutdown()
+
+    let stats = try server.stats()
+    #expect(stats.messages == 10)
+    #expect(stats.connections == 1)
+  }
+
+  @Test func droppedConnectionsAreReopened() async throws {
+    let server = try SMTPTestServer(["--drop-after", "3"])
+    let transport = try Self.plain(server)
+
+    var outcomes: [SMTPOutcome] = []
+    for index in 0..<7 {
+      outcomes.append(await transport.send(Self.message(to: "reader\(index)@example.org")))
+    }
+    await transport.shutdown()
+
+    #expect(outcomes.allSatisfy(\.isDelivered), "\(outcomes)")
+    let stats = try server.stats()
+    #expect(stats.messages == 7)
+    #expect(stats.connections == 3)
+  }
+
+  @Test func parallelConnectionsDeliverEverything() async throws {
+    let server = try SMTPTestServer()
+    let transport = try Self.plain(server, concurrency: 4)
+
+    let outcomes = await withTaskGroup(of: SMTPOutcome.self) { group in
+      for index in 0..<40 {
+        group.addTask { await transport.send(Self.message(to: "reader\(index)@example.org")) }
+      }
+      return await group.reduce(into: []) { $0.append($1) }
+    }
+    await transport.shutdown()
+
+    #expect(outcomes.count == 40)
+    #expect(outcomes.allSatisfy(\.isDelivered))
+    let connections = try Set((1...40).map { try server.envelope($0)["connection"] as? Int ?? 0 })
+    #expect((2...4).contains(connections.count), "connections used: \(connections)")
+    let recipients = try Set(
+      (1...40).map { try server.envelope($0)["rcpt_tos"] as? [String] ?? [] })
+    #expect(recipients.count == 40)
+  }
+
+  @Test func sendAfterShutdownFailsWithoutConnecting() async throws {
+    let server = try SMTPTestServer()
+    let transport = try Self.plain(server)
+    await transport.shutdown()
+
+    let outcome = await transport.send(Self.message())
+
+    #expect(outcome.classification == .connectionFailed)
+    #expect(try server.stats().connections == 0)
+  }
+
+  @Test func invalidConfigurationIsRejected() {
+    #expect(throws: TransportError.self) {
+      try CurlSMTPTransport(configuration: .init(url: "http://127.0.0.1:25"))
+    }
+    #expect(throws: TransportError.self) {
+      try CurlSMTPTransport(configuration: .init(url: "smtp://127.0.0.1:25", concurrency: 0))
+    }
+  }
+
+  @Test func configurationDescriptionHidesThePassword() {
+    let configuration = CurlSMTPTransport.Configuration(
+      url: "smtp://relay", username: "u", password: "hunter2")
+    #expect(!configuration.description.contains("hunter2"))
+  }
+}

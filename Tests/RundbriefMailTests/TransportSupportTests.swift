@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+/// `Tests/Support/smtp_server.py`, run as a child process for one test.
+final class SMTPTestServer {
+  let port: Int
+  let outDirectory: URL
+  private let process: Process
+
+  static let script = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Support/smtp_server.py")
+
+  /// Starts the server on a free port and waits for its `PORT n` line.
+  init(_ arguments: [String] = []) throws {
+    outDirectory = try TemporaryDirectory.make(prefix: "smtp-out")
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments =
+      ["python3", Self.script.path, "--port", "0", "--out", outDirectory.path] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let line = Self.readLine(from: output.fileHandleForReading)
+    guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
+      process.terminate()
+      throw TestServerError(
+        reason: "smtp_server.py printed \(line.debugDescription) instead of its port")
+    }
+    self.port = port
+  }
+
+  deinit {
+    stop()
+  }
+
+  var url: String { "smtp://127.0.0.1:\(port)" }
+
+  /// SIGTERM, then waits for the exit.
+  func stop() {
+    guard process.isRunning else { return }
+    process.terminate()
+    process.waitUntilExit()
+  }
+
+  /// What the server counted: TCP connections accepted and messages received.
+  func stats() throws -> (connections: Int, messages: Int) {
+    let data = try Data(contentsOf: outDirectory.appendingPathComponent("stats.json"))
+    let object = try JSONSerialization.jsonObject(with: data) as? [String: Int] ?? [:]
+    return (object["connections"] ?? -1, object["messages"] ?? -1)
+  }
+
+  /// The bytes of message `number` as the server received them.
+  func message(_ number: Int) throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: outDirectory.appendingPathComponent("\(number).eml")))
+  }
+
+  /// The JSON sidecar of message `number`.
+  func envelope(_ number: Int) throws -> [String: Any] {
+    let data = try Data(contentsOf: outDirectory.appendingPathComponent("\(number).json"))
+    return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+  }
+
+  private static func readLine(from handle: FileHandle) -> String {
+    var bytes: [UInt8] = []
+    while let chunk = try? handle.read(upToCount: 1), let byte = chunk.first,
+      byte != UInt8(ascii: "\n")
+    {
+      bytes.append(byte)
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+}
+
+struct TestServerError: Error, CustomStringConvertible {
+  let reason: String
+  var description: String { reason }
+}
+
+enum TemporaryDirectory {
+  static func make(prefix: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("rundbrief-\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+}
+
+/// A throwaway self-signed certificate for `localhost` and `127.0.0.1`, made with openssl.
+struct SelfSignedCertificate {
+  let certificate: URL
+  let key: URL
+
+  init() throws {
+    let directory = try TemporaryDirectory.make(prefix: "tls")
+    certificate = directory.appendingPathComponent("cert.pem")
+    key = directory.appendingPathComponent("key.pem")
+    let openssl = Process()
+    openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    openssl.arguments = [
+      "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+      "-nodes", "-days", "1", "-subj", "/CN=localhost",
+      "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "-keyout", key.path, "-out", certificate.path,
+    ]
+    openssl.standardError = FileHandle.nullDevice
+    try openssl.run()
+    openssl.waitUntilExit()
+    guard openssl.terminationStatus == 0 else {
+      throw TestServerError(reason: "openssl req exited with \(openssl.terminationStatus)")
+    }
+  }
+}
+
+/// A local TCP port nobody listens on: bound, then released.
+func closedPort() throws -> Int {
+  let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  defer { close(socket) }
+  var address = sockaddr_in()
+  address.sin_family = sa_family_t(AF_INET)
+  address.sin_addr.s_addr = inet_addr("127.0.0.1")
+  address.sin_port = 0
+  var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+  let bound = withUnsafeMutablePointer(to: &address) { pointer in
+    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+      bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
+    }
+  }
+  guard bound else { throw TestServerError(reason: "cannot bind a probe socket") }
+  return Int(UInt16(bigEndian: address.sin_port))
+}
+
+@Suite struct TransportSupportTests {
+  @Test func testServerReportsItsPortAndStartsWithNoConnections() throws {
+    let server = try SMTPTestServer()
+    defer { server.stop() }
+    #expect(server.port > 0)
+    let stats = try server.stats()
+    #expect(stats.connections == 0)
+    #expect(stats.messages == 0)
+  }
+}
