@@ -192,3 +192,21 @@ extension AppDatabase {
     try event.insert(db)
   }
 }
+
+extension AppDatabase {
+  /// Every delivery of a send, in id order (for tests and small reports: it loads them all).
+  public func deliveries(sendID: Int64) throws -> [Delivery] {
+    try read { db in
+      try Delivery.filter(Column("send_id") == sendID).order(Column("id")).fetchAll(db)
+    }
+  }
+
+  /// How many hard bounces are recorded for a subscriber.
+  public func hardBounceCount(subscriberID: Int64) throws -> Int {
+    try read { db in
+      try Int.fetchOne(
+        db, sql: "SELECT count(*) FROM bounces WHERE subscriber_id = ? AND kind = 'hard'",
+        arguments: [subscriberID]) ?? 0
+    }
+  }
+}
