@@ -87,9 +87,12 @@ extension EmailAddress {
     private static let characterRules: [(reason: String, matches: @Sendable (Unicode.Scalar) -> Bool)] = [
         ("contains a line break", { ["\r", "\n", "\u{85}", "\u{2028}", "\u{2029}"].contains($0) }),
         ("contains a NUL character", { $0 == "\0" }),
-        ("contains a control or invisible character", {
-            [.control, .format].contains($0.properties.generalCategory)
-        }),
+        (
+            "contains a control or invisible character",
+            {
+                [.control, .format].contains($0.properties.generalCategory)
+            }
+        ),
         ("contains a name or angle brackets; give only the address", { $0 == "<" || $0 == ">" }),
         ("contains a comment in parentheses", { $0 == "(" || $0 == ")" }),
         ("quoted local parts are not supported", { $0 == "\"" }),

@@ -92,7 +92,8 @@ public enum IDNA {
         guard let decoded = Punycode.decode(String(label.dropFirst(4))),
             !decoded.unicodeScalars.allSatisfy(\.isASCII),
             // String equality is canonical equivalence, so compare scalars to insist on NFC.
-            decoded.unicodeScalars.elementsEqual(decoded.lowercased().precomposedStringWithCanonicalMapping.unicodeScalars),
+            decoded.unicodeScalars.elementsEqual(
+                decoded.lowercased().precomposedStringWithCanonicalMapping.unicodeScalars),
             Punycode.encode(decoded).map({ "xn--" + $0 }) == label
         else { throw invalid }
         do { try checkUnicodeLabel(decoded) } catch { throw invalid }

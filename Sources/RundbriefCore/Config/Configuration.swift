@@ -1,141 +1,141 @@
 /// Rundbrief's configuration: one value, built once at start from the TOML file and the environment,
 /// handed to each component as the section it needs. Defaults live here, in code.
 public struct Configuration: Sendable, Equatable {
-  public var database = DatabaseSection()
-  public var http = HTTPSection()
-  public var smtp = SMTPSection()
-  public var sender = SenderSection()
-  public var delivery = DeliverySection()
-  public var tokens = TokensSection()
-  public var dkim = DKIMSection()
-  public var bounces = BouncesSection()
-  public var web = WebSection()
-  public var templates = TemplatesSection()
-  public var log = LogSection()
-  /// The file the configuration came from (for messages).
-  public var sourcePath = "(defaults)"
+    public var database = DatabaseSection()
+    public var http = HTTPSection()
+    public var smtp = SMTPSection()
+    public var sender = SenderSection()
+    public var delivery = DeliverySection()
+    public var tokens = TokensSection()
+    public var dkim = DKIMSection()
+    public var bounces = BouncesSection()
+    public var web = WebSection()
+    public var templates = TemplatesSection()
+    public var log = LogSection()
+    /// The file the configuration came from (for messages).
+    public var sourcePath = "(defaults)"
 
-  public init() {}
+    public init() {}
 
-  public struct DatabaseSection: Sendable, Equatable {
-    public var path = "/var/lib/rundbrief/rundbrief.sqlite"
-    public var busyTimeoutSeconds = 5
-  }
-
-  public struct HTTPSection: Sendable, Equatable {
-    /// `host:port` to listen on (`[::1]:8080` for IPv6).
-    public var listen = "127.0.0.1:8080"
-    /// The public URL subscribers reach the web pages at (links in mails are built from it).
-    public var baseURL = "http://127.0.0.1:8080"
-    public var maxBodyBytes = 16_384
-    /// Take the client address from X-Forwarded-For (only behind a reverse proxy you run).
-    public var trustForwardedFor = false
-  }
-
-  public enum StartTLS: String, Sendable, Equatable, CaseIterable {
-    case required, opportunistic, off
-  }
-
-  public struct SMTPSection: Sendable, Equatable {
-    public var url = "smtp://127.0.0.1:25"
-    public var username = ""
-    public var password = ""
-    public var startTLS = StartTLS.opportunistic
-    public var verifyTLS = true
-    public var caFile = ""
-    public var concurrency = 4
-    public var connectTimeoutSeconds = 15
-    public var timeoutSeconds = 120
-    public var heloName = ""
-  }
-
-  public struct SenderSection: Sendable, Equatable {
-    public var name = "Rundbrief"
-    public var address = "newsletter@example.org"
-    public var replyTo = ""
-    /// The postal address printed in every footer (an imprint is required in Germany).
-    public var postalAddress = ""
-    public var website = ""
-    /// The domain of the VERP envelope sender (bounces+…@domain); defaults to the sender's domain.
-    public var bounceDomain = ""
-    public var bounceLocalPart = "bounces"
-    /// The mailto: unsubscribe address; defaults to unsubscribe@<bounce domain>.
-    public var unsubscribeAddress = ""
-    /// The sender part of Feedback-ID (for Gmail's feedback loop).
-    public var feedbackID = "rundbrief"
-  }
-
-  public struct DomainLimit: Sendable, Equatable {
-    public var domain: String
-    public var concurrency: Int
-    public var rate: Double
-
-    public init(domain: String, concurrency: Int, rate: Double) {
-      self.domain = domain
-      self.concurrency = concurrency
-      self.rate = rate
+    public struct DatabaseSection: Sendable, Equatable {
+        public var path = "/var/lib/rundbrief/rundbrief.sqlite"
+        public var busyTimeoutSeconds = 5
     }
-  }
 
-  public struct DeliverySection: Sendable, Equatable {
-    /// Messages per second over all connections; 0 = unlimited.
-    public var rate = 0.0
-    /// Messages per hour; 0 = unlimited.
-    public var ratePerHour = 0
-    public var timezone = "Europe/Berlin"
-    public var batchSize = 200
-    public var retryInitialSeconds = 300
-    public var retryMaxSeconds = 21_600
-    /// A deferred message older than this is given up (failed).
-    public var maxAgeHours = 72
-    /// Consecutive connection failures after which a running send pauses itself.
-    public var pauseAfterConnectionFailures = 20
-    /// A scheduled send found this much overdue after downtime waits for `send resume`.
-    public var overdueAfterMinutes = 60
-    public var progressIntervalSeconds = 5
-    public var shutdownTimeoutSeconds = 30
-    public var domainLimits: [DomainLimit] = []
-  }
+    public struct HTTPSection: Sendable, Equatable {
+        /// `host:port` to listen on (`[::1]:8080` for IPv6).
+        public var listen = "127.0.0.1:8080"
+        /// The public URL subscribers reach the web pages at (links in mails are built from it).
+        public var baseURL = "http://127.0.0.1:8080"
+        public var maxBodyBytes = 16_384
+        /// Take the client address from X-Forwarded-For (only behind a reverse proxy you run).
+        public var trustForwardedFor = false
+    }
 
-  public struct TokensSection: Sendable, Equatable {
-    /// Keys as "id:base64secret"; the first signs, all verify.
-    public var keys: [String] = []
-    public var keyFile = ""
-    public var confirmTTLHours = 72
-  }
+    public enum StartTLS: String, Sendable, Equatable, CaseIterable {
+        case required, opportunistic, off
+    }
 
-  public struct DKIMSection: Sendable, Equatable {
-    public var domain = ""
-    public var selector = ""
-    public var keyFile = ""
-    public var isEnabled: Bool { !keyFile.isEmpty }
-  }
+    public struct SMTPSection: Sendable, Equatable {
+        public var url = "smtp://127.0.0.1:25"
+        public var username = ""
+        public var password = ""
+        public var startTLS = StartTLS.opportunistic
+        public var verifyTLS = true
+        public var caFile = ""
+        public var concurrency = 4
+        public var connectTimeoutSeconds = 15
+        public var timeoutSeconds = 120
+        public var heloName = ""
+    }
 
-  public struct BouncesSection: Sendable, Equatable {
-    public var mailboxURL = ""
-    public var mailboxUsername = ""
-    public var mailboxPassword = ""
-    public var processedMailbox = ""
-    public var pollIntervalSeconds = 300
-    public var softLimit = 3
-    public var softWindowDays = 30
-    public var pauseHardBounceRate = 0.05
-    public var pauseComplaintRate = 0.003
-    public var pauseMinimumSample = 200
-  }
+    public struct SenderSection: Sendable, Equatable {
+        public var name = "Rundbrief"
+        public var address = "newsletter@example.org"
+        public var replyTo = ""
+        /// The postal address printed in every footer (an imprint is required in Germany).
+        public var postalAddress = ""
+        public var website = ""
+        /// The domain of the VERP envelope sender (bounces+…@domain); defaults to the sender's domain.
+        public var bounceDomain = ""
+        public var bounceLocalPart = "bounces"
+        /// The mailto: unsubscribe address; defaults to unsubscribe@<bounce domain>.
+        public var unsubscribeAddress = ""
+        /// The sender part of Feedback-ID (for Gmail's feedback loop).
+        public var feedbackID = "rundbrief"
+    }
 
-  public struct WebSection: Sendable, Equatable {
-    public var defaultLanguage = "de"
-    public var signupsPerIPPerHour = 20
-    public var signupsPerAddressPerDay = 3
-    public var welcomeMail = true
-  }
+    public struct DomainLimit: Sendable, Equatable {
+        public var domain: String
+        public var concurrency: Int
+        public var rate: Double
 
-  public struct TemplatesSection: Sendable, Equatable {
-    public var directory = "templates"
-  }
+        public init(domain: String, concurrency: Int, rate: Double) {
+            self.domain = domain
+            self.concurrency = concurrency
+            self.rate = rate
+        }
+    }
 
-  public struct LogSection: Sendable, Equatable {
-    public var level = "info"
-  }
+    public struct DeliverySection: Sendable, Equatable {
+        /// Messages per second over all connections; 0 = unlimited.
+        public var rate = 0.0
+        /// Messages per hour; 0 = unlimited.
+        public var ratePerHour = 0
+        public var timezone = "Europe/Berlin"
+        public var batchSize = 200
+        public var retryInitialSeconds = 300
+        public var retryMaxSeconds = 21_600
+        /// A deferred message older than this is given up (failed).
+        public var maxAgeHours = 72
+        /// Consecutive connection failures after which a running send pauses itself.
+        public var pauseAfterConnectionFailures = 20
+        /// A scheduled send found this much overdue after downtime waits for `send resume`.
+        public var overdueAfterMinutes = 60
+        public var progressIntervalSeconds = 5
+        public var shutdownTimeoutSeconds = 30
+        public var domainLimits: [DomainLimit] = []
+    }
+
+    public struct TokensSection: Sendable, Equatable {
+        /// Keys as "id:base64secret"; the first signs, all verify.
+        public var keys: [String] = []
+        public var keyFile = ""
+        public var confirmTTLHours = 72
+    }
+
+    public struct DKIMSection: Sendable, Equatable {
+        public var domain = ""
+        public var selector = ""
+        public var keyFile = ""
+        public var isEnabled: Bool { !keyFile.isEmpty }
+    }
+
+    public struct BouncesSection: Sendable, Equatable {
+        public var mailboxURL = ""
+        public var mailboxUsername = ""
+        public var mailboxPassword = ""
+        public var processedMailbox = ""
+        public var pollIntervalSeconds = 300
+        public var softLimit = 3
+        public var softWindowDays = 30
+        public var pauseHardBounceRate = 0.05
+        public var pauseComplaintRate = 0.003
+        public var pauseMinimumSample = 200
+    }
+
+    public struct WebSection: Sendable, Equatable {
+        public var defaultLanguage = "de"
+        public var signupsPerIPPerHour = 20
+        public var signupsPerAddressPerDay = 3
+        public var welcomeMail = true
+    }
+
+    public struct TemplatesSection: Sendable, Equatable {
+        public var directory = "templates"
+    }
+
+    public struct LogSection: Sendable, Equatable {
+        public var level = "info"
+    }
 }

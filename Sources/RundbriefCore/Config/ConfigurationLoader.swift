@@ -6,168 +6,167 @@ public import Foundation
 /// then be overridden by `RUNDBRIEF_<SECTION>_<KEY>`, and secrets may come from systemd credentials in
 /// `$CREDENTIALS_DIRECTORY` (`smtp-password`, `token-key`, `mailbox-password`, `dkim-key`).
 public struct ConfigurationLoader: Sendable {
-  public static let defaultPath = "/etc/rundbrief/rundbrief.toml"
+    public static let defaultPath = "/etc/rundbrief/rundbrief.toml"
 
-  public var environment: [String: String]
+    public var environment: [String: String]
 
-  public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-    self.environment = environment
-  }
-
-  /// The file to read: the explicit path, `$RUNDBRIEF_CONFIG`, or the system default.
-  public func resolvePath(explicit: String?) -> String {
-    if let explicit, !explicit.isEmpty { return explicit }
-    if let fromEnvironment = environment["RUNDBRIEF_CONFIG"], !fromEnvironment.isEmpty {
-      return fromEnvironment
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
     }
-    return Self.defaultPath
-  }
 
-  /// Loads and validates the configuration.
-  /// - Throws: `ConfigurationError` naming the file (and line) or the environment variable, and the key.
-  public func load(explicitPath: String?) throws(ConfigurationError) -> Configuration {
-    let path = resolvePath(explicit: explicitPath)
-    guard let data = FileManager.default.contents(atPath: path) else {
-      let exists = FileManager.default.fileExists(atPath: path)
-      throw ConfigurationError(
-        location: path,
-        message: exists
-          ? "cannot read the configuration file (permissions?)"
-          : "no configuration file here (pass --config FILE or set RUNDBRIEF_CONFIG; config/rundbrief.example.toml documents every key)"
-      )
-    }
-    guard let text = String(validating: data, as: UTF8.self) else {
-      throw ConfigurationError(location: path, message: "the file is not valid UTF-8")
-    }
-    return try load(text: text, path: path)
-  }
-
-  /// Loads a configuration from TOML text (tests, and `load(explicitPath:)`).
-  public func load(text: String, path: String) throws(ConfigurationError) -> Configuration {
-    let table: TOMLTable
-    do {
-      table = try TOML.parse(text)
-    } catch {
-      throw ConfigurationError(location: "\(path):\(error.line)", message: error.reason)
-    }
-    var config = Configuration()
-    config.sourcePath = path
-    let keys = Configuration.keys
-    try applyFile(table, keys: keys, path: path, to: &config)
-    try applyEnvironment(keys: keys, to: &config)
-    try applyCredentials(to: &config)
-    try ConfigurationValidator(path: path).validate(&config)
-    return config
-  }
-
-  private func applyFile(
-    _ table: TOMLTable, keys: [ConfigurationKey], path: String, to config: inout Configuration
-  ) throws(ConfigurationError) {
-    for sectionName in table.keys {
-      guard case .table(let section)? = table[sectionName] else {
-        throw ConfigurationError(
-          location: "\(path):\(table.line(of: sectionName) ?? 0)", key: sectionName,
-          message: "top-level keys must be inside a [section]")
-      }
-      for name in section.keys {
-        let location = "\(path):\(section.line(of: name) ?? table.line(of: sectionName) ?? 0)"
-        let value = section[name]!
-        if sectionName == "delivery" && name == "domain" {
-          config.delivery.domainLimits = try Self.domainLimits(value, location: location)
-          continue
+    /// The file to read: the explicit path, `$RUNDBRIEF_CONFIG`, or the system default.
+    public func resolvePath(explicit: String?) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnvironment = environment["RUNDBRIEF_CONFIG"], !fromEnvironment.isEmpty {
+            return fromEnvironment
         }
-        guard let key = keys.first(where: { $0.section == sectionName && $0.name == name }) else {
-          throw ConfigurationError(
-            location: location, key: "\(sectionName).\(name)", message: "unknown key")
+        return Self.defaultPath
+    }
+
+    /// Loads and validates the configuration.
+    /// - Throws: `ConfigurationError` naming the file (and line) or the environment variable, and the key.
+    public func load(explicitPath: String?) throws(ConfigurationError) -> Configuration {
+        let path = resolvePath(explicit: explicitPath)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ConfigurationError(
+                location: path,
+                message: exists
+                    ? "cannot read the configuration file (permissions?)"
+                    : "no configuration file here (pass --config FILE or set RUNDBRIEF_CONFIG; config/rundbrief.example.toml documents every key)"
+            )
         }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw ConfigurationError(location: path, message: "the file is not valid UTF-8")
+        }
+        return try load(text: text, path: path)
+    }
+
+    /// Loads a configuration from TOML text (tests, and `load(explicitPath:)`).
+    public func load(text: String, path: String) throws(ConfigurationError) -> Configuration {
+        let table: TOMLTable
         do {
-          try key.apply(&config, value)
+            table = try TOML.parse(text)
         } catch {
-          throw ConfigurationError(location: location, key: key.path, message: error.message)
+            throw ConfigurationError(location: "\(path):\(error.line)", message: error.reason)
         }
-      }
+        var config = Configuration()
+        config.sourcePath = path
+        let keys = Configuration.keys
+        try applyFile(table, keys: keys, path: path, to: &config)
+        try applyEnvironment(keys: keys, to: &config)
+        try applyCredentials(to: &config)
+        try ConfigurationValidator(path: path).validate(&config)
+        return config
     }
-  }
 
-  private func applyEnvironment(keys: [ConfigurationKey], to config: inout Configuration)
-    throws(ConfigurationError)
-  {
-    for key in keys {
-      guard let text = environment[key.environmentName] else { continue }
-      let location = "environment \(key.environmentName)"
-      guard let value = key.fromEnvironment(text) else {
-        throw ConfigurationError(
-          location: location, key: key.path, message: "cannot read '\(text)' as this key's type")
-      }
-      do {
-        try key.apply(&config, value)
-      } catch {
-        throw ConfigurationError(location: location, key: key.path, message: error.message)
-      }
-    }
-  }
-
-  /// systemd's LoadCredential= puts secrets in files; they win over empty values in the file.
-  private func applyCredentials(to config: inout Configuration) throws(ConfigurationError) {
-    guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else { return }
-    func secret(_ name: String) -> String? {
-      guard let data = FileManager.default.contents(atPath: directory + "/" + name),
-        let text = String(data: data, encoding: .utf8)
-      else { return nil }
-      return text.trimmingWhitespace
-    }
-    if config.smtp.password.isEmpty, let password = secret("smtp-password") {
-      config.smtp.password = password
-    }
-    if config.bounces.mailboxPassword.isEmpty, let password = secret("mailbox-password") {
-      config.bounces.mailboxPassword = password
-    }
-    if config.tokens.keys.isEmpty, config.tokens.keyFile.isEmpty,
-      FileManager.default.fileExists(atPath: directory + "/token-key")
-    {
-      config.tokens.keyFile = directory + "/token-key"
-    }
-    if config.dkim.keyFile.isEmpty, FileManager.default.fileExists(atPath: directory + "/dkim-key")
-    {
-      config.dkim.keyFile = directory + "/dkim-key"
-    }
-  }
-
-  private static func domainLimits(_ value: TOMLValue, location: String) throws(ConfigurationError)
-    -> [Configuration.DomainLimit]
-  {
-    guard case .array(let items) = value else {
-      throw ConfigurationError(
-        location: location, key: "delivery.domain", message: "use [[delivery.domain]] tables")
-    }
-    var limits: [Configuration.DomainLimit] = []
-    for item in items {
-      guard case .table(let table) = item, case .string(let domain)? = table["name"],
-        !domain.isEmpty
-      else {
-        throw ConfigurationError(
-          location: location, key: "delivery.domain",
-          message: "each [[delivery.domain]] needs a name")
-      }
-      var concurrency = 2
-      var rate = 0.0
-      for key in table.keys where key != "name" {
-        switch (key, table[key]!) {
-        case ("concurrency", .integer(let n)) where (1...64).contains(n): concurrency = Int(n)
-        case ("rate", .integer(let n)) where n >= 0: rate = Double(n)
-        case ("rate", .float(let n)) where n >= 0: rate = n
-        default:
-          throw ConfigurationError(
-            location: location, key: "delivery.domain.\(key)",
-            message:
-              "unknown key or bad value (name = \"…\", concurrency = 1…64, rate = messages per second)"
-          )
+    private func applyFile(
+        _ table: TOMLTable, keys: [ConfigurationKey], path: String, to config: inout Configuration
+    ) throws(ConfigurationError) {
+        for sectionName in table.keys {
+            guard case .table(let section)? = table[sectionName] else {
+                throw ConfigurationError(
+                    location: "\(path):\(table.line(of: sectionName) ?? 0)", key: sectionName,
+                    message: "top-level keys must be inside a [section]")
+            }
+            for name in section.keys {
+                let location = "\(path):\(section.line(of: name) ?? table.line(of: sectionName) ?? 0)"
+                let value = section[name]!
+                if sectionName == "delivery" && name == "domain" {
+                    config.delivery.domainLimits = try Self.domainLimits(value, location: location)
+                    continue
+                }
+                guard let key = keys.first(where: { $0.section == sectionName && $0.name == name }) else {
+                    throw ConfigurationError(
+                        location: location, key: "\(sectionName).\(name)", message: "unknown key")
+                }
+                do {
+                    try key.apply(&config, value)
+                } catch {
+                    throw ConfigurationError(location: location, key: key.path, message: error.message)
+                }
+            }
         }
-      }
-      limits.append(
-        Configuration.DomainLimit(domain: domain.lowercased(), concurrency: concurrency, rate: rate)
-      )
     }
-    return limits
-  }
+
+    private func applyEnvironment(keys: [ConfigurationKey], to config: inout Configuration)
+        throws(ConfigurationError)
+    {
+        for key in keys {
+            guard let text = environment[key.environmentName] else { continue }
+            let location = "environment \(key.environmentName)"
+            guard let value = key.fromEnvironment(text) else {
+                throw ConfigurationError(
+                    location: location, key: key.path, message: "cannot read '\(text)' as this key's type")
+            }
+            do {
+                try key.apply(&config, value)
+            } catch {
+                throw ConfigurationError(location: location, key: key.path, message: error.message)
+            }
+        }
+    }
+
+    /// systemd's LoadCredential= puts secrets in files; they win over empty values in the file.
+    private func applyCredentials(to config: inout Configuration) throws(ConfigurationError) {
+        guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else { return }
+        func secret(_ name: String) -> String? {
+            guard let data = FileManager.default.contents(atPath: directory + "/" + name),
+                let text = String(data: data, encoding: .utf8)
+            else { return nil }
+            return text.trimmingWhitespace
+        }
+        if config.smtp.password.isEmpty, let password = secret("smtp-password") {
+            config.smtp.password = password
+        }
+        if config.bounces.mailboxPassword.isEmpty, let password = secret("mailbox-password") {
+            config.bounces.mailboxPassword = password
+        }
+        if config.tokens.keys.isEmpty, config.tokens.keyFile.isEmpty,
+            FileManager.default.fileExists(atPath: directory + "/token-key")
+        {
+            config.tokens.keyFile = directory + "/token-key"
+        }
+        if config.dkim.keyFile.isEmpty, FileManager.default.fileExists(atPath: directory + "/dkim-key") {
+            config.dkim.keyFile = directory + "/dkim-key"
+        }
+    }
+
+    private static func domainLimits(_ value: TOMLValue, location: String) throws(ConfigurationError)
+        -> [Configuration.DomainLimit]
+    {
+        guard case .array(let items) = value else {
+            throw ConfigurationError(
+                location: location, key: "delivery.domain", message: "use [[delivery.domain]] tables")
+        }
+        var limits: [Configuration.DomainLimit] = []
+        for item in items {
+            guard case .table(let table) = item, case .string(let domain)? = table["name"],
+                !domain.isEmpty
+            else {
+                throw ConfigurationError(
+                    location: location, key: "delivery.domain",
+                    message: "each [[delivery.domain]] needs a name")
+            }
+            var concurrency = 2
+            var rate = 0.0
+            for key in table.keys where key != "name" {
+                switch (key, table[key]!) {
+                case ("concurrency", .integer(let n)) where (1...64).contains(n): concurrency = Int(n)
+                case ("rate", .integer(let n)) where n >= 0: rate = Double(n)
+                case ("rate", .float(let n)) where n >= 0: rate = n
+                default:
+                    throw ConfigurationError(
+                        location: location, key: "delivery.domain.\(key)",
+                        message:
+                            "unknown key or bad value (name = \"…\", concurrency = 1…64, rate = messages per second)"
+                    )
+                }
+            }
+            limits.append(
+                Configuration.DomainLimit(domain: domain.lowercased(), concurrency: concurrency, rate: rate)
+            )
+        }
+        return limits
+    }
 }

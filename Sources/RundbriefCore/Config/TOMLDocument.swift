@@ -25,7 +25,8 @@ struct TOMLDocument {
         case .implicitTable: kinds[path] = .headerTable
         case .headerTable: throw position.error("table [\(Self.name(path))] is defined twice")
         case .dottedTable: throw position.error("table [\(Self.name(path))] was already defined with dotted keys")
-        case .arrayOfTables: throw position.error("[\(Self.name(path))] is an array of tables; write [[\(Self.name(path))]]")
+        case .arrayOfTables:
+            throw position.error("[\(Self.name(path))] is an array of tables; write [[\(Self.name(path))]]")
         case .inlineTable, .value: throw position.error("key \(Self.name(path)) is already defined")
         }
     }

@@ -148,9 +148,11 @@ struct TOMLParser {
         switch peek {
         case nil, "\n", "\r", "#": throw error("expected a value")
         case "\"":
-            return .string(peek(1) == "\"" && peek(2) == "\"" ? try parseMultilineBasicString() : try parseBasicString())
+            return .string(
+                peek(1) == "\"" && peek(2) == "\"" ? try parseMultilineBasicString() : try parseBasicString())
         case "'":
-            return .string(peek(1) == "'" && peek(2) == "'" ? try parseMultilineLiteralString() : try parseLiteralString())
+            return .string(
+                peek(1) == "'" && peek(2) == "'" ? try parseMultilineLiteralString() : try parseLiteralString())
         case "[": return try parseArray()
         case "{": return try parseInlineTable()
         default: return try parseScalarValue()

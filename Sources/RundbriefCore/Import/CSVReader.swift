@@ -135,7 +135,8 @@ extension CSVReader {
         finished = true
         switch state {
         case .quoted:
-            return .failure(CSVError(line: recordLine, reason: "unterminated quote: a field opened with \" is never closed"))
+            return .failure(
+                CSVError(line: recordLine, reason: "unterminated quote: a field opened with \" is never closed"))
         case .fieldStart where fields.isEmpty:
             return .none
         default:
@@ -264,7 +265,8 @@ extension CSVReader {
                         index = endLine(bytes, at: index)
                         return true
                     } else {
-                        noteProblem("unexpected text after a closing quote (write \"\" for a quote inside a quoted field)")
+                        noteProblem(
+                            "unexpected text after a closing quote (write \"\" for a quote inside a quoted field)")
                         state = .unquoted
                     }
                 }

@@ -5,129 +5,129 @@ public import GRDB
 ///
 /// Opening it runs the migrations, so every process sees the schema it was built for.
 public struct AppDatabase: Sendable {
-  /// The GRDB writer: a `DatabasePool` for files, a `DatabaseQueue` for tests in memory.
-  public let writer: any DatabaseWriter
+    /// The GRDB writer: a `DatabasePool` for files, a `DatabaseQueue` for tests in memory.
+    public let writer: any DatabaseWriter
 
-  /// Opens (creating if needed) the database at `path`.
-  /// - Parameters:
-  ///   - path: the SQLite file; its directory must exist.
-  ///   - busyTimeout: how long a statement waits for another process's lock before failing.
-  ///   - readOnly: open without writing (commands that only read, backups of a read-only copy).
-  /// - Throws: `StoreError` with a message naming the file.
-  public init(path: String, busyTimeout: Duration = .seconds(5), readOnly: Bool = false) throws {
-    var config = Self.configuration(busyTimeout: busyTimeout)
-    config.readonly = readOnly
-    let directory = (path as NSString).deletingLastPathComponent
-    if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-      throw StoreError(
-        .cannotOpen, "cannot open database \(path): directory \(directory) does not exist")
+    /// Opens (creating if needed) the database at `path`.
+    /// - Parameters:
+    ///   - path: the SQLite file; its directory must exist.
+    ///   - busyTimeout: how long a statement waits for another process's lock before failing.
+    ///   - readOnly: open without writing (commands that only read, backups of a read-only copy).
+    /// - Throws: `StoreError` with a message naming the file.
+    public init(path: String, busyTimeout: Duration = .seconds(5), readOnly: Bool = false) throws {
+        var config = Self.configuration(busyTimeout: busyTimeout)
+        config.readonly = readOnly
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            throw StoreError(
+                .cannotOpen, "cannot open database \(path): directory \(directory) does not exist")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            try self.init(writer: pool, migrate: !readOnly)
+        } catch let error as DatabaseError {
+            throw StoreError(from: error, context: "database \(path)")
+        }
     }
-    do {
-      let pool = try DatabasePool(path: path, configuration: config)
-      try self.init(writer: pool, migrate: !readOnly)
-    } catch let error as DatabaseError {
-      throw StoreError(from: error, context: "database \(path)")
+
+    /// Wraps a writer (tests use an in-memory `DatabaseQueue`) and runs the migrations.
+    public init(writer: any DatabaseWriter, migrate: Bool = true) throws {
+        self.writer = writer
+        if migrate {
+            do {
+                try Schema.migrator.migrate(writer)
+            } catch let error as DatabaseError {
+                throw StoreError(from: error, context: "migrating the database")
+            }
+        }
     }
-  }
 
-  /// Wraps a writer (tests use an in-memory `DatabaseQueue`) and runs the migrations.
-  public init(writer: any DatabaseWriter, migrate: Bool = true) throws {
-    self.writer = writer
-    if migrate {
-      do {
-        try Schema.migrator.migrate(writer)
-      } catch let error as DatabaseError {
-        throw StoreError(from: error, context: "migrating the database")
-      }
+    /// An empty, migrated database in memory.
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(writer: DatabaseQueue(configuration: configuration(busyTimeout: .seconds(1))))
     }
-  }
 
-  /// An empty, migrated database in memory.
-  public static func inMemory() throws -> AppDatabase {
-    try AppDatabase(writer: DatabaseQueue(configuration: configuration(busyTimeout: .seconds(1))))
-  }
-
-  static func configuration(busyTimeout: Duration) -> Configuration {
-    var config = Configuration()
-    config.foreignKeysEnabled = true
-    config.busyMode = .timeout(TimeInterval(busyTimeout.components.seconds))
-    config.label = "rundbrief"
-    config.prepareDatabase { db in
-      // WAL is set by DatabasePool; NORMAL is durable across application crashes in WAL mode
-      // (only an OS crash can lose the last transactions), and much faster than FULL.
-      try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    static func configuration(busyTimeout: Duration) -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(TimeInterval(busyTimeout.components.seconds))
+        config.label = "rundbrief"
+        config.prepareDatabase { db in
+            // WAL is set by DatabasePool; NORMAL is durable across application crashes in WAL mode
+            // (only an OS crash can lose the last transactions), and much faster than FULL.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return config
     }
-    return config
-  }
 
-  /// The identifiers of migrations applied to this file, oldest first.
-  public func appliedMigrations() throws -> [String] {
-    let migrator = Schema.migrator
-    return try read { db in try migrator.appliedMigrations(db) }
-  }
-
-  /// Runs `work` in a write transaction, translating SQLite errors into `StoreError`.
-  @discardableResult
-  public func write<T>(_ work: (Database) throws -> T) throws -> T {
-    do {
-      return try writer.write(work)
-    } catch let error as DatabaseError {
-      throw StoreError(from: error, context: "writing to the database")
+    /// The identifiers of migrations applied to this file, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        let migrator = Schema.migrator
+        return try read { db in try migrator.appliedMigrations(db) }
     }
-  }
 
-  /// Runs `work` with read access, translating SQLite errors into `StoreError`.
-  public func read<T>(_ work: (Database) throws -> T) throws -> T {
-    do {
-      return try writer.read(work)
-    } catch let error as DatabaseError {
-      throw StoreError(from: error, context: "reading the database")
+    /// Runs `work` in a write transaction, translating SQLite errors into `StoreError`.
+    @discardableResult
+    public func write<T>(_ work: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.write(work)
+        } catch let error as DatabaseError {
+            throw StoreError(from: error, context: "writing to the database")
+        }
     }
-  }
 
-  /// Async variants: GRDB runs the work on its own dispatch queues, never on the concurrency pool.
-  public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws
-    -> T
-  {
-    do {
-      return try await writer.write(work)
-    } catch let error as DatabaseError {
-      throw StoreError(from: error, context: "writing to the database")
+    /// Runs `work` with read access, translating SQLite errors into `StoreError`.
+    public func read<T>(_ work: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(work)
+        } catch let error as DatabaseError {
+            throw StoreError(from: error, context: "reading the database")
+        }
     }
-  }
 
-  public func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws
-    -> T
-  {
-    do {
-      return try await writer.read(work)
-    } catch let error as DatabaseError {
-      throw StoreError(from: error, context: "reading the database")
+    /// Async variants: GRDB runs the work on its own dispatch queues, never on the concurrency pool.
+    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws
+        -> T
+    {
+        do {
+            return try await writer.write(work)
+        } catch let error as DatabaseError {
+            throw StoreError(from: error, context: "writing to the database")
+        }
     }
-  }
+
+    public func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws
+        -> T
+    {
+        do {
+            return try await writer.read(work)
+        } catch let error as DatabaseError {
+            throw StoreError(from: error, context: "reading the database")
+        }
+    }
 }
 
 extension StoreError {
-  /// Maps a SQLite error to an operator-readable store error. Statement arguments are not included.
-  init(from error: DatabaseError, context: String) {
-    switch error.resultCode {
-    case .SQLITE_BUSY, .SQLITE_LOCKED:
-      self.init(
-        .busy,
-        "\(context): the database is locked by another process (busy timeout exceeded); try again")
-    case .SQLITE_READONLY:
-      self.init(.readOnly, "\(context): the database file is read-only")
-    case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
-      self.init(
-        .cannotOpen, "\(context): cannot open the file (\(error.message ?? "permission denied"))")
-    case .SQLITE_CORRUPT, .SQLITE_NOTADB:
-      self.init(.corrupt, "\(context): the file is damaged or not a SQLite database")
-    case .SQLITE_CONSTRAINT:
-      self.init(.invalidInput, "\(context): \(error.message ?? "constraint violated")")
-    default:
-      self.init(
-        .corrupt,
-        "\(context): SQLite error \(error.resultCode.rawValue): \(error.message ?? "unknown")")
+    /// Maps a SQLite error to an operator-readable store error. Statement arguments are not included.
+    init(from error: DatabaseError, context: String) {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            self.init(
+                .busy,
+                "\(context): the database is locked by another process (busy timeout exceeded); try again")
+        case .SQLITE_READONLY:
+            self.init(.readOnly, "\(context): the database file is read-only")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            self.init(
+                .cannotOpen, "\(context): cannot open the file (\(error.message ?? "permission denied"))")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            self.init(.corrupt, "\(context): the file is damaged or not a SQLite database")
+        case .SQLITE_CONSTRAINT:
+            self.init(.invalidInput, "\(context): \(error.message ?? "constraint violated")")
+        default:
+            self.init(
+                .corrupt,
+                "\(context): SQLite error \(error.resultCode.rawValue): \(error.message ?? "unknown")")
+        }
     }
-  }
 }

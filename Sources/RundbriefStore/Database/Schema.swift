@@ -2,142 +2,142 @@ import GRDB
 
 /// The versioned schema. A shipped migration never changes: new needs get a new migration.
 enum Schema {
-  static var migrator: DatabaseMigrator {
-    var migrator = DatabaseMigrator()
-    migrator.registerMigration("v1-subscribers", migrate: createSubscriberTables)
-    migrator.registerMigration("v1-editions-and-sends", migrate: createSendTables)
-    return migrator
-  }
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-subscribers", migrate: createSubscriberTables)
+        migrator.registerMigration("v1-editions-and-sends", migrate: createSendTables)
+        return migrator
+    }
 
-  private static func createSubscriberTables(_ db: Database) throws {
-    try db.execute(
-      sql: """
-        CREATE TABLE lists (
-          id          INTEGER PRIMARY KEY,
-          slug        TEXT NOT NULL UNIQUE
-                      CHECK (length(slug) BETWEEN 1 AND 64 AND slug NOT GLOB '*[^a-z0-9-]*'),
-          name        TEXT NOT NULL CHECK (length(name) > 0),
-          description TEXT NOT NULL DEFAULT '',
-          created_at  DATETIME NOT NULL
-        );
+    private static func createSubscriberTables(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE lists (
+                  id          INTEGER PRIMARY KEY,
+                  slug        TEXT NOT NULL UNIQUE
+                              CHECK (length(slug) BETWEEN 1 AND 64 AND slug NOT GLOB '*[^a-z0-9-]*'),
+                  name        TEXT NOT NULL CHECK (length(name) > 0),
+                  description TEXT NOT NULL DEFAULT '',
+                  created_at  DATETIME NOT NULL
+                );
 
-        -- email is stored as normalised by EmailAddress (domain lower-case ASCII, local part as given);
-        -- NOCASE makes Anna@x.de and anna@x.de one subscriber, as every mailbox provider treats them.
-        CREATE TABLE subscribers (
-          id                 INTEGER PRIMARY KEY,
-          email              TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (email LIKE '%_@_%'),
-          name               TEXT NOT NULL DEFAULT '',
-          status             TEXT NOT NULL
-                             CHECK (status IN ('pending','active','unsubscribed','bounced','complained')),
-          attributes         TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(attributes)),
-          consent_at         DATETIME,
-          consent_method     TEXT,
-          consent_ip         TEXT,
-          consent_user_agent TEXT,
-          created_at         DATETIME NOT NULL,
-          updated_at         DATETIME NOT NULL
-        );
-        CREATE INDEX subscribers_status ON subscribers(status);
+                -- email is stored as normalised by EmailAddress (domain lower-case ASCII, local part as given);
+                -- NOCASE makes Anna@x.de and anna@x.de one subscriber, as every mailbox provider treats them.
+                CREATE TABLE subscribers (
+                  id                 INTEGER PRIMARY KEY,
+                  email              TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (email LIKE '%_@_%'),
+                  name               TEXT NOT NULL DEFAULT '',
+                  status             TEXT NOT NULL
+                                     CHECK (status IN ('pending','active','unsubscribed','bounced','complained')),
+                  attributes         TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(attributes)),
+                  consent_at         DATETIME,
+                  consent_method     TEXT,
+                  consent_ip         TEXT,
+                  consent_user_agent TEXT,
+                  created_at         DATETIME NOT NULL,
+                  updated_at         DATETIME NOT NULL
+                );
+                CREATE INDEX subscribers_status ON subscribers(status);
 
-        CREATE TABLE subscriptions (
-          subscriber_id   INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
-          list_id         INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
-          status          TEXT NOT NULL CHECK (status IN ('pending','active','unsubscribed')),
-          created_at      DATETIME NOT NULL,
-          updated_at      DATETIME NOT NULL,
-          PRIMARY KEY (subscriber_id, list_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX subscriptions_list ON subscriptions(list_id, status, subscriber_id);
+                CREATE TABLE subscriptions (
+                  subscriber_id   INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+                  list_id         INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+                  status          TEXT NOT NULL CHECK (status IN ('pending','active','unsubscribed')),
+                  created_at      DATETIME NOT NULL,
+                  updated_at      DATETIME NOT NULL,
+                  PRIMARY KEY (subscriber_id, list_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX subscriptions_list ON subscriptions(list_id, status, subscriber_id);
 
-        -- The audit log. subscriber_id is cleared when a subscriber is forgotten (GDPR erasure);
-        -- the event itself stays so counts and decisions remain explainable.
-        CREATE TABLE events (
-          id            INTEGER PRIMARY KEY,
-          subscriber_id INTEGER REFERENCES subscribers(id) ON DELETE SET NULL,
-          list_id       INTEGER REFERENCES lists(id) ON DELETE SET NULL,
-          kind          TEXT NOT NULL,
-          source        TEXT NOT NULL,
-          detail        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail)),
-          created_at    DATETIME NOT NULL
-        );
-        CREATE INDEX events_subscriber ON events(subscriber_id, id);
-        CREATE INDEX events_kind ON events(kind, created_at);
+                -- The audit log. subscriber_id is cleared when a subscriber is forgotten (GDPR erasure);
+                -- the event itself stays so counts and decisions remain explainable.
+                CREATE TABLE events (
+                  id            INTEGER PRIMARY KEY,
+                  subscriber_id INTEGER REFERENCES subscribers(id) ON DELETE SET NULL,
+                  list_id       INTEGER REFERENCES lists(id) ON DELETE SET NULL,
+                  kind          TEXT NOT NULL,
+                  source        TEXT NOT NULL,
+                  detail        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail)),
+                  created_at    DATETIME NOT NULL
+                );
+                CREATE INDEX events_subscriber ON events(subscriber_id, id);
+                CREATE INDEX events_kind ON events(kind, created_at);
 
-        -- Addresses that must never be added again, kept as a SHA-256 of the lower-cased address
-        -- so an erased subscriber's address is not stored in the clear.
-        CREATE TABLE suppressions (
-          email_hash TEXT PRIMARY KEY,
-          reason     TEXT NOT NULL CHECK (reason IN ('forgotten','bounced','complained','manual')),
-          created_at DATETIME NOT NULL
-        ) WITHOUT ROWID;
-        """)
-  }
+                -- Addresses that must never be added again, kept as a SHA-256 of the lower-cased address
+                -- so an erased subscriber's address is not stored in the clear.
+                CREATE TABLE suppressions (
+                  email_hash TEXT PRIMARY KEY,
+                  reason     TEXT NOT NULL CHECK (reason IN ('forgotten','bounced','complained','manual')),
+                  created_at DATETIME NOT NULL
+                ) WITHOUT ROWID;
+                """)
+    }
 
-  private static func createSendTables(_ db: Database) throws {
-    try db.execute(
-      sql: """
-        CREATE TABLE editions (
-          id           INTEGER PRIMARY KEY,
-          slug         TEXT NOT NULL UNIQUE CHECK (length(slug) BETWEEN 1 AND 128),
-          subject      TEXT NOT NULL,
-          preheader    TEXT NOT NULL DEFAULT '',
-          list_slug    TEXT NOT NULL,
-          template     TEXT NOT NULL DEFAULT 'edition',
-          markdown     TEXT NOT NULL,
-          front_matter TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(front_matter)),
-          source_path  TEXT,
-          created_at   DATETIME NOT NULL,
-          updated_at   DATETIME NOT NULL
-        );
+    private static func createSendTables(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE editions (
+                  id           INTEGER PRIMARY KEY,
+                  slug         TEXT NOT NULL UNIQUE CHECK (length(slug) BETWEEN 1 AND 128),
+                  subject      TEXT NOT NULL,
+                  preheader    TEXT NOT NULL DEFAULT '',
+                  list_slug    TEXT NOT NULL,
+                  template     TEXT NOT NULL DEFAULT 'edition',
+                  markdown     TEXT NOT NULL,
+                  front_matter TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(front_matter)),
+                  source_path  TEXT,
+                  created_at   DATETIME NOT NULL,
+                  updated_at   DATETIME NOT NULL
+                );
 
-        CREATE TABLE sends (
-          id               INTEGER PRIMARY KEY,
-          edition_id       INTEGER NOT NULL REFERENCES editions(id) ON DELETE RESTRICT,
-          list_id          INTEGER NOT NULL REFERENCES lists(id) ON DELETE RESTRICT,
-          status           TEXT NOT NULL
-                           CHECK (status IN ('scheduled','running','paused','done','cancelled','failed')),
-          scheduled_at     DATETIME NOT NULL,
-          started_at       DATETIME,
-          finished_at      DATETIME,
-          audience_frozen  BOOLEAN NOT NULL DEFAULT 0,
-          -- the edition as it was when the audience was frozen: later edits do not change a running send
-          snapshot         TEXT CHECK (snapshot IS NULL OR json_valid(snapshot)),
-          status_reason    TEXT,
-          created_at       DATETIME NOT NULL,
-          updated_at       DATETIME NOT NULL
-        );
-        CREATE INDEX sends_due ON sends(status, scheduled_at);
+                CREATE TABLE sends (
+                  id               INTEGER PRIMARY KEY,
+                  edition_id       INTEGER NOT NULL REFERENCES editions(id) ON DELETE RESTRICT,
+                  list_id          INTEGER NOT NULL REFERENCES lists(id) ON DELETE RESTRICT,
+                  status           TEXT NOT NULL
+                                   CHECK (status IN ('scheduled','running','paused','done','cancelled','failed')),
+                  scheduled_at     DATETIME NOT NULL,
+                  started_at       DATETIME,
+                  finished_at      DATETIME,
+                  audience_frozen  BOOLEAN NOT NULL DEFAULT 0,
+                  -- the edition as it was when the audience was frozen: later edits do not change a running send
+                  snapshot         TEXT CHECK (snapshot IS NULL OR json_valid(snapshot)),
+                  status_reason    TEXT,
+                  created_at       DATETIME NOT NULL,
+                  updated_at       DATETIME NOT NULL
+                );
+                CREATE INDEX sends_due ON sends(status, scheduled_at);
 
-        CREATE TABLE deliveries (
-          id              INTEGER PRIMARY KEY,
-          send_id         INTEGER NOT NULL REFERENCES sends(id) ON DELETE CASCADE,
-          subscriber_id   INTEGER REFERENCES subscribers(id) ON DELETE SET NULL,
-          domain          TEXT NOT NULL,
-          status          TEXT NOT NULL
-                          CHECK (status IN ('queued','sending','sent','deferred','failed','skipped')),
-          attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-          next_attempt_at DATETIME,
-          last_code       INTEGER,
-          last_status     TEXT,
-          last_reply      TEXT,
-          updated_at      DATETIME NOT NULL,
-          sent_at         DATETIME,
-          UNIQUE (send_id, subscriber_id)
-        );
-        CREATE INDEX deliveries_work ON deliveries(send_id, status, next_attempt_at);
+                CREATE TABLE deliveries (
+                  id              INTEGER PRIMARY KEY,
+                  send_id         INTEGER NOT NULL REFERENCES sends(id) ON DELETE CASCADE,
+                  subscriber_id   INTEGER REFERENCES subscribers(id) ON DELETE SET NULL,
+                  domain          TEXT NOT NULL,
+                  status          TEXT NOT NULL
+                                  CHECK (status IN ('queued','sending','sent','deferred','failed','skipped')),
+                  attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                  next_attempt_at DATETIME,
+                  last_code       INTEGER,
+                  last_status     TEXT,
+                  last_reply      TEXT,
+                  updated_at      DATETIME NOT NULL,
+                  sent_at         DATETIME,
+                  UNIQUE (send_id, subscriber_id)
+                );
+                CREATE INDEX deliveries_work ON deliveries(send_id, status, next_attempt_at);
 
-        CREATE TABLE bounces (
-          id            INTEGER PRIMARY KEY,
-          subscriber_id INTEGER REFERENCES subscribers(id) ON DELETE SET NULL,
-          delivery_id   INTEGER REFERENCES deliveries(id) ON DELETE SET NULL,
-          kind          TEXT NOT NULL CHECK (kind IN ('hard','soft','complaint','sender-blocked')),
-          source        TEXT NOT NULL,
-          status        TEXT,
-          diagnostic    TEXT,
-          created_at    DATETIME NOT NULL
-        );
-        CREATE INDEX bounces_subscriber ON bounces(subscriber_id, kind, created_at);
-        CREATE INDEX bounces_recent ON bounces(created_at);
-        """)
-  }
+                CREATE TABLE bounces (
+                  id            INTEGER PRIMARY KEY,
+                  subscriber_id INTEGER REFERENCES subscribers(id) ON DELETE SET NULL,
+                  delivery_id   INTEGER REFERENCES deliveries(id) ON DELETE SET NULL,
+                  kind          TEXT NOT NULL CHECK (kind IN ('hard','soft','complaint','sender-blocked')),
+                  source        TEXT NOT NULL,
+                  status        TEXT,
+                  diagnostic    TEXT,
+                  created_at    DATETIME NOT NULL
+                );
+                CREATE INDEX bounces_subscriber ON bounces(subscriber_id, kind, created_at);
+                CREATE INDEX bounces_recent ON bounces(created_at);
+                """)
+    }
 }

@@ -3,80 +3,80 @@ import RundbriefCore
 
 /// Which CSV column holds what, decided once from the header row.
 struct ColumnMapping {
-  private static let emailNames: Set<String> = [
-    "email", "e-mail", "mail", "email address", "e-mail address", "emailaddress", "email_address",
-    "e-mail-adresse", "emailadresse", "e-mailadresse", "email-adresse", "mailadresse", "adresse",
-  ]
-  private static let nameNames: Set<String> = [
-    "name", "full name", "full_name", "fullname", "vollständiger name",
-  ]
-  private static let firstNames: Set<String> = [
-    "first name", "first_name", "firstname", "given name", "vorname",
-  ]
-  private static let lastNames: Set<String> = [
-    "last name", "last_name", "lastname", "surname", "family name", "nachname",
-  ]
+    private static let emailNames: Set<String> = [
+        "email", "e-mail", "mail", "email address", "e-mail address", "emailaddress", "email_address",
+        "e-mail-adresse", "emailadresse", "e-mailadresse", "email-adresse", "mailadresse", "adresse",
+    ]
+    private static let nameNames: Set<String> = [
+        "name", "full name", "full_name", "fullname", "vollständiger name",
+    ]
+    private static let firstNames: Set<String> = [
+        "first name", "first_name", "firstname", "given name", "vorname",
+    ]
+    private static let lastNames: Set<String> = [
+        "last name", "last_name", "lastname", "surname", "family name", "nachname",
+    ]
 
-  let email: Int
-  let name: Int?
-  let first: Int?
-  let last: Int?
-  /// Attribute key by column index, for the remaining columns.
-  let attributes: [(index: Int, key: String)]
+    let email: Int
+    let name: Int?
+    let first: Int?
+    let last: Int?
+    /// Attribute key by column index, for the remaining columns.
+    let attributes: [(index: Int, key: String)]
 
-  init(header: [String]) throws {
-    let keys = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-    guard let email = keys.firstIndex(where: { Self.emailNames.contains($0) }) else {
-      let shown = header.prefix(8).map { "'\($0)'" }.joined(separator: ", ")
-      throw ImportError(
-        "no email column in the header row (found \(shown)); name one column 'email'")
+    init(header: [String]) throws {
+        let keys = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let email = keys.firstIndex(where: { Self.emailNames.contains($0) }) else {
+            let shown = header.prefix(8).map { "'\($0)'" }.joined(separator: ", ")
+            throw ImportError(
+                "no email column in the header row (found \(shown)); name one column 'email'")
+        }
+        self.email = email
+        name = keys.firstIndex { Self.nameNames.contains($0) }
+        first = name == nil ? keys.firstIndex { Self.firstNames.contains($0) } : nil
+        last = name == nil ? keys.firstIndex { Self.lastNames.contains($0) } : nil
+        let used = Set([email, name, first, last].compactMap { $0 })
+        var attributes: [(Int, String)] = []
+        for (index, key) in keys.enumerated() where !used.contains(index) && !key.isEmpty {
+            attributes.append((index, key))
+        }
+        self.attributes = attributes
     }
-    self.email = email
-    name = keys.firstIndex { Self.nameNames.contains($0) }
-    first = name == nil ? keys.firstIndex { Self.firstNames.contains($0) } : nil
-    last = name == nil ? keys.firstIndex { Self.lastNames.contains($0) } : nil
-    let used = Set([email, name, first, last].compactMap { $0 })
-    var attributes: [(Int, String)] = []
-    for (index, key) in keys.enumerated() where !used.contains(index) && !key.isEmpty {
-      attributes.append((index, key))
-    }
-    self.attributes = attributes
-  }
 
-  func row(from record: CSVRow) -> Result<PendingRow, RowError> {
-    let fields = record.fields
-    guard email < fields.count else { return .failure(RowError("missing the email column")) }
-    let raw = fields[email]
-    if raw.trimmingCharacters(in: .whitespaces).isEmpty { return .failure(RowError("empty email")) }
-    let address: EmailAddress
-    do {
-      address = try EmailAddress(raw)
-    } catch {
-      return .failure(RowError("invalid address: \(error.reason)"))
+    func row(from record: CSVRow) -> Result<PendingRow, RowError> {
+        let fields = record.fields
+        guard email < fields.count else { return .failure(RowError("missing the email column")) }
+        let raw = fields[email]
+        if raw.trimmingCharacters(in: .whitespaces).isEmpty { return .failure(RowError("empty email")) }
+        let address: EmailAddress
+        do {
+            address = try EmailAddress(raw)
+        } catch {
+            return .failure(RowError("invalid address: \(error.reason)"))
+        }
+        var name = self.name.map { field($0, of: fields) } ?? ""
+        if self.name == nil {
+            name = [first, last].compactMap { $0 }.map { field($0, of: fields) }.filter { !$0.isEmpty }
+                .joined(separator: " ")
+        }
+        if name.contains(where: { $0.isNewline || $0 == "\0" }) {
+            return .failure(RowError("the name contains a line break"))
+        }
+        var attributes: [String: String] = [:]
+        for (index, key) in self.attributes where index < fields.count {
+            let value = fields[index].trimmingCharacters(in: .whitespaces)
+            if !value.isEmpty { attributes[key] = value }
+        }
+        return .success(
+            PendingRow(line: record.line, address: address, name: name, attributes: attributes))
     }
-    var name = self.name.map { field($0, of: fields) } ?? ""
-    if self.name == nil {
-      name = [first, last].compactMap { $0 }.map { field($0, of: fields) }.filter { !$0.isEmpty }
-        .joined(separator: " ")
-    }
-    if name.contains(where: { $0.isNewline || $0 == "\0" }) {
-      return .failure(RowError("the name contains a line break"))
-    }
-    var attributes: [String: String] = [:]
-    for (index, key) in self.attributes where index < fields.count {
-      let value = fields[index].trimmingCharacters(in: .whitespaces)
-      if !value.isEmpty { attributes[key] = value }
-    }
-    return .success(
-      PendingRow(line: record.line, address: address, name: name, attributes: attributes))
-  }
 
-  private func field(_ index: Int, of fields: [String]) -> String {
-    index < fields.count ? fields[index].trimmingCharacters(in: .whitespaces) : ""
-  }
+    private func field(_ index: Int, of fields: [String]) -> String {
+        index < fields.count ? fields[index].trimmingCharacters(in: .whitespaces) : ""
+    }
 }
 
 struct RowError: Error {
-  var reason: String
-  init(_ reason: String) { self.reason = reason }
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
 }

@@ -3,38 +3,38 @@ public import GRDB
 
 /// A newsletter: one install can run several, and subscribers belong to each separately.
 public struct MailingList: Sendable, Codable, Equatable, FetchableRecord, MutablePersistableRecord {
-  public static let databaseTableName = "lists"
+    public static let databaseTableName = "lists"
 
-  public var id: Int64?
-  public var slug: String
-  public var name: String
-  public var description: String
-  public var createdAt: Date
+    public var id: Int64?
+    public var slug: String
+    public var name: String
+    public var description: String
+    public var createdAt: Date
 
-  public init(
-    id: Int64? = nil, slug: String, name: String, description: String = "", createdAt: Date = Date()
-  ) {
-    self.id = id
-    self.slug = slug
-    self.name = name
-    self.description = description
-    self.createdAt = createdAt
-  }
+    public init(
+        id: Int64? = nil, slug: String, name: String, description: String = "", createdAt: Date = Date()
+    ) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.description = description
+        self.createdAt = createdAt
+    }
 
-  public enum CodingKeys: String, CodingKey {
-    case id, slug, name, description
-    case createdAt = "created_at"
-  }
+    public enum CodingKeys: String, CodingKey {
+        case id, slug, name, description
+        case createdAt = "created_at"
+    }
 
-  public mutating func didInsert(_ inserted: InsertionSuccess) {
-    id = inserted.rowID
-  }
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
 
-  /// Whether `slug` is acceptable: 1–64 characters of a–z, 0–9 and '-'.
-  public static func isValidSlug(_ slug: String) -> Bool {
-    !slug.isEmpty && slug.utf8.count <= 64
-      && slug.utf8.allSatisfy {
-        ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D
-      }
-  }
+    /// Whether `slug` is acceptable: 1–64 characters of a–z, 0–9 and '-'.
+    public static func isValidSlug(_ slug: String) -> Bool {
+        !slug.isEmpty && slug.utf8.count <= 64
+            && slug.utf8.allSatisfy {
+                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D
+            }
+    }
 }

@@ -5,67 +5,67 @@ import RundbriefStore
 
 /// Options every command that touches the configuration or the database takes.
 struct GlobalOptions: ParsableArguments {
-  @Option(
-    name: .long,
-    help: "The configuration file (default: $RUNDBRIEF_CONFIG, then /etc/rundbrief/rundbrief.toml)."
-  )
-  var config: String?
+    @Option(
+        name: .long,
+        help: "The configuration file (default: $RUNDBRIEF_CONFIG, then /etc/rundbrief/rundbrief.toml)."
+    )
+    var config: String?
 
-  /// Loads the configuration, or exits with a message naming the file and key.
-  func loadConfiguration() throws -> Configuration {
-    do {
-      return try ConfigurationLoader().load(explicitPath: config)
-    } catch {
-      throw CommandFailure("configuration error: \(error)", exitCode: 78)  // EX_CONFIG
+    /// Loads the configuration, or exits with a message naming the file and key.
+    func loadConfiguration() throws -> Configuration {
+        do {
+            return try ConfigurationLoader().load(explicitPath: config)
+        } catch {
+            throw CommandFailure("configuration error: \(error)", exitCode: 78)  // EX_CONFIG
+        }
     }
-  }
 
-  /// Loads the configuration and opens the database it names.
-  func open(readOnly: Bool = false) throws -> (Configuration, AppDatabase) {
-    let configuration = try loadConfiguration()
-    do {
-      let database = try AppDatabase(
-        path: configuration.database.path,
-        busyTimeout: .seconds(configuration.database.busyTimeoutSeconds), readOnly: readOnly)
-      return (configuration, database)
-    } catch let error as StoreError {
-      throw CommandFailure(error.message, exitCode: error.exitCode)
+    /// Loads the configuration and opens the database it names.
+    func open(readOnly: Bool = false) throws -> (Configuration, AppDatabase) {
+        let configuration = try loadConfiguration()
+        do {
+            let database = try AppDatabase(
+                path: configuration.database.path,
+                busyTimeout: .seconds(configuration.database.busyTimeoutSeconds), readOnly: readOnly)
+            return (configuration, database)
+        } catch let error as StoreError {
+            throw CommandFailure(error.message, exitCode: error.exitCode)
+        }
     }
-  }
 }
 
 /// A command that failed with a message for the operator and a sysexits(3) code.
 struct CommandFailure: Error, CustomStringConvertible {
-  var description: String
-  var exitCode: Int32
+    var description: String
+    var exitCode: Int32
 
-  init(_ message: String, exitCode: Int32 = 1) {
-    self.description = message
-    self.exitCode = exitCode
-  }
+    init(_ message: String, exitCode: Int32 = 1) {
+        self.description = message
+        self.exitCode = exitCode
+    }
 }
 
 /// Runs a command body, turning store and command failures into a message on stderr and an exit code.
 func reporting<T>(_ body: () throws -> T) throws -> T {
-  do {
-    return try body()
-  } catch let failure as CommandFailure {
-    Output.error(failure.description)
-    throw ExitCode(failure.exitCode)
-  } catch let error as StoreError {
-    Output.error(error.message)
-    throw ExitCode(error.exitCode)
-  } catch let error as ImportError {
-    Output.error(error.description)
-    throw ExitCode(65)
-  }
+    do {
+        return try body()
+    } catch let failure as CommandFailure {
+        Output.error(failure.description)
+        throw ExitCode(failure.exitCode)
+    } catch let error as StoreError {
+        Output.error(error.message)
+        throw ExitCode(error.exitCode)
+    } catch let error as ImportError {
+        Output.error(error.description)
+        throw ExitCode(65)
+    }
 }
 
 /// Parses an address argument or fails with the reason.
 func parseAddress(_ raw: String) throws -> EmailAddress {
-  do {
-    return try EmailAddress(raw)
-  } catch {
-    throw CommandFailure("invalid address: \(error.reason)", exitCode: 65)
-  }
+    do {
+        return try EmailAddress(raw)
+    } catch {
+        throw CommandFailure("invalid address: \(error.reason)", exitCode: 65)
+    }
 }
