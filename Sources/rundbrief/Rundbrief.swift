@@ -14,6 +14,7 @@ struct Rundbrief: AsyncParsableCommand {
             CheckConfigCommand.self,
             ListsCommand.self,
             SubscribersCommand.self,
+            TokensCommand.self,
             SendCommand.self,
         ]
     )

@@ -84,6 +84,8 @@ enum Schema {
                   list_slug    TEXT NOT NULL,
                   template     TEXT NOT NULL DEFAULT 'edition',
                   markdown     TEXT NOT NULL,
+                  -- the whole file as added (front matter + Markdown): what sends render from
+                  source       TEXT NOT NULL,
                   front_matter TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(front_matter)),
                   source_path  TEXT,
                   created_at   DATETIME NOT NULL,

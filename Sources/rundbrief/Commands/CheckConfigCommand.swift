@@ -29,10 +29,10 @@ enum ConfigurationChecks {
     static var all: [Check] { [tokens, database] }
 
     static func tokens(_ config: Configuration) throws -> [String] {
-        if config.tokens.keys.isEmpty && config.tokens.keyFile.isEmpty {
-            throw CommandFailure(
-                "configuration error: \(config.sourcePath): tokens.keys: no token key configured (links in mails need one; generate one with: rundbrief tokens generate-key)",
-                exitCode: 78)
+        do {
+            _ = try config.tokens.tokenKeys()
+        } catch {
+            throw CommandFailure("configuration error: \(error)", exitCode: 78)
         }
         return []
     }

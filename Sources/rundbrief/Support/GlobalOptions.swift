@@ -13,8 +13,13 @@ struct GlobalOptions: ParsableArguments {
 
     /// Loads the configuration, or exits with a message naming the file and key.
     func loadConfiguration() throws -> Configuration {
+        try Self.load(config)
+    }
+
+    /// Loads the configuration from `path` (or the default places), failing with EX_CONFIG.
+    static func load(_ path: String?) throws -> Configuration {
         do {
-            return try ConfigurationLoader().load(explicitPath: config)
+            return try ConfigurationLoader().load(explicitPath: path)
         } catch {
             throw CommandFailure("configuration error: \(error)", exitCode: 78)  // EX_CONFIG
         }

@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import RundbriefCore
+import Testing
+
+@testable import RundbriefStore
+
+@Suite struct BouncePolicyTests {
+    let temporary: TemporaryDatabase
+    var database: AppDatabase { temporary.database }
+    let policy = BouncePolicy(
+        softLimit: 3, softWindowDays: 30, pauseHardBounceRate: 0.05, pauseComplaintRate: 0.003, pauseMinimumSample: 20)
+    let start = Date(timeIntervalSince1970: 1_760_000_000)
+
+    init() throws {
+        temporary = try TemporaryDatabase()
+        try temporary.database.createList(slug: "news", name: "Newsletter")
+        try temporary.database.createList(slug: "events", name: "Events")
+    }
+
+    private func subscriber(_ email: String) throws -> Subscriber {
+        let address = try EmailAddress(email)
+        try database.addSubscriber(address, list: "news", consent: Consent(method: "cli"))
+        return try database.addSubscriber(address, list: "events", consent: Consent(method: "cli"))
+    }
+
+    /// A running send of an edition with `count` sent deliveries; returns (send id, delivery ids).
+    private func runningSend(count: Int) throws -> (Int64, [Int64]) {
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO editions (slug, subject, list_slug, markdown, source, created_at, updated_at)
+                    VALUES ('e1', 'S', 'news', 'x', 'x', 0, 0)
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO sends (edition_id, list_id, status, scheduled_at, created_at, updated_at)
+                    VALUES (1, 1, 'running', 0, 0, 0)
+                    """)
+            let sendID = db.lastInsertedRowID
+            var ids: [Int64] = []
+            for index in 0..<count {
+                var subscriber = Subscriber(email: "r\(index)@example.de", status: .active)
+                try subscriber.insert(db)
+                try db.execute(
+                    sql:
+                        "INSERT INTO deliveries (send_id, subscriber_id, domain, status, updated_at, sent_at) VALUES (?, ?, 'example.de', 'sent', 0, ?)",
+                    arguments: [sendID, subscriber.id, start])
+                ids.append(db.lastInsertedRowID)
+            }
+            return (sendID, ids)
+        }
+    }
+
+    @Test func aHardBounceSuppressesAtOnce() throws {
+        let anna = try subscriber("anna@example.de")
+        let decision = try database.recordBounce(
+            BounceInput(kind: .hard, address: try EmailAddress("anna@example.de"), status: "5.1.1", source: "dsn"),
+            policy: policy, now: start)
+        #expect(decision.action == .suppressed)
+        #expect(try database.subscriber(id: anna.id!)?.status == .bounced)
+        let events = try database.subscriberDetail(try EmailAddress("anna@example.de")).events.map(\.kind)
+        #expect(events.contains("bounced"))
+    }
+
+    @Test func softBouncesSuppressOnlyAfterTheLimitWithinTheWindow() throws {
+        let kurt = try subscriber("kurt@example.de")
+        let address = try EmailAddress("kurt@example.de")
+        func soft(_ days: Double) throws -> BounceDecision {
+            try database.recordBounce(
+                BounceInput(kind: .soft, address: address, status: "4.2.2", source: "dsn"), policy: policy,
+                now: start.addingTimeInterval(days * 86_400))
+        }
+        #expect(try soft(0).softCount == 1)
+        // 40 days later the first one has decayed.
+        #expect(try soft(40).softCount == 1)
+        #expect(try soft(41).action == .counted)
+        let third = try soft(42)
+        #expect(third.softCount == 3)
+        #expect(third.action == .suppressed)
+        #expect(try database.subscriber(id: kurt.id!)?.status == .bounced)
+    }
+
+    @Test func aSenderBlockedRejectionIsNotHeldAgainstTheRecipient() throws {
+        let eva = try subscriber("eva@example.de")
+        for day in 0..<5 {
+            let decision = try database.recordBounce(
+                BounceInput(
+                    kind: .senderBlocked, address: try EmailAddress("eva@example.de"), status: "5.7.1", source: "smtp"),
+                policy: policy, now: start.addingTimeInterval(Double(day) * 3_600))
+            #expect(decision.action == .senderBlocked)
+        }
+        #expect(try database.subscriber(id: eva.id!)?.status == .active)
+    }
+
+    @Test func aComplaintUnsubscribesFromEveryList() throws {
+        let paul = try subscriber("paul@example.de")
+        let decision = try database.recordBounce(
+            BounceInput(kind: .complaint, address: try EmailAddress("paul@example.de"), source: "arf"), policy: policy,
+            now: start)
+        #expect(decision.action == .unsubscribed)
+        let detail = try database.subscriberDetail(try EmailAddress("paul@example.de"))
+        #expect(detail.subscriber.status == .complained)
+        #expect(detail.lists.allSatisfy { $0.status == .unsubscribed })
+        #expect(paul.id == detail.subscriber.id)
+    }
+
+    @Test func aSendPausesItselfWhenItsHardBounceRateCrossesTheThreshold() throws {
+        let (sendID, deliveries) = try runningSend(count: 40)
+        // 2 of 40 = 5 %: not over the limit.
+        for id in deliveries.prefix(2) {
+            let decision = try database.recordBounce(
+                BounceInput(kind: .hard, deliveryID: id, status: "5.1.1", source: "dsn"), policy: policy, now: start)
+            #expect(decision.pausedSendID == nil)
+        }
+        let third = try database.recordBounce(
+            BounceInput(kind: .hard, deliveryID: deliveries[2], status: "5.1.1", source: "dsn"), policy: policy,
+            now: start)
+        #expect(third.pausedSendID == sendID)
+        let (status, reason) = try database.read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT status, status_reason FROM sends WHERE id = ?", arguments: [sendID])!
+            return (row[0] as String, row[1] as String?)
+        }
+        #expect(status == "paused")
+        #expect(reason?.contains("hard-bounce rate") == true)
+    }
+
+    @Test func aBounceForAnUnknownDeliveryOrAddressIsRecordedUnmatched() throws {
+        let decision = try database.recordBounce(
+            BounceInput(
+                kind: .hard, deliveryID: 999_999, address: try EmailAddress("nobody@example.de"), source: "dsn"),
+            policy: policy, now: start)
+        #expect(decision.action == .unmatched)
+        #expect(try database.recentBounces(since: start.addingTimeInterval(-1)).count == 1)
+    }
+}
