@@ -7,7 +7,7 @@ import Testing
 
 /// A send engine test bed: a real SQLite file with a list, subscribers and an edition, and a way
 /// to run ``SendService`` against a real SMTP server until a condition holds.
-final class SendFixture {
+final class SendFixture: Sendable {
     let directory: URL
     let database: AppDatabase
     let list: MailingList
@@ -16,15 +16,12 @@ final class SendFixture {
         directory = try TemporaryDirectory.make(prefix: "send")
         database = try AppDatabase(path: directory.appendingPathComponent("rundbrief.sqlite").path)
         list = try database.createList(slug: "rundbrief-test", name: "Rundbrief Test")
-        try database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO editions (slug, subject, preheader, list_slug, template, markdown, front_matter,
-                                          created_at, updated_at)
-                    VALUES ('ausgabe-1', 'Ausgabe 1 – Grüße', '', 'rundbrief-test', 'edition', 'Hallo', '{}',
-                            datetime('now'), datetime('now'))
-                    """)
-        }
+        let source = "---\nsubject: Ausgabe 1 – Grüße\nlist: rundbrief-test\n---\nHallo {{subscriber.name}}\n"
+        try database.saveEdition(
+            Edition(
+                slug: "ausgabe-1", subject: "Ausgabe 1 – Grüße", preheader: "", listSlug: "rundbrief-test",
+                template: "edition", markdown: "Hallo {{subscriber.name}}\n", frontMatter: [:], source: source,
+                sourcePath: nil))
         for index in 0..<count {
             try add("person\(index)@\(domain)")
         }

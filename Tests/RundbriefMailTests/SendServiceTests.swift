@@ -77,7 +77,7 @@ import Testing
         let events = try fixture.database.subscriberDetail(EmailAddress("person1@example.net")).events
             .filter { $0.kind == "bounced" }
         #expect(events.count == 1)
-        #expect(events.first?.source == "smtp" && events.first?.detail["status"] == "5.1.1")
+        #expect(events.first?.detail["source"] == "smtp" && events.first?.detail["status"] == "5.1.1")
         #expect(try fixture.database.hardBounceCount(subscriberID: subscriber!.id!) == 1)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+public import RundbriefStore
 public import RundbriefCore
 
 /// The send engine's settings, from the `delivery` and `smtp` sections of the configuration.
@@ -20,6 +21,8 @@ public struct DeliveryPolicy: Sendable, Equatable {
     /// A scheduled send found this much overdue does not start by itself.
     public var overdueAfter: Duration
     public var progressInterval: Duration
+    /// How SMTP-time rejections count against subscribers (and when they pause a send).
+    public var bounces: BouncePolicy
     /// Per-domain limits, keyed by lower-case domain.
     public var domainLimits: [String: Configuration.DomainLimit]
 
@@ -28,8 +31,9 @@ public struct DeliveryPolicy: Sendable, Equatable {
         retryInitial: Duration = .seconds(300), retryMax: Duration = .seconds(21_600),
         maxAge: Duration = .seconds(72 * 3600), pauseAfterConnectionFailures: Int = 20,
         overdueAfter: Duration = .seconds(3600), progressInterval: Duration = .seconds(5),
-        domainLimits: [Configuration.DomainLimit] = []
+        domainLimits: [Configuration.DomainLimit] = [], bounces: BouncePolicy = BouncePolicy()
     ) {
+        self.bounces = bounces
         self.rate = rate
         self.ratePerHour = ratePerHour
         self.concurrency = max(1, concurrency)
@@ -55,7 +59,7 @@ public struct DeliveryPolicy: Sendable, Equatable {
             pauseAfterConnectionFailures: delivery.pauseAfterConnectionFailures,
             overdueAfter: .seconds(delivery.overdueAfterMinutes * 60),
             progressInterval: .seconds(max(1, delivery.progressIntervalSeconds)),
-            domainLimits: delivery.domainLimits)
+            domainLimits: delivery.domainLimits, bounces: BouncePolicy(configuration.bounces))
     }
 
     /// The wait before retry number `attempt` (1 = the first retry): doubling from

@@ -266,7 +266,7 @@ final class SendRunner: Sendable {
             return taken
         }
         guard !batch.isEmpty else { return }
-        try await database.recordResults(batch, sendID: sendID, listID: send.listID, now: clock.now())
+        try await database.recordResults(batch, bouncePolicy: policy.bounces, now: clock.now())
         inFlight.withLock { $0 -= batch.count }
     }
 

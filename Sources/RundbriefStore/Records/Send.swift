@@ -68,11 +68,14 @@ public struct Send: Sendable, Codable, Equatable, FetchableRecord, MutablePersis
         public var markdown: String
         /// The front matter as a JSON object (text), as `edition add` stored it.
         public var frontMatter: String
+        /// The whole source file as added (front matter and Markdown); what a send renders from.
+        public var source: String?
 
         public init(
             slug: String, subject: String, preheader: String, listSlug: String, template: String,
-            markdown: String, frontMatter: String
+            markdown: String, frontMatter: String, source: String? = nil
         ) {
+            self.source = source
             self.slug = slug
             self.subject = subject
             self.preheader = preheader
@@ -82,9 +85,10 @@ public struct Send: Sendable, Codable, Equatable, FetchableRecord, MutablePersis
             self.frontMatter = frontMatter
         }
 
-        /// The edition as a source file again: JSON is YAML, so the stored front matter (with the
-        /// columns laid over it) becomes the front matter block in front of the Markdown.
+        /// The edition's source file: as stored, or (for rows without it) rebuilt: JSON is YAML, so the
+        /// stored front matter with the columns laid over it becomes the block in front of the Markdown.
         public var sourceText: String {
+            if let source, !source.isEmpty { return source }
             var matter: [String: Any] = [:]
             if let data = frontMatter.data(using: .utf8),
                 let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]

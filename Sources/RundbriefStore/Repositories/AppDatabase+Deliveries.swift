@@ -62,16 +62,21 @@ extension AppDatabase {
 
     /// Records what became of claimed deliveries, in one transaction.
     ///
-    /// A bounced delivery also records a hard bounce, marks its subscriber `bounced` and logs an event.
-    public func recordResults(_ results: [Delivery.Result], sendID: Int64, listID: Int64, now: Date)
-        async throws
-    {
+    /// A bounced delivery also goes through the bounce policy: a hard bounce suppresses the subscriber.
+    /// - Parameter bouncePolicy: applied to SMTP-time rejections (5.7.x policy refusals count as
+    ///   sender-blocked, not against the recipient); it may pause the send when the bounce rate is too high.
+    public func recordResults(_ results: [Delivery.Result], bouncePolicy: BouncePolicy, now: Date) async throws {
         guard !results.isEmpty else { return }
         try await write { db in
             for result in results {
                 try Self.record(result, now: now, in: db)
                 if result.kind == .bounced {
-                    try Self.recordBounce(result, sendID: sendID, listID: listID, now: now, in: db)
+                    let blocked = result.enhancedStatus?.hasPrefix("5.7.") ?? false
+                    let input = BounceInput(
+                        kind: blocked ? .senderBlocked : .hard, deliveryID: result.deliveryID,
+                        status: result.enhancedStatus ?? result.code.map(String.init), diagnostic: result.reply,
+                        source: "smtp")
+                    _ = try Self.recordBounce(input, policy: bouncePolicy, now: now, in: db)
                 }
             }
         }
@@ -170,28 +175,6 @@ extension AppDatabase {
         ])
     }
 
-    private static func recordBounce(
-        _ result: Delivery.Result, sendID: Int64, listID: Int64, now: Date, in db: Database
-    ) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO bounces (subscriber_id, delivery_id, kind, source, status, diagnostic, created_at)
-                VALUES (?, ?, 'hard', 'smtp', ?, ?, ?)
-                """,
-            arguments: [result.subscriberID, result.deliveryID, result.enhancedStatus, result.reply, now])
-        try db.execute(
-            sql: """
-                UPDATE subscribers SET status = 'bounced', updated_at = ?
-                WHERE id = ? AND status IN ('active', 'pending')
-                """, arguments: [now, result.subscriberID])
-        var detail = ["send": String(sendID), "delivery": String(result.deliveryID)]
-        if let code = result.code { detail["code"] = String(code) }
-        if let status = result.enhancedStatus { detail["status"] = status }
-        var event = Event(
-            subscriberID: result.subscriberID, listID: listID, kind: "bounced", source: "smtp",
-            detail: detail, createdAt: now)
-        try event.insert(db)
-    }
 }
 
 extension AppDatabase {

@@ -279,14 +279,14 @@ extension AppDatabase {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT slug, subject, preheader, list_slug, template, markdown, front_matter
+                    SELECT slug, subject, preheader, list_slug, template, markdown, front_matter, source
                     FROM editions WHERE id = ?
                     """, arguments: [editionID])
         else { throw StoreError(.notFound, "no edition with id \(editionID)") }
         let snapshot = Send.Snapshot(
             slug: row["slug"], subject: row["subject"], preheader: row["preheader"],
             listSlug: row["list_slug"], template: row["template"], markdown: row["markdown"],
-            frontMatter: row["front_matter"])
+            frontMatter: row["front_matter"], source: row["source"])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(snapshot), as: UTF8.self)
