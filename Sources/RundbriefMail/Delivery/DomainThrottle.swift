@@ -1,0 +1,84 @@
+public import Foundation
+public import RundbriefCore
+import Synchronization
+
+/// Per-domain limits: connections and messages per second for configured domains, and an adaptive
+/// slow-down for any domain that answers 421/450 (the usual "too many connections / try later").
+///
+/// A delivery that may not go now is not waited for: the caller returns it to the queue with the
+/// time it may go, so one strict provider never holds a connection that other domains could use.
+public final class DomainThrottle: Sendable {
+    private struct State {
+        var limit: Configuration.DomainLimit?
+        var bucket: TokenBucket?
+        var active = 0
+        /// Doubles with every slow-down reply, halves with every success.
+        var penalty = 1
+        var pausedUntil: Date?
+    }
+
+    private let limits: [String: Configuration.DomainLimit]
+    private let states = Mutex<[String: State]>([:])
+
+    /// The longest a domain is held back after repeated slow-down replies.
+    static let maxBackoff: Double = 300
+
+    public init(limits: [String: Configuration.DomainLimit]) {
+        self.limits = limits
+    }
+
+    /// Takes a slot for one message to `domain` at `now`.
+    /// - Returns: `nil` when the message may go now (call ``release(domain:slowDown:now:)`` after it),
+    ///   else the time to try again.
+    public func acquire(domain: String, now: Date) -> Date? {
+        let key = domain.lowercased()
+        let limit = limits[key]
+        return states.withLock { states in
+            if limit == nil, states[key] == nil { return nil }  // the common case: nothing to enforce
+            var state = states[key] ?? Self.initialState(limit)
+            defer { states[key] = state }
+            if let until = state.pausedUntil, until > now { return until }
+            let allowed = state.penalty > 1 ? 1 : (state.limit?.concurrency ?? Int.max)
+            if state.active >= max(1, allowed) { return now.addingTimeInterval(0.25) }
+            if var bucket = state.bucket {
+                if let wait = bucket.takeIfAvailable(now: now.timeIntervalSinceReferenceDate) {
+                    return now.addingTimeInterval(max(wait, 0.05))
+                }
+                state.bucket = bucket
+            }
+            state.active += 1
+            return nil
+        }
+    }
+
+    /// Gives the slot back; `slowDown` when the domain answered 421/450 (or similar throttling).
+    public func release(domain: String, slowDown: Bool, now: Date) {
+        let key = domain.lowercased()
+        states.withLock { states in
+            guard var state = states[key] ?? (slowDown ? Self.initialState(limits[key]) : nil) else { return }
+            state.active = max(0, state.active - 1)
+            if slowDown {
+                state.penalty = min(state.penalty * 2, 256)
+                state.pausedUntil = now.addingTimeInterval(min(Double(state.penalty), Self.maxBackoff))
+            } else if state.penalty > 1 {
+                state.penalty /= 2
+            }
+            if state.limit == nil, state.penalty == 1, state.active == 0 {
+                states[key] = nil  // recovered: back to the fast path
+            } else {
+                states[key] = state
+            }
+        }
+    }
+
+    /// Whether a domain is currently slowed down (for tests and status).
+    public func isSlowedDown(domain: String) -> Bool {
+        states.withLock { ($0[domain.lowercased()]?.penalty ?? 1) > 1 }
+    }
+
+    private static func initialState(_ limit: Configuration.DomainLimit?) -> State {
+        var state = State(limit: limit)
+        if let limit, limit.rate > 0 { state.bucket = TokenBucket(rate: limit.rate, capacity: max(1, limit.rate)) }
+        return state
+    }
+}

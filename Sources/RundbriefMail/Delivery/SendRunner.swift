@@ -1,0 +1,347 @@
+import AsyncAlgorithms
+import Foundation
+import Logging
+import RundbriefCore
+import RundbriefStore
+import Synchronization
+
+/// Works through one running send until it is done, paused, cancelled, or the daemon stops.
+///
+/// A claimer marks batches `sending` and hands the deliveries to `concurrency` workers through a
+/// channel without buffer (so at most one claimed batch waits); each worker builds one message,
+/// hands it to the transport and buffers the result; results are written in batched transactions.
+final class SendRunner: Sendable {
+    /// Why the runner stopped claiming.
+    enum Stop: Sendable, Equatable {
+        /// Nothing left to send.
+        case complete
+        /// Someone else changed the send's status (paused, cancelled).
+        case status(SendStatus)
+        /// Too many connection failures in a row; the send pauses itself.
+        case connectionFailures(String)
+        /// The daemon is shutting down; the send stays running and resumes at the next start.
+        case shutdown
+    }
+
+    let send: Send
+    let sendID: Int64
+    let edition: String
+    private let database: AppDatabase
+    private let transport: any MailTransport
+    private let builder: any SendMessageBuilder
+    private let policy: DeliveryPolicy
+    private let rateLimiter: RateLimiter
+    private let domains: DomainThrottle
+    private let clock: SendClock
+    private let logger: Logger
+    private let onProgress: @Sendable (SendProgress) -> Void
+
+    private let stop = Mutex<Stop?>(nil)
+    private let connectionFailures = Mutex(0)
+    private let inFlight = Mutex(0)
+    private let results = Mutex<[Delivery.Result]>([])
+    private let finished = Mutex(false)
+
+    init(
+        send: Send, edition: String, database: AppDatabase, transport: any MailTransport,
+        builder: any SendMessageBuilder, policy: DeliveryPolicy, rateLimiter: RateLimiter,
+        domains: DomainThrottle, clock: SendClock, logger: Logger,
+        onProgress: @escaping @Sendable (SendProgress) -> Void
+    ) {
+        self.send = send
+        self.sendID = send.id ?? 0
+        self.edition = edition
+        self.database = database
+        self.transport = transport
+        self.builder = builder
+        self.policy = policy
+        self.rateLimiter = rateLimiter
+        self.domains = domains
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "send.id"] = "\(send.id ?? 0)"
+        logger[metadataKey: "edition"] = "\(edition)"
+        self.logger = logger
+        self.onProgress = onProgress
+    }
+
+    /// Asks the runner to stop after the transactions in flight; the send stays `running`.
+    func requestStop() {
+        setStop(.shutdown)
+    }
+
+    /// Runs until the send is finished or stopped.
+    /// - Returns: why it stopped.
+    func run() async throws -> Stop {
+        let counts = try await database.sendCounts(id: sendID)
+        logger.info(
+            "send running",
+            metadata: [
+                "total": "\(counts.total)", "remaining": "\(counts.remaining)", "sent": "\(counts.sent)",
+                "concurrency": "\(policy.concurrency)", "in_flight_window": "\(policy.inFlightWindow)",
+            ])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.flushLoop() }
+            group.addTask { await self.progressLoop() }
+            defer {
+                finished.withLock { $0 = true }
+                group.cancelAll()
+            }
+            try await pump()
+        }
+        try await flush()
+        let reason = stop.withLock { $0 } ?? .shutdown
+        try await conclude(reason)
+        return reason
+    }
+
+    // MARK: - Claiming and delivering
+
+    private func pump() async throws {
+        let work = AsyncChannel<Delivery.Claimed>()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<policy.concurrency {
+                group.addTask {
+                    for await delivery in work {
+                        let result = await self.deliver(delivery)
+                        try await self.collect(result)
+                    }
+                }
+            }
+            do {
+                try await claimLoop(into: work)
+            } catch {
+                work.finish()
+                throw error
+            }
+            work.finish()
+            try await group.waitForAll()
+        }
+    }
+
+    private func claimLoop(into work: AsyncChannel<Delivery.Claimed>) async throws {
+        while stop.withLock({ $0 }) == nil {
+            let claim = try await database.claimDeliveries(
+                sendID: sendID, listID: send.listID, limit: policy.batchSize, now: clock.now())
+            guard claim.sendStatus == .running else {
+                setStop(.status(claim.sendStatus))
+                return
+            }
+            if claim.skipped > 0 {
+                logger.debug("skipped recipients no longer on the list", metadata: ["count": "\(claim.skipped)"])
+            }
+            guard claim.deliveries.isEmpty else {
+                inFlight.withLock { $0 += claim.deliveries.count }
+                for delivery in claim.deliveries { await work.send(delivery) }
+                continue
+            }
+            if claim.skipped > 0 { continue }
+            guard let wait = try await idleWait() else {
+                setStop(.complete)
+                return
+            }
+            do { try await clock.sleep(wait) } catch { setStop(.shutdown) }
+        }
+    }
+
+    /// How long to wait when nothing is due, or `nil` when the send is complete.
+    private func idleWait() async throws -> Duration? {
+        // Results not yet written may still turn into deferred rows: wait for the flush.
+        guard inFlight.withLock({ $0 }) == 0 else { return .milliseconds(50) }
+        let counts = try await database.sendCounts(id: sendID)
+        guard counts.remaining > 0 else { return nil }
+        let next = try await database.nextDeferredAttempt(sendID: sendID)
+        let seconds = next.map { $0.timeIntervalSince(clock.now()) } ?? 1
+        // Wake at least every second to notice a pause or cancel from the command line.
+        return .fromSeconds(min(max(seconds, 0.05), 1))
+    }
+
+    private func deliver(_ delivery: Delivery.Claimed) async -> Delivery.Result {
+        guard stop.withLock({ $0 }) == nil else { return returned(delivery, until: nil) }
+        let now = clock.now()
+        if let retry = domains.acquire(domain: delivery.domain, now: now) {
+            return returned(delivery, until: retry)
+        }
+        var slowDown = false
+        defer { domains.release(domain: delivery.domain, slowDown: slowDown, now: clock.now()) }
+        do {
+            try await rateLimiter.acquire()
+        } catch {
+            return returned(delivery, until: nil)
+        }
+        let message: OutgoingMessage
+        do {
+            message = try builder.message(for: delivery, date: clock.now())
+        } catch {
+            logger.error(
+                "cannot compose message", metadata: ["delivery.id": "\(delivery.id)", "error": "\(error)"])
+            return Delivery.Result(
+                deliveryID: delivery.id, subscriberID: delivery.subscriberID, kind: .failed,
+                reply: "cannot compose message: \(error)")
+        }
+        let outcome = await transport.send(message)
+        slowDown = Self.isSlowDown(outcome)
+        return result(of: outcome, for: delivery)
+    }
+
+    /// 421 (service not available / too many connections) and 450 (mailbox busy, often greylisting
+    /// or rate limiting) and enhanced status 4.7.x (policy) ask the sender to come back more slowly.
+    static func isSlowDown(_ outcome: SMTPOutcome) -> Bool {
+        guard let reply = outcome.reply else { return false }
+        return reply.code == 421 || reply.code == 450 || (reply.enhancedStatus?.hasPrefix("4.7.") ?? false)
+    }
+
+    private func result(of outcome: SMTPOutcome, for delivery: Delivery.Claimed) -> Delivery.Result {
+        let now = clock.now()
+        let kind: Delivery.Result.Kind
+        switch outcome.classification {
+        case .delivered:
+            connectionFailures.withLock { $0 = 0 }
+            kind = .sent
+        case .transient:
+            connectionFailures.withLock { $0 = 0 }
+            let started = send.startedAt ?? now
+            if now.timeIntervalSince(started) >= policy.maxAge.seconds {
+                kind = .failed
+            } else {
+                let delay = policy.retryDelay(attempt: delivery.attempts + 1)
+                kind = .deferred(until: now.addingTimeInterval(delay.seconds))
+            }
+        case .permanent:
+            connectionFailures.withLock { $0 = 0 }
+            kind = .bounced
+        case .connectionFailed:
+            return connectionFailed(outcome, for: delivery, now: now)
+        }
+        return Delivery.Result(
+            deliveryID: delivery.id, subscriberID: delivery.subscriberID, kind: kind,
+            code: outcome.reply?.code, enhancedStatus: outcome.reply?.enhancedStatus,
+            reply: String(outcome.description.prefix(500)))
+    }
+
+    private func connectionFailed(_ outcome: SMTPOutcome, for delivery: Delivery.Claimed, now: Date)
+        -> Delivery.Result
+    {
+        let failures = connectionFailures.withLock { count in
+            count += 1
+            return count
+        }
+        if policy.pauseAfterConnectionFailures > 0, failures >= policy.pauseAfterConnectionFailures {
+            setStop(
+                .connectionFailures(
+                    "paused after \(failures) consecutive connection failures (last: \(outcome.description)); "
+                        + "fix the relay, then run `rundbrief send resume \(sendID)`"))
+        }
+        let delay = policy.connectionRetryDelay(failures: failures)
+        var result = returned(delivery, until: now.addingTimeInterval(delay.seconds))
+        result.code = outcome.reply?.code
+        result.reply = String(outcome.description.prefix(500))
+        return result
+    }
+
+    private func returned(_ delivery: Delivery.Claimed, until: Date?) -> Delivery.Result {
+        Delivery.Result(deliveryID: delivery.id, subscriberID: delivery.subscriberID, kind: .returned(until: until))
+    }
+
+    private func setStop(_ reason: Stop) {
+        stop.withLock { current in
+            if current == nil { current = reason }
+        }
+    }
+
+    // MARK: - Recording
+
+    private func collect(_ result: Delivery.Result) async throws {
+        let full = results.withLock { buffer in
+            buffer.append(result)
+            return buffer.count >= policy.batchSize
+        }
+        if full { try await flush() }
+    }
+
+    private func flush() async throws {
+        let batch = results.withLock { buffer in
+            let taken = buffer
+            buffer.removeAll(keepingCapacity: true)
+            return taken
+        }
+        guard !batch.isEmpty else { return }
+        try await database.recordResults(batch, bouncePolicy: policy.bounces, now: clock.now())
+        inFlight.withLock { $0 -= batch.count }
+    }
+
+    private func flushLoop() async {
+        while !finished.withLock({ $0 }) {
+            do {
+                try await clock.sleep(.milliseconds(100))
+                try await flush()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("cannot record delivery results", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: - Progress and the end
+
+    private func progressLoop() async {
+        var lastSent: Int?
+        var lastTime = clock.now()
+        while !finished.withLock({ $0 }) {
+            do {
+                try await clock.sleep(policy.progressInterval)
+                guard !finished.withLock({ $0 }) else { return }
+                let counts = try await database.sendCounts(id: sendID)
+                let now = clock.now()
+                let elapsed = now.timeIntervalSince(lastTime)
+                let rate = lastSent.map { elapsed > 0 ? Double(counts.sent - $0) / elapsed : 0 } ?? 0
+                lastSent = counts.sent
+                lastTime = now
+                report(counts, status: .running, rate: rate, level: .info, message: "send progress")
+            } catch {
+                return
+            }
+        }
+    }
+
+    private func conclude(_ reason: Stop) async throws {
+        let now = clock.now()
+        switch reason {
+        case .complete:
+            let counts = try await database.sendCounts(id: sendID)
+            try await database.finishOrPause(sendID: sendID, status: .done, reason: nil, now: now)
+            report(counts, status: .done, rate: averageRate(counts, now: now), level: .info, message: "send done")
+        case .connectionFailures(let why):
+            try await database.finishOrPause(sendID: sendID, status: .paused, reason: why, now: now)
+            let counts = try await database.sendCounts(id: sendID)
+            report(counts, status: .paused, rate: 0, level: .warning, message: "send paused: \(why)")
+        case .status(let status):
+            let counts = try await database.sendCounts(id: sendID)
+            report(counts, status: status, rate: 0, level: .notice, message: "send stopped: it is \(status.rawValue)")
+        case .shutdown:
+            let counts = try await database.sendCounts(id: sendID)
+            report(
+                counts, status: .running, rate: 0, level: .notice,
+                message: "send interrupted by shutdown; resumes at next start")
+        }
+    }
+
+    private func averageRate(_ counts: SendCounts, now: Date) -> Double {
+        guard let started = send.startedAt, now > started else { return 0 }
+        return Double(counts.sent) / now.timeIntervalSince(started)
+    }
+
+    private func report(_ counts: SendCounts, status: SendStatus, rate: Double, level: Logger.Level, message: String) {
+        onProgress(
+            SendProgress(
+                sendID: sendID, edition: edition, status: status, counts: counts, rate: rate, updatedAt: clock.now()))
+        logger.log(
+            level: level, "\(message)",
+            metadata: [
+                "sent": "\(counts.sent)", "deferred": "\(counts.deferred)", "failed": "\(counts.failed)",
+                "skipped": "\(counts.skipped)", "remaining": "\(counts.remaining)",
+                "rate": "\(String(format: "%.1f", rate))",
+            ])
+    }
+}

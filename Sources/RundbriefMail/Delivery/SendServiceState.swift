@@ -1,0 +1,176 @@
+import Foundation
+import Logging
+import RundbriefCore
+import RundbriefStore
+import Synchronization
+
+/// The mutable side of ``SendService``: which sends have a runner, their progress, shutdown.
+final class SendServiceState: Sendable {
+    private let database: AppDatabase
+    private let transport: any MailTransport
+    private let policy: DeliveryPolicy
+    private let makeBuilder: SendMessageBuilderFactory
+    private let clock: SendClock
+    private let tick: Duration
+    private let logger: Logger
+    private let rateLimiter: RateLimiter
+    private let domains: DomainThrottle
+
+    private let runners = Mutex<[Int64: SendRunner]>([:])
+    /// Sends with a runner (or one being prepared) in this process.
+    private let active = Mutex<Set<Int64>>([])
+    /// Sends whose runner failed, and when to try again (so a broken send does not spin).
+    private let retryAfter = Mutex<[Int64: Date]>([:])
+    private let progress = Mutex<[Int64: SendProgress]>([:])
+    private let latest = Mutex<Int64?>(nil)
+    private let stopping = Mutex(false)
+
+    init(
+        database: AppDatabase, transport: any MailTransport, policy: DeliveryPolicy,
+        makeBuilder: @escaping SendMessageBuilderFactory, clock: SendClock, tick: Duration, logger: Logger
+    ) {
+        self.database = database
+        self.transport = transport
+        self.policy = policy
+        self.makeBuilder = makeBuilder
+        self.clock = clock
+        self.tick = tick
+        self.logger = logger
+        rateLimiter = RateLimiter(perSecond: policy.rate, perHour: policy.ratePerHour, clock: clock)
+        domains = DomainThrottle(limits: policy.domainLimits)
+    }
+
+    func run() async throws {
+        logger.info(
+            "sender started",
+            metadata: ["in_flight_window": "\(policy.inFlightWindow)", "concurrency": "\(policy.concurrency)"])
+        await withTaskGroup(of: Void.self) { group in
+            while !stopping.withLock({ $0 }), !Task.isCancelled {
+                do {
+                    try await startDueSends()
+                    for send in try await sendsNeedingRunner() {
+                        group.addTask { await self.runSend(send) }
+                    }
+                } catch {
+                    logger.error("scheduler error", metadata: ["error": "\(error)"])
+                }
+                do { try await clock.sleep(tick) } catch { break }
+            }
+            shutdown()
+            await group.waitForAll()
+        }
+        logger.info("sender stopped")
+    }
+
+    func shutdown() {
+        stopping.withLock { $0 = true }
+        for runner in runners.withLock({ Array($0.values) }) { runner.requestStop() }
+    }
+
+    func currentProgress() -> SendProgress? {
+        guard let id = latest.withLock({ $0 }) else { return nil }
+        return progress.withLock { $0[id] }
+    }
+
+    func allProgress() -> [Int64: SendProgress] {
+        progress.withLock { $0 }
+    }
+
+    // MARK: - Scheduling
+
+    /// Starts scheduled sends whose time has come; one overdue by more than the policy allows
+    /// (the daemon was down) is paused instead, so nobody gets yesterday's news without a decision.
+    private func startDueSends() async throws {
+        let now = clock.now()
+        for send in try await database.dueSends(now: now) {
+            guard let id = send.id else { continue }
+            let late = now.timeIntervalSince(send.scheduledAt)
+            if late > policy.overdueAfter.seconds {
+                let minutes = Int(late / 60)
+                let reason =
+                    "overdue by \(minutes) min (more than \(Int(policy.overdueAfter.seconds / 60)) min, "
+                    + "the daemon was not running at the scheduled time); start it with `rundbrief send resume \(id)`"
+                try database.pauseSend(id: id, reason: reason, now: now)
+                logger.warning("send not started: \(reason)", metadata: ["send.id": "\(id)"])
+                continue
+            }
+            if let started = try await database.startSend(id: id, now: now) {
+                let counts = try await database.sendCounts(id: id)
+                logger.info(
+                    "send started: audience frozen",
+                    metadata: [
+                        "send.id": "\(id)", "edition": "\(started.decodedSnapshot?.slug ?? "?")",
+                        "recipients": "\(counts.total)",
+                    ])
+            }
+        }
+    }
+
+    /// Running sends without a runner in this process: new ones, and those left running by a
+    /// previous process (a restart or a crash).
+    private func sendsNeedingRunner() async throws -> [Send] {
+        let now = clock.now()
+        let running = try await database.runningSends()
+        return running.filter { send in
+            guard let id = send.id else { return false }
+            if let after = retryAfter.withLock({ $0[id] }), after > now { return false }
+            return active.withLock { $0.insert(id).inserted }
+        }
+    }
+
+    private func runSend(_ send: Send) async {
+        guard let id = send.id else { return }
+        defer { _ = active.withLock { $0.remove(id) } }
+        guard !stopping.withLock({ $0 }) else { return }
+        let edition = send.decodedSnapshot?.slug ?? "?"
+        var log = logger
+        log[metadataKey: "send.id"] = "\(id)"
+        log[metadataKey: "edition"] = "\(edition)"
+        let runner: SendRunner
+        do {
+            let list = try await database.list(id: send.listID)
+            let builder = try await makeBuilder(send, list)
+            runner = SendRunner(
+                send: send, edition: edition, database: database, transport: transport, builder: builder,
+                policy: policy, rateLimiter: rateLimiter, domains: domains, clock: clock, logger: logger,
+                onProgress: { [self] progress in record(progress) })
+            runners.withLock { $0[id] = runner }
+            if stopping.withLock({ $0 }) { runner.requestStop() }
+        } catch {
+            await fail(id: id, error: error, log: log)
+            return
+        }
+        defer { _ = runners.withLock { $0.removeValue(forKey: id) } }
+        do {
+            // Nothing of this send is in flight in this process: rows still `sending` were left by a
+            // process that died mid-transaction. Sending them again may duplicate at most the in-flight window.
+            let requeued = try await database.requeueInFlight(sendID: id, now: clock.now())
+            if requeued > 0 {
+                log.notice(
+                    "resuming after an interruption: re-queued deliveries that were in flight",
+                    metadata: ["count": "\(requeued)"])
+            }
+            _ = try await runner.run()
+        } catch {
+            log.error("sender error; retrying shortly", metadata: ["error": "\(error)"])
+            retryAfter.withLock { $0[id] = clock.now().addingTimeInterval(5) }
+        }
+    }
+
+    /// A send whose edition cannot be rendered fails: retrying would fail the same way.
+    private func fail(id: Int64, error: any Error, log: Logger) async {
+        let reason = "cannot prepare the edition: \(error)"
+        log.error("send failed: \(reason)")
+        do {
+            try await database.finishOrPause(sendID: id, status: .failed, reason: reason, now: clock.now())
+        } catch {
+            log.error("cannot mark send failed", metadata: ["error": "\(error)"])
+            retryAfter.withLock { $0[id] = clock.now().addingTimeInterval(30) }
+        }
+    }
+
+    private func record(_ update: SendProgress) {
+        progress.withLock { $0[update.sendID] = update }
+        latest.withLock { $0 = update.sendID }
+    }
+}

@@ -1,0 +1,238 @@
+import ArgumentParser
+import Foundation
+import RundbriefCore
+import RundbriefStore
+
+struct SendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send", abstract: "Schedule sends of editions to lists and follow them.",
+        discussion: """
+            A send freezes its audience (the list's active subscribers) when it starts; `rundbrief serve`
+            starts due sends and delivers them. These commands work on the same database while it runs.
+            """,
+        subcommands: [
+            Schedule.self, List.self, Status.self, Pause.self, Resume.self, Cancel.self, RetryFailed.self,
+        ])
+
+    struct Schedule: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Schedule an edition to go to a list.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The edition's slug (see `rundbrief edition list`).") var edition: String
+        @Option(help: "The list's slug.") var list: String
+        @Option(
+            help: "When: \"YYYY-MM-DD HH:MM\" in delivery.timezone, or \"now\".")
+        var at: String
+        @Flag(help: "Print the send as JSON.") var json = false
+
+        func run() throws {
+            try reporting {
+                let (configuration, database) = try global.open()
+                let date = try SendTime.parse(at, timeZone: configuration.delivery.timezone)
+                let send = try database.scheduleSend(edition: edition, list: list, at: date)
+                let report = try database.sendReport(id: send.id!)
+                if json {
+                    try Output.json(SendJSON(report, now: Date()))
+                } else {
+                    let shown = SendTime.format(date, timeZone: configuration.delivery.timezone)
+                    Output.line("scheduled send \(send.id!): \(edition) to \(list) at \(shown)")
+                }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show every send, newest first.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print an array of send objects.") var json = false
+
+        func run() throws {
+            try reporting {
+                let (configuration, database) = try global.open()
+                let reports = try database.sendReports()
+                let now = Date()
+                if json {
+                    try Output.json(reports.map { SendJSON($0, now: now) })
+                    return
+                }
+                let zone = configuration.delivery.timezone
+                Output.table(
+                    ["ID", "STATUS", "SCHEDULED", "SENT", "TOTAL", "FAILED", "EDITION", "LIST"],
+                    reports.map {
+                        [
+                            "\($0.send.id ?? 0)", $0.send.status.rawValue,
+                            SendTime.format($0.send.scheduledAt, timeZone: zone),
+                            "\($0.counts.sent)", "\($0.counts.total)", "\($0.counts.failed)", $0.edition, $0.list,
+                        ]
+                    })
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one send's state and counts.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The send's id.") var id: Int64
+        @Flag(help: "Print the send as JSON.") var json = false
+
+        func run() throws {
+            try reporting {
+                let (configuration, database) = try global.open()
+                let report = try database.sendReport(id: id)
+                let value = SendJSON(report, now: Date())
+                if json {
+                    try Output.json(value)
+                    return
+                }
+                let zone = configuration.delivery.timezone
+                Output.line("send \(id): \(report.edition) to \(report.list), \(report.send.status.rawValue)")
+                if let reason = report.send.statusReason { Output.line("  reason:    \(reason)") }
+                Output.line("  scheduled: \(SendTime.format(report.send.scheduledAt, timeZone: zone))")
+                if let started = report.send.startedAt {
+                    Output.line("  started:   \(SendTime.format(started, timeZone: zone))")
+                }
+                if let finished = report.send.finishedAt {
+                    Output.line("  finished:  \(SendTime.format(finished, timeZone: zone))")
+                }
+                let counts = report.counts
+                Output.line(
+                    "  \(counts.sent)/\(counts.total) sent, \(counts.queued) queued, \(counts.sending) sending, "
+                        + "\(counts.deferred) deferred, \(counts.failed) failed, \(counts.skipped) skipped, "
+                        + String(format: "%.1f msg/s", value.rate))
+            }
+        }
+    }
+
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pause a send; the daemon finishes the messages in flight and stops.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The send's id.") var id: Int64
+
+        func run() throws {
+            try reporting {
+                let (_, database) = try global.open()
+                try database.pauseSend(id: id, reason: "paused by operator")
+                Output.line("paused send \(id)")
+            }
+        }
+    }
+
+    struct Resume: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resume a paused send (also one held back because it was overdue).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The send's id.") var id: Int64
+
+        func run() throws {
+            try reporting {
+                let (_, database) = try global.open()
+                let send = try database.resumeSend(id: id)
+                Output.line("resumed send \(id) (\(send.status.rawValue))")
+            }
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a send; messages not yet sent are not sent.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The send's id.") var id: Int64
+
+        func run() throws {
+            try reporting {
+                let (_, database) = try global.open()
+                try database.cancelSend(id: id)
+                Output.line("cancelled send \(id)")
+            }
+        }
+    }
+
+    struct RetryFailed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "retry-failed", abstract: "Queue the failed deliveries of a finished send again.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The send's id.") var id: Int64
+
+        func run() throws {
+            try reporting {
+                let (_, database) = try global.open()
+                let count = try database.retryFailed(id: id)
+                Output.line(
+                    count == 0 ? "send \(id) has no failed deliveries" : "re-queued \(count) deliveries of send \(id)")
+            }
+        }
+    }
+}
+
+/// A send as `send status --json` and `send list --json` print it.
+struct SendJSON: Encodable {
+    var id: Int64
+    var status: String
+    var reason: String?
+    var edition: String
+    var list: String
+    var scheduledAt: Date
+    var startedAt: Date?
+    var finishedAt: Date?
+    var queued: Int
+    var sending: Int
+    var sent: Int
+    var deferred: Int
+    var failed: Int
+    var skipped: Int
+    var total: Int
+    var rate: Double
+
+    init(_ report: SendReport, now: Date) {
+        id = report.send.id ?? 0
+        status = report.send.status.rawValue
+        reason = report.send.statusReason
+        edition = report.edition
+        list = report.list
+        scheduledAt = report.send.scheduledAt
+        startedAt = report.send.startedAt
+        finishedAt = report.send.finishedAt
+        queued = report.counts.queued
+        sending = report.counts.sending
+        sent = report.counts.sent
+        deferred = report.counts.deferred
+        failed = report.counts.failed
+        skipped = report.counts.skipped
+        total = report.counts.total
+        rate = (report.rate(now: now) * 10).rounded() / 10
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, reason, edition, list, queued, sending, sent, deferred, failed, skipped, total, rate
+        case scheduledAt = "scheduled_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+}
+
+/// Reading and showing send times in the configured time zone.
+enum SendTime {
+    static func parse(_ text: String, timeZone name: String) throws -> Date {
+        if text.lowercased() == "now" { return Date() }
+        guard let zone = TimeZone(identifier: name) else {
+            throw CommandFailure("unknown time zone \(name) in delivery.timezone", exitCode: 78)
+        }
+        for format in ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = zone
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        throw CommandFailure(
+            "invalid time \(text): expected \"YYYY-MM-DD HH:MM\" (in \(name)) or \"now\"", exitCode: 64)
+    }
+
+    static func format(_ date: Date, timeZone name: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: name) ?? .current
+        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import Testing
+
+/// `kill -9` of the daemon's sender in the middle of a send: after a restart every recipient has the
+/// edition, and no more are sent twice than the in-flight window (2 × batch_size + concurrency).
+@Suite(.serialized) struct CrashTests {
+    static let recipients = 3000
+    static let batchSize = 50
+    static let concurrency = 4
+    static var inFlightWindow: Int { 2 * batchSize + concurrency }
+
+    @Test func killedMidSendResumesWithoutLossAndFewDuplicates() async throws {
+        let bed = try CLITestBed()
+        let server = try CaptureServer(directory: bed.directory.appendingPathComponent("mail"))
+        defer { server.stop() }
+        try bed.writeConfiguration(smtpPort: server.port, batchSize: Self.batchSize, concurrency: Self.concurrency)
+        try bed.prepareList(subscribers: Self.recipients)
+        let sendID = try bed.scheduleNow()
+
+        // When the sender is killed with SIGKILL after a third of the messages went out
+        let first = try bed.startSender()
+        #expect(try await bed.waitUntil(timeout: .seconds(120)) { try server.messageCount() >= Self.recipients / 3 })
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let atKill = try server.messageCount()
+        #expect(atKill < Self.recipients, "the send finished before the kill; the test proves nothing")
+        let inFlight = try bed.status(sendID)["sending"] as? Int ?? -1
+        #expect(inFlight > 0 && inFlight <= Self.inFlightWindow)
+
+        // And started again
+        let second = try bed.startSender()
+        let done = try await bed.waitUntil(timeout: .seconds(180)) {
+            try bed.status(sendID)["status"] as? String == "done"
+        }
+        second.terminate()
+        second.waitUntilExit()
+
+        // Then every recipient received it, with at most the in-flight window sent twice
+        #expect(done)
+        let received = try server.recipients()
+        let expected = Set((0..<Self.recipients).map { "leser\($0)@example.net" })
+        #expect(Set(received) == expected)
+        let duplicates = received.count - Set(received).count
+        #expect(duplicates <= Self.inFlightWindow)
+        #expect(second.terminationStatus == 0)
+        let status = try bed.status(sendID)
+        #expect(status["sent"] as? Int == Self.recipients && status["failed"] as? Int == 0)
+    }
+}
+
+/// A temporary directory with a configuration, a database and the built `rundbrief` binary.
+final class CLITestBed {
+    let directory: URL
+    let configPath: String
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("rundbrief-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        configPath = directory.appendingPathComponent("rundbrief.toml").path
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The `rundbrief` binary next to the test bundle (`.build/debug/rundbrief`).
+    static var binary: URL {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let beside = bundleDirectory.appendingPathComponent("rundbrief")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return repository.appendingPathComponent(".build/debug/rundbrief")
+    }
+
+    func writeConfiguration(smtpPort: Int, batchSize: Int, concurrency: Int) throws {
+        let secret = Data((0..<32).map { UInt8($0) }).base64EncodedString()
+        let text = """
+            [database]
+            path = "\(directory.path)/rundbrief.sqlite"
+            [http]
+            base_url = "https://news.example.org"
+            [smtp]
+            url = "smtp://127.0.0.1:\(smtpPort)"
+            starttls = "off"
+            concurrency = \(concurrency)
+            [sender]
+            name = "Interkommunales.NRW"
+            address = "newsletter@example.org"
+            postal_address = "Musterstraße 1, 40213 Düsseldorf"
+            [delivery]
+            batch_size = \(batchSize)
+            progress_interval_seconds = 1
+            retry_initial_seconds = 1
+            [tokens]
+            keys = ["t1:\(secret)"]
+            [templates]
+            directory = "\(Self.repository.path)/templates"
+            """
+        try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
+    }
+
+    /// Creates the list and imports `count` subscribers, then adds the edition.
+    func prepareList(subscribers count: Int) throws {
+        try run(["lists", "create", "nrw", "--name", "Interkommunales.NRW"])
+        var csv = "email,name\n"
+        for index in 0..<count { csv += "leser\(index)@example.net,Leserin \(index)\n" }
+        let csvPath = directory.appendingPathComponent("subscribers.csv").path
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: csvPath))
+        try run(["subscribers", "import", csvPath, "--list", "nrw"])
+        let edition = directory.appendingPathComponent("ausgabe.md").path
+        let source = """
+            ---
+            subject: "Newsletter III/2025 – Interkommunales.NRW"
+            preheader: "Neues aus der interkommunalen Zusammenarbeit"
+            list: nrw
+            slug: ausgabe-3
+            ---
+            # Liebe {{subscriber.name}},
+
+            die dritte Ausgabe – mit „Neuigkeiten“ aus den Kommunen.
+            """
+        try Data(source.utf8).write(to: URL(fileURLWithPath: edition))
+        try run(["edition", "add", edition])
+    }
+
+    func scheduleNow() throws -> Int64 {
+        let output = try run(["send", "schedule", "ausgabe-3", "--list", "nrw", "--at", "now", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+        guard let id = object?["id"] as? Int else { throw CLITestError("send schedule printed no id: \(output)") }
+        return Int64(id)
+    }
+
+    func status(_ id: Int64) throws -> [String: Any] {
+        let output = try run(["send", "status", "\(id)", "--json"])
+        return try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
+    }
+
+    /// Starts the sender (`rundbrief send run`) in the background, its log in `sender.log`.
+    func startSender() throws -> Process {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["send", "run", "--config", configPath]
+        let log = directory.appendingPathComponent("sender.log")
+        if !FileManager.default.fileExists(atPath: log.path) {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+        return process
+    }
+
+    @discardableResult
+    func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments + ["--config", configPath]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CLITestError(
+                "rundbrief \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
+                    + String(decoding: errorData, as: UTF8.self))
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func waitUntil(timeout: Duration, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}
+
+/// `Tests/Support/smtp_server.py` capturing every message into a directory.
+final class CaptureServer {
+    let port: Int
+    let directory: URL
+    private let process: Process
+
+    init(directory: URL) throws {
+        self.directory = directory
+        let script = CLITestBed.repository.appendingPathComponent("Tests/Support/smtp_server.py")
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, "--port", "0", "--out", directory.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line: [UInt8] = []
+        while let chunk = try output.fileHandleForReading.read(upToCount: 1), let byte = chunk.first, byte != 10 {
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+            process.terminate()
+            throw CLITestError("smtp_server.py printed \(text) instead of its port")
+        }
+        self.port = port
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    func messageCount() throws -> Int {
+        let data = try Data(contentsOf: directory.appendingPathComponent("stats.json"))
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Int])?["messages"] ?? 0
+    }
+
+    /// The envelope recipient of every message received, one entry per message.
+    func recipients() throws -> [String] {
+        let count = try messageCount()
+        guard count > 0 else { return [] }
+        return try (1...count).flatMap { number -> [String] in
+            let data = try Data(contentsOf: directory.appendingPathComponent("\(number).json"))
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            return object?["rcpt_tos"] as? [String] ?? []
+        }
+    }
+}
+
+struct CLITestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
