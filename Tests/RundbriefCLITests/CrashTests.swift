@@ -143,7 +143,7 @@ final class CLITestBed {
         process.arguments = ["send", "run", "--config", configPath]
         let log = directory.appendingPathComponent("sender.log")
         if !FileManager.default.fileExists(atPath: log.path) {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()

@@ -76,6 +76,17 @@ final class SendFixture: Sendable {
     }
 
     /// Recipients of every message the server received, in order.
+    /// The recipients of every message envelope (`<n>.json`) in a server's output directory.
+    static func recipients(in directory: URL) throws -> [String] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".json") && $0 != "stats.json" }
+        return try files.flatMap { file in
+            let data = try Data(contentsOf: directory.appendingPathComponent(file))
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            return object?["rcpt_tos"] as? [String] ?? []
+        }
+    }
+
     static func recipients(of server: SMTPTestServer) throws -> [String] {
         let count = try server.stats().messages
         guard count > 0 else { return [] }

@@ -128,7 +128,7 @@ final class SendServiceState: Sendable {
         log[metadataKey: "edition"] = "\(edition)"
         let runner: SendRunner
         do {
-            let list = try await database.list(id: send.listID)
+            let list = try await database.sendList(id: send.listID)
             let builder = try await makeBuilder(send, list)
             runner = SendRunner(
                 send: send, edition: edition, database: database, transport: transport, builder: builder,

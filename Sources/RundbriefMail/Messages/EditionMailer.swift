@@ -26,7 +26,8 @@ public struct EditionMailer: Sendable {
         configuration: Configuration, edition: EditionSource, list: MailingList, templates: TemplateLibrary,
         tokens: TokenSigner, dkim: DKIMSigner?, sendID: Int64, issued: Date
     ) throws {
-        let context = RenderContext(configuration: configuration, listName: list.name, listSlug: list.slug, date: issued)
+        let context = RenderContext(
+            configuration: configuration, listName: list.name, listSlug: list.slug, date: issued)
         let rendered = try templates.render(edition, context: context)
         let sender = configuration.sender
         let replyTo = edition.replyTo ?? (sender.replyTo.isEmpty ? nil : sender.replyTo)

@@ -194,8 +194,9 @@ extension AppDatabase {
         }
     }
 
-    /// The mailing list of a send and its edition snapshot's list slug, for rendering.
-    public func list(id: Int64) async throws -> MailingList {
+    /// The mailing list of a send, for rendering.
+    /// - Throws: `StoreError.notFound` when the list is gone.
+    public func sendList(id: Int64) async throws -> MailingList {
         try await read { db in
             guard let list = try MailingList.fetchOne(db, key: id) else {
                 throw StoreError(.notFound, "no list with id \(id)")
