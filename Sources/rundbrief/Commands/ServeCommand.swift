@@ -40,8 +40,10 @@ struct ServeCommand: AsyncParsableCommand {
         let work: [any Service]
         let http: any Service
         let transport: CurlSMTPTransport
+        let bulkTransport: CurlSMTPTransport
         do {
-            work = try daemon.workServices()
+            bulkTransport = try CurlSMTPTransport(configuration: .init(smtp: config.smtp))
+            work = try daemon.workServices(bulkTransport: bulkTransport)
             transport = try CurlSMTPTransport(configuration: daemon.transportConfiguration())
             http = try await daemon.httpService(address: address, registry: registry, transport: transport)
         } catch {
@@ -50,8 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             try await daemon.run(http: http, work: work)
-            // After the web stopped: a confirmation mail in flight finishes, then the connection says QUIT.
+            // After the web and the sender stopped: mails in flight finish, then the connections say QUIT.
             await transport.shutdown()
+            await bulkTransport.shutdown()
         } catch {
             logger.critical("stopped after an error: \(error)")
             throw ExitCode(70)  // EX_SOFTWARE
@@ -106,12 +109,20 @@ private struct Daemon {
         logger.info("stopped")
     }
 
-    /// The sender and the bounce poller. Seam: the sender joins here as
-    /// `SendService(database:transport:policy:makeBuilder:logger:)` once a message builder from the edition
-    /// renderer and MIME composer exists; it lets in-flight SMTP transactions finish on graceful
-    /// shutdown, within maximumGracefulShutdownDuration. Until then sends are run by `rundbrief send`.
-    /// - Throws: `ConfigurationError` or `TransportError` for an unusable bounce mailbox setting.
-    func workServices() throws -> [any Service] {
+    /// The sender (scheduler + send engine) and, when configured, the bounce poller. The sender has its
+    /// own transport with `smtp.concurrency` connections; on graceful shutdown it stops claiming and lets
+    /// in-flight SMTP transactions finish within maximumGracefulShutdownDuration.
+    /// - Throws: `ConfigurationError`, `DKIMError` or `TransportError` for unusable settings.
+    func workServices(bulkTransport: CurlSMTPTransport) throws -> [any Service] {
+        let sender = SendService(
+            database: database, transport: bulkTransport, policy: DeliveryPolicy(configuration: config),
+            makeBuilder: EditionMailer.factory(
+                configuration: config, tokens: try config.tokens.signer(), dkim: try config.dkim.signer()),
+            logger: logger)
+        return [sender] + (try bouncePoller())
+    }
+
+    private func bouncePoller() throws -> [any Service] {
         guard !config.bounces.mailboxURL.isEmpty else { return [] }
         let bounces = config.bounces
         let client = try MailboxClient(
@@ -155,16 +166,12 @@ private struct Daemon {
         }
     }
 
-    /// The SMTP settings for transactional mail (the send engine builds its own from the same section).
+    /// The SMTP settings for transactional mail: the `[smtp]` section with one connection of its own,
+    /// so a confirmation mail never waits behind a bulk send.
     func transportConfiguration() -> CurlSMTPTransport.Configuration {
-        let smtp = config.smtp
-        return CurlSMTPTransport.Configuration(
-            url: smtp.url, username: smtp.username.isEmpty ? nil : smtp.username,
-            password: smtp.password.isEmpty ? nil : smtp.password,
-            startTLS: StartTLSPolicy(rawValue: smtp.startTLS.rawValue) ?? .required,
-            caFile: smtp.caFile.isEmpty ? nil : smtp.caFile, verifyPeer: smtp.verifyTLS,
-            connectTimeout: .seconds(smtp.connectTimeoutSeconds), transactionTimeout: .seconds(smtp.timeoutSeconds),
-            concurrency: 1, localHostname: smtp.heloName.isEmpty ? nil : smtp.heloName)
+        var configuration = CurlSMTPTransport.Configuration(smtp: config.smtp)
+        configuration.concurrency = 1
+        return configuration
     }
 
     /// Re-reads the configuration file, applies what can change while running, and says what it did.
