@@ -43,7 +43,7 @@ import Testing
         let encoded = try HeaderField(
             name: "From",
             mailboxes: [Mailbox(address: "x@y.de", displayName: "Landesbeauftragter für IKZ")])
-        #expect(encoded.value == "=?utf-8?q?Landesbeauftragter_f=C3=BCr_IKZ?= <x@y.de>")
+        #expect(encoded.value == "Landesbeauftragter =?utf-8?q?f=C3=BCr?= IKZ <x@y.de>")
         let list = try HeaderField(
             name: "To",
             mailboxes: [Mailbox(address: "a@b.de"), Mailbox(address: "c@d.de", displayName: "C")])
@@ -105,5 +105,35 @@ import Testing
         }
         #expect(seen.count == 1000)
         #expect(throws: MIMEError.self) { try MessageID("<a b@c>") }
+    }
+
+    /// Python's email package keeps the space between two encoded words of a phrase; a long German
+    /// name must still come back with single spaces, so only the words that need it are encoded.
+    @Test func pythonReadsLongGermanDisplayNamesExactly() throws {
+        let names = [
+            "Landesbeauftragter für Interkommunale Zusammenarbeit NRW",
+            "Geschäftsstelle für Öffentlichkeitsarbeit und Bürgerbeteiligung Düsseldorf-Süd",
+            "Dr. Jörg Müller-Lüdenscheidt",
+        ]
+        for name in names {
+            var bytes: [UInt8] = []
+            try HeaderField(name: "From", mailboxes: [Mailbox(address: "x@y.de", displayName: name)]).write(to: &bytes)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [
+                "python3", "-c",
+                "import email, email.policy, sys; m = email.message_from_bytes(sys.stdin.buffer.read() + b'\\r\\nx', policy=email.policy.default); sys.stdout.write(m['From'].addresses[0].display_name)",
+            ]
+            let input = Pipe()
+            let output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            try process.run()
+            input.fileHandleForWriting.write(Data(bytes + Array("\r\n".utf8)))
+            try input.fileHandleForWriting.close()
+            let decoded = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(decoded == name)
+        }
     }
 }

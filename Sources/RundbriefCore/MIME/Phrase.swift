@@ -16,7 +16,36 @@ enum Phrase {
         {
             return [quoted(name)]
         }
-        return EncodedWord.encode(name, firstMaxLength: firstMaxLength)
+        if words.contains(where: \.isEmpty) {
+            return EncodedWord.encode(name, firstMaxLength: firstMaxLength)
+        }
+        return mixed(words, firstMaxLength: firstMaxLength)
+    }
+
+    /// Plain words stay atoms; only runs of words that need it become encoded words.
+    ///
+    /// Readers disagree on the space between two encoded words in a phrase (Python's email package keeps
+    /// it, RFC 2047 drops it), so a name is never split into encoded words at a space it contains:
+    /// "Landesbeauftragter =?utf-8?q?f=C3=BCr?= Interkommunale Zusammenarbeit NRW" reads the same everywhere.
+    private static func mixed(_ words: [Substring], firstMaxLength: Int) -> [String] {
+        var atoms: [String] = []
+        var run: [Substring] = []
+        func flushRun() {
+            guard !run.isEmpty else { return }
+            atoms += EncodedWord.encode(
+                run.joined(separator: " "), firstMaxLength: atoms.isEmpty ? firstMaxLength : EncodedWord.maxLength)
+            run = []
+        }
+        for word in words {
+            if !word.contains("=?") && word.utf8.allSatisfy(Mailbox.isAtext) {
+                flushRun()
+                atoms.append(String(word))
+            } else {
+                run.append(word)
+            }
+        }
+        flushRun()
+        return atoms
     }
 
     private static func quoted(_ text: String) -> String {
