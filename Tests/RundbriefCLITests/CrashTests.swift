@@ -42,6 +42,7 @@ import Testing
         #expect(Set(received) == expected)
         let duplicates = received.count - Set(received).count
         #expect(duplicates <= Self.inFlightWindow)
+        print("crash test: killed after \(atKill) messages with \(inFlight) in flight; \(duplicates) duplicates (window \(Self.inFlightWindow))")
         #expect(second.terminationStatus == 0)
         let status = try bed.status(sendID)
         #expect(status["sent"] as? Int == Self.recipients && status["failed"] as? Int == 0)
@@ -79,6 +80,7 @@ final class CLITestBed {
             [database]
             path = "\(directory.path)/rundbrief.sqlite"
             [http]
+            listen = "127.0.0.1:0"
             base_url = "https://news.example.org"
             [smtp]
             url = "smtp://127.0.0.1:\(smtpPort)"
@@ -140,7 +142,7 @@ final class CLITestBed {
     func startSender() throws -> Process {
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["send", "run", "--config", configPath]
+        process.arguments = ["serve", "--config", configPath]
         let log = directory.appendingPathComponent("sender.log")
         if !FileManager.default.fileExists(atPath: log.path) {
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
