@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import RundbriefCore
+import RundbriefMail
 import RundbriefStore
 
 struct EditionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edition", abstract: "Add, list, show, preview, render and test-send editions.",
-        subcommands: [Add.self, List.self, Show.self, Preview.self])
+        subcommands: [Add.self, List.self, Show.self, Preview.self, Render.self, TestSend.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -125,6 +126,87 @@ struct EditionCommand: ParsableCommand {
                 Output.line("wrote \(out)")
             }
         }
+    }
+}
+
+extension EditionCommand {
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the exact message one recipient would get (.eml), signed and personalised.",
+            discussion: "For a known subscriber the unsubscribe link is their real, working one.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The edition's slug or id.") var edition: String
+        @Option(help: "The recipient's address.") var to: String
+        @Option(help: "The .eml file to write.") var out: String
+
+        func run() throws {
+            try reporting {
+                let (config, database) = try global.open()
+                let message = try buildMessage(edition: edition, to: to, config: config, database: database)
+                guard FileManager.default.createFile(atPath: out, contents: Data(message.data)) else {
+                    throw CommandFailure("cannot write \(out)", exitCode: 73)
+                }
+                Output.line("wrote \(out) (\(message.data.count) bytes, envelope sender \(message.envelopeFrom))")
+            }
+        }
+    }
+
+    struct TestSend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test-send", abstract: "Send one copy of the edition to an address now, through [smtp].")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The edition's slug or id.") var edition: String
+        @Option(help: "The recipient's address.") var to: String
+
+        func run() async throws {
+            let (config, message) = try reporting {
+                let (config, database) = try global.open()
+                return (config, try buildMessage(edition: edition, to: to, config: config, database: database))
+            }
+            var settings = CurlSMTPTransport.Configuration(smtp: config.smtp)
+            settings.concurrency = 1
+            let transport = try reporting {
+                do {
+                    return try CurlSMTPTransport(configuration: settings)
+                } catch {
+                    throw CommandFailure("configuration error: smtp.url: \(error)", exitCode: 78)
+                }
+            }
+            let outcome = await transport.send(message)
+            await transport.shutdown()
+            let reply = outcome.reply.map { "\($0.code) \($0.text)" } ?? outcome.detail ?? ""
+            guard outcome.isDelivered else {
+                Output.error("not sent (\(outcome.classification), at \(outcome.stage)): \(reply)")
+                throw ExitCode(69)  // EX_UNAVAILABLE
+            }
+            Output.line("sent to \(message.recipient): \(reply)")
+        }
+    }
+}
+
+/// The message `edition render` and `test-send` produce: built by the same `EditionMailer` as a send.
+private func buildMessage(edition slug: String, to raw: String, config: Configuration, database: AppDatabase) throws
+    -> OutgoingMessage
+{
+    let address = try parseAddress(raw)
+    let edition = try database.edition(slug)
+    let source = try parseEdition(text: edition.source, fileName: edition.sourcePath ?? edition.slug)
+    let list = try database.list(slug: edition.listSlug)
+    let subscriber = try database.subscriber(address)
+    do {
+        let mailer = try EditionMailer(
+            configuration: config, edition: source, list: list,
+            templates: try TemplateLibrary(directory: config.templates.directory), tokens: try config.tokens.signer(),
+            dkim: try config.dkim.signer(), sendID: 0, issued: Date())
+        let domain = config.sender.bounceDomain
+        return try mailer.message(
+            subscriberID: subscriber?.id ?? 0, email: address.value, name: subscriber?.name ?? "",
+            attributes: subscriber?.attributes ?? [:], deliveryID: nil, date: Date(),
+            messageID: try MessageID("test.\(UUID().uuidString.lowercased())@\(domain)"))
+    } catch let failure as CommandFailure {
+        throw failure
+    } catch {
+        throw CommandFailure("\(error)", exitCode: 65)
     }
 }
 
