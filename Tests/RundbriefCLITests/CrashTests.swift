@@ -42,7 +42,9 @@ import Testing
         #expect(Set(received) == expected)
         let duplicates = received.count - Set(received).count
         #expect(duplicates <= Self.inFlightWindow)
-        print("crash test: killed after \(atKill) messages with \(inFlight) in flight; \(duplicates) duplicates (window \(Self.inFlightWindow))")
+        print(
+            "crash test: killed after \(atKill) messages with \(inFlight) in flight; \(duplicates) duplicates (window \(Self.inFlightWindow))"
+        )
         #expect(second.terminationStatus == 0)
         let status = try bed.status(sendID)
         #expect(status["sent"] as? Int == Self.recipients && status["failed"] as? Int == 0)
