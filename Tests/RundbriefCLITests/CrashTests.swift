@@ -242,3 +242,38 @@ struct CLITestError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// SIGTERM during a send: in-flight transactions finish and are recorded, nothing stays `sending`,
+/// the daemon exits 0, and the next start completes the send with no message sent twice.
+@Suite(.serialized) struct GracefulStopTests {
+    @Test func sigtermMidSendLeavesNothingInFlightAndTheNextStartCompletes() async throws {
+        let recipients = 2_000
+        let bed = try CLITestBed()
+        let server = try CaptureServer(directory: bed.directory.appendingPathComponent("mail"))
+        defer { server.stop() }
+        try bed.writeConfiguration(smtpPort: server.port, batchSize: 50, concurrency: 4)
+        try bed.prepareList(subscribers: recipients)
+        let sendID = try bed.scheduleNow()
+
+        let first = try bed.startSender()
+        #expect(try await bed.waitUntil(timeout: .seconds(120)) { try server.messageCount() >= recipients / 4 })
+        first.terminate()  // SIGTERM
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        let stopped = try bed.status(sendID)
+        #expect(stopped["sending"] as? Int == 0)
+        #expect(stopped["status"] as? String == "running")
+        #expect(try server.messageCount() < recipients, "the send finished before SIGTERM; the test proves nothing")
+
+        let second = try bed.startSender()
+        let done = try await bed.waitUntil(timeout: .seconds(180)) {
+            try bed.status(sendID)["status"] as? String == "done"
+        }
+        second.terminate()
+        second.waitUntilExit()
+        #expect(done)
+        let received = try server.recipients()
+        #expect(received.count == recipients)
+        #expect(Set(received).count == recipients)
+    }
+}
