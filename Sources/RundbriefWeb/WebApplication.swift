@@ -21,6 +21,8 @@ public import RundbriefStore
 /// ```
 public struct WebApplication: Sendable {
     let web: SubscriberWeb
+    /// The page and mail templates; `reload()` them on SIGHUP.
+    public let templates: WebTemplates
     let extraRoutes: @Sendable (Router<WebRequestContext>) -> Void
 
     /// Loads the page and mail templates and prepares the routes.
@@ -39,11 +41,9 @@ public struct WebApplication: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         extraRoutes: @escaping @Sendable (Router<WebRequestContext>) -> Void = { _ in }
     ) async throws {
-        let templates = configuration.templates.directory
+        templates = try await WebTemplates(directory: configuration.templates.directory)
         web = SubscriberWeb(
-            configuration: configuration, database: database, signer: signer,
-            pages: try await PageRenderer(directory: templates + "/web"),
-            mails: try await MailTemplates(directory: templates + "/mail"),
+            configuration: configuration, database: database, signer: signer, templates: templates,
             outbox: MailOutbox(send: send, capacity: 1_000, logger: logger),
             limits: SignUpLimits(configuration.web), logger: logger, now: now)
         self.extraRoutes = extraRoutes

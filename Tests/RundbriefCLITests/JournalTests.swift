@@ -61,7 +61,7 @@ struct JournalTests {
 
         try fixture.writeConfig(logLevel: "debug")
         daemon.signal(SIGHUP)
-        #expect(await daemon.waitForLog("<5>reloaded: log.level info → debug"))
+        #expect(await daemon.waitForLog("<5>reloaded: templates, log.level info → debug"))
 
         try "[log\nbroken".write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)

@@ -11,12 +11,14 @@ struct SubscriberWeb: Sendable {
     let configuration: Configuration
     let database: AppDatabase
     let signer: TokenSigner
-    let pages: PageRenderer
-    let mails: MailTemplates
+    let templates: WebTemplates
     let outbox: MailOutbox
     let limits: SignUpLimits
     let logger: Logger
     let now: @Sendable () -> Date
+
+    var pages: PageRenderer { templates.pages }
+    var mails: MailTemplates { templates.mails }
 
     var baseURL: String {
         var url = configuration.http.baseURL

@@ -39,19 +39,20 @@ struct ServeCommand: AsyncParsableCommand {
             configPath: global.config)
         let work: [any Service]
         let http: any Service
+        let templates: WebTemplates
         let transport: CurlSMTPTransport
         let bulkTransport: CurlSMTPTransport
         do {
             bulkTransport = try CurlSMTPTransport(configuration: .init(smtp: config.smtp))
             work = try daemon.workServices(bulkTransport: bulkTransport)
             transport = try CurlSMTPTransport(configuration: daemon.transportConfiguration())
-            http = try await daemon.httpService(address: address, registry: registry, transport: transport)
+            (http, templates) = try await daemon.httpService(address: address, registry: registry, transport: transport)
         } catch {
             Output.error("configuration error: \(error)")
             throw ExitCode(78)  // EX_CONFIG
         }
         do {
-            try await daemon.run(http: http, work: work)
+            try await daemon.run(http: http, work: work, templates: templates)
             // After the web and the sender stopped: mails in flight finish, then the connections say QUIT.
             await transport.shutdown()
             await bulkTransport.shutdown()
@@ -84,7 +85,7 @@ private struct Daemon {
     let notifier: SystemdNotifier?
     let configPath: String?
 
-    func run(http: any Service, work: [any Service]) async throws {
+    func run(http: any Service, work: [any Service], templates: WebTemplates) async throws {
         let stateFile = DaemonStateFile(databasePath: config.database.path)
         defer { stateFile.remove() }
         let status = DaemonStatusService(
@@ -92,7 +93,10 @@ private struct Daemon {
             listen: config.http.listen, version: RundbriefVersion.current,
             interval: .seconds(max(1, config.delivery.progressIntervalSeconds)), logger: logger)
         let reload = ReloadSignalService(notifier: notifier, logger: logger) { [self] in
-            try reloadConfiguration()
+            // Templates first: a broken one fails the reload before anything else changes.
+            // (Edition templates are read afresh whenever a send starts.)
+            try await templates.reload()
+            return "templates, " + (try reloadConfiguration())
         }
         // Listed in dependency order: shutdown runs in reverse, so STOPPING=1 goes out first, the web
         // server stops taking requests next, and the sender finishes its in-flight transactions last.
@@ -154,16 +158,17 @@ private struct Daemon {
     ///   `TransportError` for an unusable smtp.url.
     func httpService(
         address: BindAddress, registry: PrometheusCollectorRegistry, transport: CurlSMTPTransport
-    ) async throws -> any Service {
+    ) async throws -> (any Service, WebTemplates) {
         let web = try await WebApplication(
             configuration: config, database: database, signer: try config.tokens.signer(),
             transport: transport, logger: logger,
             extraRoutes: { MetricsRoutes.registerMetrics(on: $0, registry: registry) })
-        return try web.makeApplication(address: address) { [notifier, logger] channel in
+        let application = try web.makeApplication(address: address) { [notifier, logger] channel in
             let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
             logger.info("serving", metadata: ["http.address": "\(bound)"])
             notifier?.ready(status: "serving on \(bound)")
         }
+        return (application, web.templates)
     }
 
     /// The SMTP settings for transactional mail: the `[smtp]` section with one connection of its own,
