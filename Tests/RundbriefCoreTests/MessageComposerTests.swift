@@ -160,7 +160,7 @@ func decodedParts(of message: [UInt8]) throws -> [String] {
     /// and per slot value (a CR ending a value is a line break of its own), then "\n".
     private func expectedText(_ text: PersonalizedText, _ recipient: Recipient, html: Bool) -> String {
         let crlf = canonicalPerPiece(text) {
-            html ? HTMLEscaping.escape(recipient.value(for: $0)) : recipient.value(for: $0)
+            html ? HTMLEntities.escape(recipient.value(for: $0)) : recipient.value(for: $0)
         }
         return crlf.replacingOccurrences(of: "\r\n", with: "\n")
     }
@@ -246,7 +246,7 @@ func decodedParts(of message: [UInt8]) throws -> [String] {
             }
             let expected = [
                 canonicalPerPiece(edition.text) { recipient.value(for: $0) },
-                canonicalPerPiece(edition.html) { HTMLEscaping.escape(recipient.value(for: $0)) },
+                canonicalPerPiece(edition.html) { HTMLEntities.escape(recipient.value(for: $0)) },
             ]
             for (part, wanted) in zip(parts, expected) where part != wanted {
                 let common = zip(part, wanted).prefix { $0 == $1 }.count

@@ -75,7 +75,7 @@ struct PreparedBody: Sendable {
             case .bytes(let bytes):
                 output.append(contentsOf: bytes)
             case .slot(let slot, let html):
-                let text = html ? HTMLEscaping.escape(value(slot)) : value(slot)
+                let text = html ? HTMLEntities.escape(value(slot)) : value(slot)
                 var encoder = QuotedPrintableEncoder()
                 encoder.encode(ASCII.canonicalLineBreaks(text), into: &output)
                 encoder.finishSegment(into: &output)

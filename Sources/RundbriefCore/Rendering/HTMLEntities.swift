@@ -11,6 +11,10 @@ public enum HTMLEntities {
 
     /// Escapes `&`, `<`, `>`, `"` and `'`: safe in element content and in quoted attribute values.
     public static func escape(_ text: String) -> String {
+        // Most values (names, URLs) contain none of these: no copy then.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return text
+        }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
