@@ -54,12 +54,12 @@ public struct WebApplication: Sendable {
     /// - Parameters:
     ///   - address: where to listen instead of `http.listen`.
     ///   - onServerRunning: called once the server listens (the daemon sends READY=1 there).
-    /// - Throws: `WebError.address` when `http.listen` is not `host:port`.
     public func makeApplication(
         address: BindAddress? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let bind = try address ?? Self.bindAddress(web.configuration.http.listen)
+        let http = web.configuration.http
+        let bind = address ?? .hostname(http.host, port: http.port)
         return Application(
             responder: SubscriberWebResponder(
                 inner: makeRouter().buildResponder(), web: web, allowed: Self.allowedMethods),
@@ -84,17 +84,5 @@ public struct WebApplication: Sendable {
         router.get("/healthz") { await web.health($0, $1) }
         extraRoutes(router)
         return router
-    }
-
-    /// Parses `host:port` or `[v6]:port`.
-    static func bindAddress(_ listen: String) throws -> BindAddress {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-            (0...65_535).contains(port)
-        else {
-            throw WebError(.address, "http.listen '\(listen)' is not host:port")
-        }
-        var host = String(listen[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return .hostname(host.isEmpty ? "0.0.0.0" : host, port: port)
     }
 }

@@ -5,10 +5,6 @@ public struct WebError: Error, Sendable, CustomStringConvertible {
     public enum Code: Sendable, Equatable {
         /// A page or mail template is missing or does not parse.
         case templates
-        /// No usable token key is configured.
-        case tokenKeys
-        /// `http.listen` or `http.base_url` cannot be used.
-        case address
         /// The mail relay did not accept a transactional mail.
         case mail
     }

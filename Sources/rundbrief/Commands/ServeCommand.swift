@@ -33,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingBootstrap.bootstrap(configured: config.log.level)
         let logger = Logger(label: "rundbrief")
         let registry = MetricsBootstrap.bootstrap()
-        let address = try reporting { try Self.bindAddress(config.http.listen) }
+        // http.listen was validated when the configuration loaded.
+        let address = BindAddress.hostname(config.http.host, port: config.http.port)
         let daemon = Daemon(
             config: config, database: database, logger: logger, notifier: SystemdNotifier(),
             configPath: global.config)
@@ -60,20 +61,6 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("stopped after an error: \(error)")
             throw ExitCode(70)  // EX_SOFTWARE
         }
-    }
-
-    /// Parses config http.listen (`127.0.0.1:8080`, `[::1]:8080`, `localhost:0`).
-    static func bindAddress(_ listen: String) throws -> BindAddress {
-        guard let colon = listen.lastIndex(of: ":"),
-            let port = Int(listen[listen.index(after: colon)...]),
-            (0...65_535).contains(port)
-        else {
-            throw CommandFailure(
-                "configuration error: http.listen '\(listen)': expected host:port", exitCode: 78)
-        }
-        var host = String(listen[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return .hostname(host.isEmpty ? "0.0.0.0" : host, port: port)
     }
 }
 
