@@ -20,7 +20,7 @@ extension EditionMailer: SendMessageBuilder {
                 throw DeliveryError(.cannotRender, "send \(send.id ?? 0) has no edition snapshot")
             }
             do {
-                let edition = try EditionSource(text: snapshot.sourceText, fileName: snapshot.slug)
+                let edition = try EditionSource(text: snapshot.source, fileName: snapshot.slug)
                 let templates = try TemplateLibrary(directory: configuration.templates.directory)
                 return try EditionMailer(
                     configuration: configuration, edition: edition, list: list, templates: templates, tokens: tokens,

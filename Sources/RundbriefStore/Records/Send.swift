@@ -58,52 +58,17 @@ public struct Send: Sendable, Codable, Equatable, FetchableRecord, MutablePersis
         id = inserted.rowID
     }
 
-    /// The edition row as it was frozen at the start of a send.
+    /// The edition as it was frozen at the start of a send: later edits do not change a running send.
     public struct Snapshot: Sendable, Codable, Equatable {
         public var slug: String
         public var subject: String
-        public var preheader: String
-        public var listSlug: String
-        public var template: String
-        public var markdown: String
-        /// The front matter as a JSON object (text), as `edition add` stored it.
-        public var frontMatter: String
-        /// The whole source file as added (front matter and Markdown); what a send renders from.
-        public var source: String?
+        /// The whole source file as added (front matter and Markdown): what the send renders from.
+        public var source: String
 
-        public init(
-            slug: String, subject: String, preheader: String, listSlug: String, template: String,
-            markdown: String, frontMatter: String, source: String? = nil
-        ) {
-            self.source = source
+        public init(slug: String, subject: String, source: String) {
             self.slug = slug
             self.subject = subject
-            self.preheader = preheader
-            self.listSlug = listSlug
-            self.template = template
-            self.markdown = markdown
-            self.frontMatter = frontMatter
-        }
-
-        /// The edition's source file: as stored, or (for rows without it) rebuilt: JSON is YAML, so the
-        /// stored front matter with the columns laid over it becomes the block in front of the Markdown.
-        public var sourceText: String {
-            if let source, !source.isEmpty { return source }
-            var matter: [String: Any] = [:]
-            if let data = frontMatter.data(using: .utf8),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            {
-                matter = object
-            }
-            matter["subject"] = subject
-            matter["preheader"] = preheader
-            matter["list"] = listSlug
-            matter["slug"] = slug
-            matter["template"] = template
-            let json =
-                (try? JSONSerialization.data(withJSONObject: matter, options: [.sortedKeys, .withoutEscapingSlashes]))
-                .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            return "---\n\(json)\n---\n\(markdown)"
+            self.source = source
         }
     }
 

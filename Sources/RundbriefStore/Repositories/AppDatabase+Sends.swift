@@ -205,18 +205,6 @@ extension AppDatabase {
         }
     }
 
-    /// The edition of `slug` as a snapshot, for test sends.
-    public func editionSnapshot(slug: String) throws -> Send.Snapshot {
-        try read { db in
-            guard
-                let id = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM editions WHERE slug = ?", arguments: [slug])
-            else { throw StoreError(.notFound, "no edition \(slug)") }
-            let json = try Self.snapshot(editionID: id, in: db)
-            return try JSONDecoder().decode(Send.Snapshot.self, from: Data(json.utf8))
-        }
-    }
-
     // MARK: - Helpers
 
     private func transition(
@@ -280,14 +268,10 @@ extension AppDatabase {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT slug, subject, preheader, list_slug, template, markdown, front_matter, source
-                    FROM editions WHERE id = ?
+                    SELECT slug, subject, source FROM editions WHERE id = ?
                     """, arguments: [editionID])
         else { throw StoreError(.notFound, "no edition with id \(editionID)") }
-        let snapshot = Send.Snapshot(
-            slug: row["slug"], subject: row["subject"], preheader: row["preheader"],
-            listSlug: row["list_slug"], template: row["template"], markdown: row["markdown"],
-            frontMatter: row["front_matter"], source: row["source"])
+        let snapshot = Send.Snapshot(slug: row["slug"], subject: row["subject"], source: row["source"])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(snapshot), as: UTF8.self)
