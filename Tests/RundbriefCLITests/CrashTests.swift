@@ -68,14 +68,6 @@ final class CLITestBed {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// The `rundbrief` binary next to the test bundle (`.build/debug/rundbrief`).
-    static var binary: URL {
-        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let beside = bundleDirectory.appendingPathComponent("rundbrief")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return repository.appendingPathComponent(".build/debug/rundbrief")
-    }
-
     func writeConfiguration(smtpPort: Int, batchSize: Int, concurrency: Int) throws {
         let secret = Data((0..<32).map { UInt8($0) }).base64EncodedString()
         let text = """
@@ -143,7 +135,7 @@ final class CLITestBed {
     /// Starts the sender (`rundbrief send run`) in the background, its log in `sender.log`.
     func startSender() throws -> Process {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = RundbriefBinary.url
         process.arguments = ["serve", "--config", configPath]
         let log = directory.appendingPathComponent("sender.log")
         if !FileManager.default.fileExists(atPath: log.path) {
@@ -160,7 +152,7 @@ final class CLITestBed {
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = RundbriefBinary.url
         process.arguments = arguments + ["--config", configPath]
         let output = Pipe()
         let errors = Pipe()

@@ -10,7 +10,7 @@ import Testing
 // "Tests" only because of how files are assigned to owners in this repository.)
 
 /// A temporary directory with a configuration and a database path for one test.
-struct OpsFixture {
+final class OpsFixture {
     let directory: URL
     var configPath: String { directory.appendingPathComponent("rundbrief.toml").path }
     var databasePath: String { directory.appendingPathComponent("rundbrief.sqlite").path }
@@ -103,6 +103,10 @@ struct OpsFixture {
 
     func remove() {
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit {
+        remove()
     }
 }
 
