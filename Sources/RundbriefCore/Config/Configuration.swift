@@ -132,7 +132,7 @@ public struct Configuration: Sendable, Equatable {
     }
 
     public struct TemplatesSection: Sendable, Equatable {
-        public var directory = "templates"
+        public var directory = "/usr/share/rundbrief/templates"
     }
 
     public struct LogSection: Sendable, Equatable {
