@@ -245,19 +245,6 @@ extension AppDatabase {
             ).map { row in RecentBounce(bounce: try BounceRecord(row: row), email: row["email"]) }
         }
     }
-
-    /// Bounce counts by kind since `since`.
-    public func bounceCounts(since: Date) throws -> [BounceRecord.Kind: Int] {
-        try read { db in
-            var counts: [BounceRecord.Kind: Int] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT kind, count(*) FROM bounces WHERE created_at >= ? GROUP BY kind", arguments: [since])
-            {
-                if let kind = BounceRecord.Kind(rawValue: row[0]) { counts[kind] = row[1] }
-            }
-            return counts
-        }
-    }
 }
 
 /// A bounce as `bounce list` shows it.

@@ -278,19 +278,6 @@ extension AppDatabase {
             db, sql: "SELECT EXISTS (SELECT 1 FROM suppressions WHERE email_hash = ?)",
             arguments: [SuppressionHash.of(normalisedEmail)]) ?? false
     }
-
-    /// Counts of subscribers by overall status.
-    public func subscriberCounts() throws -> [SubscriberStatus: Int] {
-        try read { db in
-            var counts: [SubscriberStatus: Int] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT status, count(*) FROM subscribers GROUP BY status")
-            {
-                if let status = SubscriberStatus(rawValue: row[0]) { counts[status] = row[1] }
-            }
-            return counts
-        }
-    }
 }
 
 extension AppDatabase {
