@@ -13,7 +13,9 @@ import Testing
         let bed = try CLITestBed()
         let server = try CaptureServer(directory: bed.directory.appendingPathComponent("mail"))
         defer { server.stop() }
-        try bed.writeConfiguration(smtpPort: server.port, batchSize: Self.batchSize, concurrency: Self.concurrency)
+        // 300 messages/s: the send takes 10 s, so the kill lands in the middle however late the test polls.
+        try bed.writeConfiguration(
+            smtpPort: server.port, batchSize: Self.batchSize, concurrency: Self.concurrency, rate: 300)
         try bed.prepareList(subscribers: Self.recipients)
         let sendID = try bed.scheduleNow()
 
@@ -68,7 +70,9 @@ final class CLITestBed {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    func writeConfiguration(smtpPort: Int, batchSize: Int, concurrency: Int) throws {
+    /// `rate` (messages per second, 0 = unlimited) keeps a send running long enough for a test to
+    /// interrupt it in the middle even when a loaded machine delays the test's polling by seconds.
+    func writeConfiguration(smtpPort: Int, batchSize: Int, concurrency: Int, rate: Int = 0) throws {
         let secret = Data((0..<32).map { UInt8($0) }).base64EncodedString()
         let text = """
             [database]
@@ -86,6 +90,7 @@ final class CLITestBed {
             postal_address = "Musterstraße 1, 40213 Düsseldorf"
             [delivery]
             batch_size = \(batchSize)
+            rate = \(rate)
             progress_interval_seconds = 1
             retry_initial_seconds = 1
             [tokens]
@@ -243,7 +248,8 @@ struct CLITestError: Error, CustomStringConvertible {
         let bed = try CLITestBed()
         let server = try CaptureServer(directory: bed.directory.appendingPathComponent("mail"))
         defer { server.stop() }
-        try bed.writeConfiguration(smtpPort: server.port, batchSize: 50, concurrency: 4)
+        // 250 messages/s: the send takes 8 s, so SIGTERM lands in the middle however late the test polls.
+        try bed.writeConfiguration(smtpPort: server.port, batchSize: 50, concurrency: 4, rate: 250)
         try bed.prepareList(subscribers: recipients)
         let sendID = try bed.scheduleNow()
 

@@ -87,7 +87,7 @@ import Testing
         let transport = try transport(server)
         let id = try fixture.schedule()
         var policy = DeliveryPolicy.test()
-        policy.rate = 100
+        policy.rate = 50  // 4 s for 200 messages: the test acts mid-send even when its polling runs late
         // When the operator pauses after the first messages
         let paused = try await fixture.runService(transport: transport, policy: policy) {
             let report = try fixture.report(id)
@@ -120,7 +120,7 @@ import Testing
         let transport = try transport(server)
         let id = try fixture.schedule()
         var policy = DeliveryPolicy.test()
-        policy.rate = 100
+        policy.rate = 50  // 4 s for 200 messages: the test acts mid-send even when its polling runs late
         let cancelled = try await fixture.runService(transport: transport, policy: policy) {
             let report = try fixture.report(id)
             if report.send.status == .running, report.counts.sent >= 10 { try fixture.database.cancelSend(id: id) }
