@@ -21,8 +21,14 @@ import Testing
 
         // When the sender is killed with SIGKILL after a third of the messages went out
         let first = try bed.startSender()
-        #expect(try await bed.waitUntil(timeout: .seconds(120)) { try server.messageCount() >= Self.recipients / 3 })
-        kill(first.processIdentifier, SIGKILL)
+        let pid = first.processIdentifier
+        let killed = await bed.whenTrue(timeout: .seconds(120)) {
+            try server.messageCount() >= Self.recipients / 3
+        } then: {
+            kill(pid, SIGKILL)
+        }
+        #expect(killed)
+        if !killed { kill(pid, SIGKILL) }
         first.waitUntilExit()
         let atKill = try server.messageCount()
         #expect(atKill < Self.recipients, "the send finished before the kill; the test proves nothing")
@@ -175,6 +181,31 @@ final class CLITestBed {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Polls `condition` on a thread of its own and runs `action` there the moment it holds, so the
+    /// action lands when intended even while other tests keep the two threads of the Swift
+    /// concurrency pool busy (a test polling from the pool was seen to wake 10 s late under load).
+    /// - Returns: whether the condition held (and `action` ran) before `timeout`.
+    func whenTrue(
+        timeout: Duration, _ condition: @escaping @Sendable () throws -> Bool,
+        then action: @escaping @Sendable () -> Void
+    ) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let thread = Thread {
+                let deadline = ContinuousClock.now + timeout
+                while ContinuousClock.now < deadline {
+                    if (try? condition()) == true {
+                        action()
+                        continuation.resume(returning: true)
+                        return
+                    }
+                    usleep(20_000)
+                }
+                continuation.resume(returning: false)
+            }
+            thread.start()
+        }
+    }
+
     func waitUntil(timeout: Duration, _ condition: () throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -186,7 +217,7 @@ final class CLITestBed {
 }
 
 /// `Tests/Support/smtp_server.py` capturing every message into a directory.
-final class CaptureServer {
+final class CaptureServer: Sendable {
     let port: Int
     let directory: URL
     private let process: Process
@@ -254,8 +285,14 @@ struct CLITestError: Error, CustomStringConvertible {
         let sendID = try bed.scheduleNow()
 
         let first = try bed.startSender()
-        #expect(try await bed.waitUntil(timeout: .seconds(120)) { try server.messageCount() >= recipients / 4 })
-        first.terminate()  // SIGTERM
+        let pid = first.processIdentifier
+        let signalled = await bed.whenTrue(timeout: .seconds(120)) {
+            try server.messageCount() >= recipients / 4
+        } then: {
+            kill(pid, SIGTERM)
+        }
+        #expect(signalled)
+        if !signalled { kill(pid, SIGTERM) }
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
         let stopped = try bed.status(sendID)
