@@ -141,7 +141,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RundbriefMailTests",
-            dependencies: ["CCurl", "RundbriefCore", "RundbriefStore", "RundbriefMail"],
+            dependencies: [
+                "CCurl", "RundbriefCore", "RundbriefStore", "RundbriefMail",
+                // A second connection that holds the write lock, as another process would.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -12,9 +12,9 @@ final class SendFixture: Sendable {
     let database: AppDatabase
     let list: MailingList
 
-    init(subscribers count: Int, domain: String = "example.net") throws {
+    init(subscribers count: Int, domain: String = "example.net", busyTimeout: Duration = .seconds(5)) throws {
         directory = try TemporaryDirectory.make(prefix: "send")
-        database = try AppDatabase(path: directory.appendingPathComponent("rundbrief.sqlite").path)
+        database = try AppDatabase(path: path(in: directory), busyTimeout: busyTimeout)
         list = try database.createList(slug: "rundbrief-test", name: "Rundbrief Test")
         let source = "---\nsubject: Ausgabe 1 – Grüße\nlist: rundbrief-test\n---\nHallo {{subscriber.name}}\n"
         try database.saveEdition(
@@ -30,6 +30,9 @@ final class SendFixture: Sendable {
     deinit {
         try? FileManager.default.removeItem(at: directory)
     }
+
+    /// The database file, for a second connection (another process's view).
+    var databasePath: String { path(in: directory) }
 
     /// Adds an active subscriber to the list.
     @discardableResult
@@ -92,6 +95,10 @@ final class SendFixture: Sendable {
         guard count > 0 else { return [] }
         return try (1...count).flatMap { try server.envelope($0)["rcpt_tos"] as? [String] ?? [] }
     }
+}
+
+private func path(in directory: URL) -> String {
+    directory.appendingPathComponent("rundbrief.sqlite").path
 }
 
 /// A small, fixed message per delivery; the real composer is tested with its own builder.

@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import Synchronization
 import RundbriefCore
 import RundbriefMail
 import RundbriefStore
@@ -112,6 +114,49 @@ import Testing
         #expect(done)
         let recipients = try SendFixture.recipients(of: server)
         #expect(recipients.count == 200 && Set(recipients).count == 200)
+    }
+
+    /// Another process (a backup, an operator's sqlite3 shell) holds the write lock longer than the busy
+    /// timeout in the middle of a send: claims and result writes fail for a while, yet no result of a
+    /// transaction that went out is lost, so nothing is sent twice and the send completes.
+    @Test func aDatabaseLockedMidSendLosesNoResults() async throws {
+        let fixture = try SendFixture(subscribers: 120, busyTimeout: .seconds(1))
+        let server = try SMTPTestServer()
+        let transport = try transport(server)
+        let id = try fixture.schedule()
+        var policy = DeliveryPolicy.test()
+        policy.rate = 30  // 4 s for 120 messages: the lock lands mid-send
+        let path = fixture.databasePath
+        // A thread of its own takes the lock once 15 messages went out, and holds it for 3 s.
+        let lockedMidSend = Mutex<Bool?>(nil)
+        let locker = Thread {
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, ((try? server.stats().messages) ?? 0) < 15 { usleep(10_000) }
+            do {
+                let other = try DatabaseQueue(path: path)
+                try other.writeWithoutTransaction { db in
+                    try db.execute(sql: "BEGIN IMMEDIATE")
+                    lockedMidSend.withLock { $0 = ((try? server.stats().messages) ?? 120) < 120 }
+                    Thread.sleep(forTimeInterval: 3)
+                    try db.execute(sql: "COMMIT")
+                }
+            } catch {
+                lockedMidSend.withLock { $0 = false }
+            }
+        }
+        locker.start()
+        let done = try await fixture.runService(transport: transport, policy: policy, timeout: .seconds(90)) {
+            guard lockedMidSend.withLock({ $0 }) != nil else { return false }
+            return try fixture.report(id).send.status == .done
+        }
+        await transport.shutdown()
+        #expect(lockedMidSend.withLock { $0 } == true, "the lock was not taken while the send ran")
+        #expect(done)
+        let recipients = try SendFixture.recipients(of: server)
+        #expect(recipients.count == 120)
+        #expect(Set(recipients).count == 120)
+        let report = try fixture.report(id)
+        #expect(report.counts.sent == 120 && report.counts.sending == 0)
     }
 
     @Test func aCancelledSendStops() async throws {

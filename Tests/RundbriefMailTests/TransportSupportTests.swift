@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `Tests/Support/smtp_server.py`, run as a child process for one test.
-final class SMTPTestServer {
+final class SMTPTestServer: Sendable {
     let port: Int
     let outDirectory: URL
     private let process: Process

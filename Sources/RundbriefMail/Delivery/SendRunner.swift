@@ -80,16 +80,20 @@ final class SendRunner: Sendable {
                 "total": "\(counts.total)", "remaining": "\(counts.remaining)", "sent": "\(counts.sent)",
                 "concurrency": "\(policy.concurrency)", "in_flight_window": "\(policy.inFlightWindow)",
             ])
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        var pumpError: (any Error)?
+        await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.flushLoop() }
             group.addTask { await self.progressLoop() }
             defer {
                 finished.withLock { $0 = true }
                 group.cancelAll()
             }
-            try await pump()
+            do { try await pump() } catch { pumpError = error }
         }
-        try await flush()
+        // What went out is recorded even when claiming failed (a locked or full database): a result
+        // left unwritten would leave its delivery `sending`, to be sent again on the next attempt.
+        try await finalFlush()
+        if let pumpError { throw pumpError }
         let reason = stop.withLock { $0 } ?? .shutdown
         try await conclude(reason)
         return reason
@@ -266,8 +270,33 @@ final class SendRunner: Sendable {
             return taken
         }
         guard !batch.isEmpty else { return }
-        try await database.recordResults(batch, bouncePolicy: policy.bounces, now: clock.now())
+        do {
+            try await database.recordResults(batch, bouncePolicy: policy.bounces, now: clock.now())
+        } catch {
+            // Not written (GRDB rolls the transaction back, also when the write was cancelled at
+            // shutdown): the results go back to the front of the buffer for the next flush, or else
+            // their deliveries would stay `sending` and the send could never finish.
+            results.withLock { $0.insert(contentsOf: batch, at: 0) }
+            throw error
+        }
         inFlight.withLock { $0 -= batch.count }
+    }
+
+    /// The last flush of a run, tried a few times: the database may be busy for a while (a backup,
+    /// an operator's sqlite3 shell).
+    private func finalFlush() async throws {
+        var attempt = 1
+        while true {
+            do {
+                return try await flush()
+            } catch let error where !(error is CancellationError) && attempt < 5 {
+                logger.warning(
+                    "cannot record delivery results yet; trying again",
+                    metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                attempt += 1
+                try await clock.sleep(.seconds(1))
+            }
+        }
     }
 
     private func flushLoop() async {
