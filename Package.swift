@@ -36,6 +36,11 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // sqlite3_config() is variadic: a C function makes the one process-wide setting the store needs.
+        .target(
+            name: "CSQLiteSupport",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         // Pure logic, no I/O.
         .target(
             name: "RundbriefCore",
@@ -52,8 +57,11 @@ let package = Package(
         .target(
             name: "RundbriefStore",
             dependencies: [
+                "CSQLiteSupport",
                 "RundbriefCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the import's hot inserts (see SubscriberImporter).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming

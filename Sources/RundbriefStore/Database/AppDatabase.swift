@@ -1,3 +1,4 @@
+import CSQLiteSupport
 import Foundation
 public import GRDB
 
@@ -15,6 +16,7 @@ public struct AppDatabase: Sendable {
     ///   - readOnly: open without writing (commands that only read, backups of a read-only copy).
     /// - Throws: `StoreError` with a message naming the file.
     public init(path: String, busyTimeout: Duration = .seconds(5), readOnly: Bool = false) throws {
+        Self.configureSQLite
         var config = Self.configuration(busyTimeout: busyTimeout)
         config.readonly = readOnly
         let directory = (path as NSString).deletingLastPathComponent
@@ -29,6 +31,9 @@ public struct AppDatabase: Sendable {
             throw StoreError(from: error, context: "database \(path)")
         }
     }
+
+    /// SQLite's process-wide settings, applied once before the first connection opens.
+    private static let configureSQLite: Void = { _ = csqlite_configure_process() }()
 
     /// Wraps a writer (tests use an in-memory `DatabaseQueue`) and runs the migrations.
     public init(writer: any DatabaseWriter, migrate: Bool = true) throws {

@@ -68,7 +68,8 @@ struct ColumnMapping {
             if !value.isEmpty { attributes[key] = value }
         }
         return .success(
-            PendingRow(line: record.line, address: address, name: name, attributes: attributes))
+            PendingRow(
+                line: record.line, address: address, name: name, attributesJSON: JSONObject.encode(attributes)))
     }
 
     private func field(_ index: Int, of fields: [String]) -> String {

@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import GRDBSQLite
 public import RundbriefCore
 
 /// Imports subscribers from a CSV file into one list, streaming: memory does not grow with the file.
@@ -37,7 +38,9 @@ public struct SubscriberImporter: Sendable {
     {
         let list = try database.list(slug: listSlug)
         // Converted once: GRDB formats a Date on every binding, which costs more than the insert itself.
-        let stamp = now.databaseValue
+        guard case .string(let stamp) = now.databaseValue.storage else {
+            throw ImportError("cannot format the import time \(now)")
+        }
         let detail = JSONObject.encode(["file": sourceName, "status": status.rawValue])
         let mapping = try ColumnMapping(header: Self.readHeader(reader))
         var summary = ImportSummary()
@@ -47,9 +50,13 @@ public struct SubscriberImporter: Sendable {
         }
         // A larger page cache keeps the email index in memory while a big file goes in; it applies to
         // this connection only and is reset afterwards.
-        try database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -16384") }
+        try database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 16384")
+        }
         defer {
-            try? database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") }
+            try? database.writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000")
+            }
         }
         // Parsing and validating the next batch overlaps with writing the previous one: on two cores
         // that is most of the import's speed. At most two batches are held in memory.
@@ -57,10 +64,11 @@ public struct SubscriberImporter: Sendable {
         let listID = list.id!
         let write: @Sendable ([PendingRow]) throws -> [Outcome] = { [self] rows in
             try database.write { db in
-                try rows.map { row in
+                let statements = try ImportStatements(db)
+                return try rows.map { row in
                     try apply(
                         row, listID: listID, checkSuppressions: checkSuppressions, stamp: stamp, detail: detail,
-                        db: db)
+                        statements: statements, db: db)
                 }
             }
         }
@@ -145,42 +153,84 @@ public struct SubscriberImporter: Sendable {
     }
 
     private func apply(
-        _ row: PendingRow, listID: Int64, checkSuppressions: Bool, stamp: DatabaseValue, detail: String, db: Database
+        _ row: PendingRow, listID: Int64, checkSuppressions: Bool, stamp: String, detail: String,
+        statements: ImportStatements, db: Database
     ) throws -> Outcome {
         if checkSuppressions, try AppDatabase.isSuppressed(row.address.value, in: db) {
             return .skipped("address was erased or blocked earlier; not imported")
         }
-        let attributesJSON = JSONObject.encode(row.attributes)
-        let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, status FROM subscribers WHERE email = ?"),
-            arguments: [row.address.value])
-        guard let existing else {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO subscribers (email, name, status, attributes, consent_at, consent_method, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, 'import', ?, ?)
-                    """
-            ).execute(arguments: [
-                row.address.value, row.name, status.rawValue, attributesJSON, stamp, stamp, stamp,
-            ])
-            let subscriberID = db.lastInsertedRowID
-            try insertSubscription(subscriberID: subscriberID, listID: listID, stamp: stamp, detail: detail, db: db)
+        // Most rows of a big import are new: one INSERT finds out, instead of a lookup and then an insert.
+        let inserted = try statements.insertSubscriber.run(
+            .text(row.address.value), .text(row.name), .text(status.rawValue), .text(row.attributesJSON),
+            .text(stamp), .text(stamp), .text(stamp))
+        if inserted > 0 {
+            try insertSubscription(
+                subscriberID: db.lastInsertedRowID, listID: listID, stamp: stamp, detail: detail,
+                statements: statements)
             return .imported
+        }
+        guard let existing = try Row.fetchOne(statements.findSubscriber, arguments: [row.address.value]) else {
+            throw ImportError("line \(row.line): the address conflicts with a subscriber that cannot be found")
         }
         let subscriberID: Int64 = existing[0]
         let current = SubscriberStatus(rawValue: existing[1]) ?? .pending
         if current.isSticky {
             return .skipped("subscriber is \(current.rawValue); not re-added")
         }
-        let membership = try String.fetchOne(
-            db.cachedStatement(
-                sql: "SELECT status FROM subscriptions WHERE subscriber_id = ? AND list_id = ?"),
-            arguments: [subscriberID, listID])
+        let membership = try String.fetchOne(statements.findMembership, arguments: [subscriberID, listID])
         if membership == SubscriptionStatus.unsubscribed.rawValue {
             return .skipped("unsubscribed from this list; not re-added")
         }
         let newStatus = (current == .pending && status == .active) ? SubscriberStatus.active : current
-        try db.cachedStatement(
+        try statements.updateSubscriber.execute(arguments: [
+            row.name, row.attributesJSON, newStatus.rawValue, stamp, subscriberID,
+        ])
+        let changed = db.changesCount > 0
+        guard let membership else {
+            try insertSubscription(
+                subscriberID: subscriberID, listID: listID, stamp: stamp, detail: detail, statements: statements)
+            return .imported
+        }
+        if membership == SubscriptionStatus.pending.rawValue && status == .active {
+            try statements.activateMembership.execute(arguments: [stamp, subscriberID, listID])
+            return .updated
+        }
+        return changed ? .updated : .unchanged
+    }
+
+    private func insertSubscription(
+        subscriberID: Int64, listID: Int64, stamp: String, detail: String, statements: ImportStatements
+    ) throws {
+        let membership: SubscriptionStatus = status == .active ? .active : .pending
+        try statements.insertSubscription.run(
+            .integer(subscriberID), .integer(listID), .text(membership.rawValue), .text(stamp), .text(stamp))
+        try statements.insertEvent.run(.integer(subscriberID), .integer(listID), .text(detail), .text(stamp))
+    }
+}
+
+/// The statements of the import, prepared once per batch transaction.
+private struct ImportStatements {
+    let insertSubscriber: InsertStatement
+    let findSubscriber: Statement
+    let findMembership: Statement
+    let updateSubscriber: Statement
+    let activateMembership: Statement
+    let insertSubscription: InsertStatement
+    let insertEvent: InsertStatement
+
+    init(_ db: Database) throws {
+        // ON CONFLICT DO NOTHING only covers the email's uniqueness: a CHECK failure still fails loudly.
+        insertSubscriber = try InsertStatement(
+            db,
+            sql: """
+                INSERT INTO subscribers (email, name, status, attributes, consent_at, consent_method, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'import', ?, ?)
+                ON CONFLICT (email) DO NOTHING
+                """)
+        findSubscriber = try db.cachedStatement(sql: "SELECT id, status FROM subscribers WHERE email = ?")
+        findMembership = try db.cachedStatement(
+            sql: "SELECT status FROM subscriptions WHERE subscriber_id = ? AND list_id = ?")
+        updateSubscriber = try db.cachedStatement(
             sql: """
                 UPDATE subscribers SET
                   name = CASE WHEN ?1 = '' THEN name ELSE ?1 END,
@@ -189,41 +239,70 @@ public struct SubscriberImporter: Sendable {
                   updated_at = ?4
                 WHERE id = ?5 AND (
                   (?1 != '' AND name != ?1) OR json_patch(attributes, ?2) != attributes OR status != ?3)
-                """
-        ).execute(arguments: [row.name, attributesJSON, newStatus.rawValue, stamp, subscriberID])
-        let changed = db.changesCount > 0
-        guard let membership else {
-            try insertSubscription(subscriberID: subscriberID, listID: listID, stamp: stamp, detail: detail, db: db)
-            return .imported
-        }
-        if membership == SubscriptionStatus.pending.rawValue && status == .active {
-            try db.cachedStatement(
-                sql:
-                    "UPDATE subscriptions SET status = 'active', updated_at = ? WHERE subscriber_id = ? AND list_id = ?"
-            )
-            .execute(arguments: [stamp, subscriberID, listID])
-            return .updated
-        }
-        return changed ? .updated : .unchanged
-    }
-
-    private func insertSubscription(
-        subscriberID: Int64, listID: Int64, stamp: DatabaseValue, detail: String, db: Database
-    )
-        throws
-    {
-        let membership: SubscriptionStatus = status == .active ? .active : .pending
-        try db.cachedStatement(
+                """)
+        activateMembership = try db.cachedStatement(
+            sql: "UPDATE subscriptions SET status = 'active', updated_at = ? WHERE subscriber_id = ? AND list_id = ?")
+        insertSubscription = try InsertStatement(
+            db,
             sql:
                 "INSERT INTO subscriptions (subscriber_id, list_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [subscriberID, listID, membership.rawValue, stamp, stamp])
-        try db.cachedStatement(
+        )
+        insertEvent = try InsertStatement(
+            db,
             sql:
                 "INSERT INTO events (subscriber_id, list_id, kind, source, detail, created_at) VALUES (?, ?, 'subscribed', 'import', ?, ?)"
-        ).execute(arguments: [subscriberID, listID, detail, stamp])
+        )
+    }
+}
+
+/// A cached INSERT run through SQLite's C API: GRDB's argument arrays and their existential values cost
+/// more than a fresh row's insert itself, and an import makes three inserts per row. GRDB prepares and
+/// owns the statement; `run` binds, steps and resets it, leaving it as GRDB expects to find it.
+private struct InsertStatement {
+    enum Value {
+        case text(String)
+        case integer(Int64)
     }
 
+    private let statement: Statement
+    private let connection: SQLiteConnection?
+
+    init(_ db: Database, sql: String) throws {
+        statement = try db.cachedStatement(sql: sql)
+        connection = db.sqliteConnection
+    }
+
+    /// Runs the statement with `values` for its parameters in order.
+    /// - Returns: how many rows it inserted (0 when `ON CONFLICT DO NOTHING` applied).
+    @discardableResult
+    func run(_ values: Value...) throws -> Int {
+        let handle = statement.sqliteStatement
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let code: Int32
+            switch value {
+            case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, transientText)
+            case .integer(let number): code = sqlite3_bind_int64(handle, index, number)
+            }
+            guard code == SQLITE_OK else { throw error(code) }
+        }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else { throw error(code) }
+        return Int(sqlite3_changes(connection))
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+    }
 }
+
+/// SQLite copies the text before `bind` returns (SQLITE_TRANSIENT): the Swift string may go away.
+private let transientText = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
 /// Remembers the addresses seen in one file (as 64-bit hashes with their line, ~16 bytes each),
 /// so duplicates within a file are reported without keeping a million strings in memory.
@@ -246,7 +325,8 @@ struct PendingRow: Sendable {
     var line: Int
     var address: EmailAddress
     var name: String
-    var attributes: [String: String]
+    /// The extra columns as a JSON object, encoded on the reading thread (the writer is the bottleneck).
+    var attributesJSON: String
 }
 
 /// An import that cannot start or go on, with the reason.
