@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Foundation
 import Logging
 import RundbriefCore
@@ -7,9 +6,11 @@ import Synchronization
 
 /// Works through one running send until it is done, paused, cancelled, or the daemon stops.
 ///
-/// A claimer marks batches `sending` and hands the deliveries to `concurrency` workers through a
-/// channel without buffer (so at most one claimed batch waits); each worker builds one message,
-/// hands it to the transport and buffers the result; results are written in batched transactions.
+/// A claimer marks batches `sending` and hands each delivery to the transport as ``TransportWork``:
+/// the transport's connection thread composes the message, runs the transaction and buffers the
+/// result, so a message costs no hand-off through the Swift concurrency pool. Results are written in
+/// batched transactions. Claimed but unrecorded deliveries never exceed the policy's in-flight window,
+/// and at most three per connection wait in the transport.
 final class SendRunner: Sendable {
     /// Why the runner stopped claiming.
     enum Stop: Sendable, Equatable {
@@ -41,6 +42,17 @@ final class SendRunner: Sendable {
     private let inFlight = Mutex(0)
     private let results = Mutex<[Delivery.Result]>([])
     private let finished = Mutex(false)
+    /// Deliveries handed to the transport and not finished yet.
+    private let submitted = Mutex(0)
+    /// Wakes the claimer when the transport or the in-flight window has room again.
+    private let room = WakeSignal()
+    /// Wakes the flush loop: a batch of results is ready, or the periodic tick.
+    private let flushDue = WakeSignal()
+
+    /// The transport holds at most this many deliveries of this send (in transactions and queued)...
+    private var transportLimit: Int { 3 * policy.concurrency }
+    /// ...and the claimer tops it up once it is down to this many.
+    private var transportRefill: Int { 2 * policy.concurrency }
 
     init(
         send: Send, edition: String, database: AppDatabase, transport: any MailTransport,
@@ -83,6 +95,7 @@ final class SendRunner: Sendable {
         var pumpError: (any Error)?
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.flushLoop() }
+            group.addTask { await self.flushTicker() }
             group.addTask { await self.progressLoop() }
             defer {
                 finished.withLock { $0 = true }
@@ -102,29 +115,26 @@ final class SendRunner: Sendable {
     // MARK: - Claiming and delivering
 
     private func pump() async throws {
-        let work = AsyncChannel<Delivery.Claimed>()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<policy.concurrency {
-                group.addTask {
-                    for await delivery in work {
-                        let result = await self.deliver(delivery)
-                        try await self.collect(result)
-                    }
-                }
-            }
-            do {
-                try await claimLoop(into: work)
-            } catch {
-                work.finish()
-                throw error
-            }
-            work.finish()
-            try await group.waitForAll()
+        var failure: (any Error)?
+        do {
+            try await claimLoop()
+        } catch {
+            failure = error
+            setStop(.shutdown)  // what is still queued in the transport comes back unsent
         }
+        // Every delivery handed to the transport finishes (or is answered by its shutdown) before
+        // the last flush: its result must be in the buffer by then.
+        while submitted.withLock({ $0 }) > 0 { await room.wait() }
+        if let failure { throw failure }
     }
 
-    private func claimLoop(into work: AsyncChannel<Delivery.Claimed>) async throws {
+    private func claimLoop() async throws {
         while stop.withLock({ $0 }) == nil {
+            // Claim a batch only when the window has room for all of it.
+            if policy.inFlightWindow - inFlight.withLock({ $0 }) < policy.batchSize {
+                try await room.waitUnlessCancelled()
+                continue
+            }
             let claim = try await database.claimDeliveries(
                 sendID: sendID, listID: send.listID, limit: policy.batchSize, now: clock.now())
             guard claim.sendStatus == .running else {
@@ -136,7 +146,7 @@ final class SendRunner: Sendable {
             }
             guard claim.deliveries.isEmpty else {
                 inFlight.withLock { $0 += claim.deliveries.count }
-                for delivery in claim.deliveries { await work.send(delivery) }
+                for delivery in claim.deliveries { try await submit(delivery) }
                 continue
             }
             if claim.skipped > 0 { continue }
@@ -146,6 +156,67 @@ final class SendRunner: Sendable {
             }
             do { try await clock.sleep(wait) } catch { setStop(.shutdown) }
         }
+    }
+
+    /// Hands one claimed delivery to the transport, or returns it to the queue when it may not go now.
+    private func submit(_ delivery: Delivery.Claimed) async throws {
+        while submitted.withLock({ $0 }) >= transportLimit {
+            try await room.waitUnlessCancelled()
+        }
+        guard stop.withLock({ $0 }) == nil else { return record(returned(delivery, until: nil)) }
+        if let retry = domains.acquire(domain: delivery.domain, now: clock.now()) {
+            return record(returned(delivery, until: retry))
+        }
+        do {
+            try await rateLimiter.acquire()
+        } catch {
+            domains.release(domain: delivery.domain, slowDown: false, now: clock.now())
+            record(returned(delivery, until: nil))
+            throw error
+        }
+        submitted.withLock { $0 += 1 }
+        transport.enqueue(DeliveryWork(runner: self, delivery: delivery))
+    }
+
+    /// On the transport's thread: the message for `delivery`, or `nil` (with its result recorded)
+    /// when the send stopped meanwhile or the message cannot be composed.
+    fileprivate func compose(_ delivery: Delivery.Claimed) -> OutgoingMessage? {
+        var unsent: Delivery.Result?
+        var message: OutgoingMessage?
+        if stop.withLock({ $0 }) != nil {
+            unsent = returned(delivery, until: nil)
+        } else {
+            do {
+                message = try builder.message(for: delivery, date: clock.now())
+            } catch {
+                logger.error(
+                    "cannot compose message", metadata: ["delivery.id": "\(delivery.id)", "error": "\(error)"])
+                unsent = Delivery.Result(
+                    deliveryID: delivery.id, subscriberID: delivery.subscriberID, kind: .failed,
+                    reply: "cannot compose message: \(error)")
+            }
+        }
+        if let unsent {
+            domains.release(domain: delivery.domain, slowDown: false, now: clock.now())
+            record(unsent)
+            workDone()
+        }
+        return message
+    }
+
+    /// On the transport's thread: records the outcome of the transaction for `delivery`.
+    fileprivate func finish(_ delivery: Delivery.Claimed, outcome: SMTPOutcome) {
+        domains.release(domain: delivery.domain, slowDown: Self.isSlowDown(outcome), now: clock.now())
+        record(result(of: outcome, for: delivery))
+        workDone()
+    }
+
+    private func workDone() {
+        let left = submitted.withLock { count in
+            count -= 1
+            return count
+        }
+        if left == transportRefill || left == 0 { room.signal() }
     }
 
     /// How long to wait when nothing is due, or `nil` when the send is complete.
@@ -158,34 +229,6 @@ final class SendRunner: Sendable {
         let seconds = next.map { $0.timeIntervalSince(clock.now()) } ?? 1
         // Wake at least every second to notice a pause or cancel from the command line.
         return .fromSeconds(min(max(seconds, 0.05), 1))
-    }
-
-    private func deliver(_ delivery: Delivery.Claimed) async -> Delivery.Result {
-        guard stop.withLock({ $0 }) == nil else { return returned(delivery, until: nil) }
-        let now = clock.now()
-        if let retry = domains.acquire(domain: delivery.domain, now: now) {
-            return returned(delivery, until: retry)
-        }
-        var slowDown = false
-        defer { domains.release(domain: delivery.domain, slowDown: slowDown, now: clock.now()) }
-        do {
-            try await rateLimiter.acquire()
-        } catch {
-            return returned(delivery, until: nil)
-        }
-        let message: OutgoingMessage
-        do {
-            message = try builder.message(for: delivery, date: clock.now())
-        } catch {
-            logger.error(
-                "cannot compose message", metadata: ["delivery.id": "\(delivery.id)", "error": "\(error)"])
-            return Delivery.Result(
-                deliveryID: delivery.id, subscriberID: delivery.subscriberID, kind: .failed,
-                reply: "cannot compose message: \(error)")
-        }
-        let outcome = await transport.send(message)
-        slowDown = Self.isSlowDown(outcome)
-        return result(of: outcome, for: delivery)
     }
 
     /// 421 (service not available / too many connections) and 450 (mailbox busy, often greylisting
@@ -255,12 +298,13 @@ final class SendRunner: Sendable {
 
     // MARK: - Recording
 
-    private func collect(_ result: Delivery.Result) async throws {
+    /// Buffers a result (from any thread); a full batch wakes the flush loop.
+    private func record(_ result: Delivery.Result) {
         let full = results.withLock { buffer in
             buffer.append(result)
             return buffer.count >= policy.batchSize
         }
-        if full { try await flush() }
+        if full { flushDue.signal() }
     }
 
     private func flush() async throws {
@@ -280,6 +324,7 @@ final class SendRunner: Sendable {
             throw error
         }
         inFlight.withLock { $0 -= batch.count }
+        room.signal()
     }
 
     /// The last flush of a run, tried a few times: the database may be busy for a while (a backup,
@@ -300,15 +345,23 @@ final class SendRunner: Sendable {
     }
 
     private func flushLoop() async {
-        while !finished.withLock({ $0 }) {
+        while !Task.isCancelled {
             do {
-                try await clock.sleep(.milliseconds(100))
+                try await flushDue.waitUnlessCancelled()
                 try await flush()
             } catch is CancellationError {
                 return
             } catch {
                 logger.error("cannot record delivery results", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// Flushes what trickles in at least every 100 ms, so a slow send's results are not held back.
+    private func flushTicker() async {
+        while !Task.isCancelled {
+            do { try await clock.sleep(.milliseconds(100)) } catch { return }
+            flushDue.signal()
         }
     }
 
@@ -373,4 +426,13 @@ final class SendRunner: Sendable {
                 "rate": "\(String(format: "%.1f", rate))",
             ])
     }
+}
+
+/// One delivery as the transport sees it: composed and recorded on the connection's thread.
+private struct DeliveryWork: TransportWork {
+    let runner: SendRunner
+    let delivery: Delivery.Claimed
+
+    func message() -> OutgoingMessage? { runner.compose(delivery) }
+    func finished(_ outcome: SMTPOutcome) { runner.finish(delivery, outcome: outcome) }
 }

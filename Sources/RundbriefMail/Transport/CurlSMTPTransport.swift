@@ -43,9 +43,16 @@ public final class CurlSMTPTransport: MailTransport {
     /// After ``shutdown()`` every call answers `.connectionFailed` without connecting.
     public func send(_ message: OutgoingMessage) async -> SMTPOutcome {
         await withCheckedContinuation { continuation in
-            if let refused = queue.submit(SMTPJob(message: message, continuation: continuation)) {
-                refused.continuation.resume(returning: Self.shutDownOutcome)
+            if let refused = queue.submit(.message(message, continuation)) {
+                refused.answer(Self.shutDownOutcome)
             }
+        }
+    }
+
+    /// Queues `work` for the next free connection; a worker thread composes and delivers it.
+    public func enqueue(_ work: any TransportWork) {
+        if let refused = queue.submit(.work(work)) {
+            refused.answer(Self.shutDownOutcome)
         }
     }
 
@@ -53,7 +60,7 @@ public final class CurlSMTPTransport: MailTransport {
     /// `.connectionFailed` (not sent), then every connection is closed with QUIT.
     public func shutdown() async {
         for job in queue.close() {
-            job.continuation.resume(returning: Self.shutDownOutcome)
+            job.answer(Self.shutDownOutcome)
         }
         await queue.waitForWorkers()
     }
@@ -61,7 +68,7 @@ public final class CurlSMTPTransport: MailTransport {
     deinit {
         // Without this, an instance dropped without `shutdown()` would leave its threads parked forever.
         for job in queue.close() {
-            job.continuation.resume(returning: Self.shutDownOutcome)
+            job.answer(Self.shutDownOutcome)
         }
     }
 

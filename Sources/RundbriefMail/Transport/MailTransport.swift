@@ -12,4 +12,29 @@ public protocol MailTransport: Sendable {
     /// - Parameter message: The envelope and the CRLF-encoded message bytes.
     /// - Returns: The outcome, with the relay's reply when it gave one.
     func send(_ message: OutgoingMessage) async -> SMTPOutcome
+
+    /// Delivers one piece of bulk work without a Swift task per message: the transport calls
+    /// `work.message()` and `work.finished(_:)` on a thread of its own. The send engine uses it so a
+    /// message costs no hand-offs between the concurrency pool and the connection threads.
+    func enqueue(_ work: any TransportWork)
+}
+
+/// A message the transport composes and delivers on its own thread (see ``MailTransport/enqueue(_:)``).
+public protocol TransportWork: Sendable {
+    /// Builds the message just before the transaction; `nil` when there is nothing to send any more
+    /// (the work has then recorded why, and ``finished(_:)`` is not called).
+    func message() -> OutgoingMessage?
+    /// The outcome of the transaction, or the transport's shut-down outcome when the work was still
+    /// queued as the transport closed (then ``message()`` was not called).
+    func finished(_ outcome: SMTPOutcome)
+}
+
+extension MailTransport {
+    /// For transports without threads of their own: one task per message.
+    public func enqueue(_ work: any TransportWork) {
+        Task {
+            guard let message = work.message() else { return }
+            work.finished(await send(message))
+        }
+    }
 }

@@ -51,8 +51,13 @@ final class SMTPConnectionWorker {
     static func run(_ worker: SMTPConnectionWorker, queue: BlockingJobQueue<SMTPJob>) {
         var worker: SMTPConnectionWorker? = worker
         while let job = queue.next() {
-            let outcome = worker!.deliver(job.message)
-            job.continuation.resume(returning: outcome)
+            switch job {
+            case .message(let message, let continuation):
+                continuation.resume(returning: worker!.deliver(message))
+            case .work(let work):
+                guard let message = work.message() else { continue }
+                work.finished(worker!.deliver(message))
+            }
         }
         worker = nil
         queue.workerExited()
@@ -113,8 +118,17 @@ final class SMTPConnectionWorker {
     }
 }
 
-/// A message waiting for a worker, and the caller waiting for its outcome.
-struct SMTPJob: Sendable {
-    let message: OutgoingMessage
-    let continuation: CheckedContinuation<SMTPOutcome, Never>
+/// What waits for a worker: a message with the task awaiting its outcome, or bulk work that
+/// composes its message and takes its outcome on the worker's thread.
+enum SMTPJob: Sendable {
+    case message(OutgoingMessage, CheckedContinuation<SMTPOutcome, Never>)
+    case work(any TransportWork)
+
+    /// Answers a job that will not run.
+    func answer(_ outcome: SMTPOutcome) {
+        switch self {
+        case .message(_, let continuation): continuation.resume(returning: outcome)
+        case .work(let work): work.finished(outcome)
+        }
+    }
 }
