@@ -20,6 +20,13 @@ public final class DomainThrottle: Sendable {
     private let limits: [String: Configuration.DomainLimit]
     private let states = Mutex<[String: State]>([:])
 
+    /// The domain as the limits name it. Addresses already carry lower-case domains, so the common
+    /// case costs a scan and no copy.
+    private static func key(_ domain: String) -> String {
+        domain.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") || $0 >= 0x80 })
+            ? domain.lowercased() : domain
+    }
+
     /// The longest a domain is held back after repeated slow-down replies.
     static let maxBackoff: Double = 300
 
@@ -31,7 +38,7 @@ public final class DomainThrottle: Sendable {
     /// - Returns: `nil` when the message may go now (call ``release(domain:slowDown:now:)`` after it),
     ///   else the time to try again.
     public func acquire(domain: String, now: Date) -> Date? {
-        let key = domain.lowercased()
+        let key = Self.key(domain)
         let limit = limits[key]
         return states.withLock { states in
             if limit == nil, states[key] == nil { return nil }  // the common case: nothing to enforce
@@ -53,7 +60,7 @@ public final class DomainThrottle: Sendable {
 
     /// Gives the slot back; `slowDown` when the domain answered 421/450 (or similar throttling).
     public func release(domain: String, slowDown: Bool, now: Date) {
-        let key = domain.lowercased()
+        let key = Self.key(domain)
         states.withLock { states in
             guard var state = states[key] ?? (slowDown ? Self.initialState(limits[key]) : nil) else { return }
             state.active = max(0, state.active - 1)
@@ -73,7 +80,7 @@ public final class DomainThrottle: Sendable {
 
     /// Whether a domain is currently slowed down (for tests and status).
     public func isSlowedDown(domain: String) -> Bool {
-        states.withLock { ($0[domain.lowercased()]?.penalty ?? 1) > 1 }
+        states.withLock { ($0[Self.key(domain)]?.penalty ?? 1) > 1 }
     }
 
     private static func initialState(_ limit: Configuration.DomainLimit?) -> State {

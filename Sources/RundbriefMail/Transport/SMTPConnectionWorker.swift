@@ -85,21 +85,22 @@ final class SMTPConnectionWorker {
 
     private func outcome(for code: CURLcode) -> (outcome: SMTPOutcome, retryable: Bool) {
         let transcript = state.transcript
+        let reply = transcript.lastReply
         guard code != CURLE_OK else {
             return (
-                SMTPOutcome(classification: .delivered, stage: .endOfData, reply: transcript.lastReply),
+                SMTPOutcome(classification: .delivered, stage: .endOfData, reply: reply),
                 false
             )
         }
         let stage = Self.stage(for: code, transcript: transcript)
         let outcome = SMTPOutcome(
-            classification: .forFailure(at: stage, reply: transcript.lastReply),
+            classification: .forFailure(at: stage, reply: reply),
             stage: stage,
-            reply: transcript.lastReply,
+            reply: reply,
             detail: handle.failureDescription(code)
         )
         let reusedDeadConnection =
-            transcript.lastReply == nil && handle.infoLong(CURLINFO_NUM_CONNECTS) == 0
+            reply == nil && handle.infoLong(CURLINFO_NUM_CONNECTS) == 0
             && (stage == .connect || stage == .mailFrom)
         return (outcome, reusedDeadConnection)
     }

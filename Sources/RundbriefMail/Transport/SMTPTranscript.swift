@@ -5,16 +5,21 @@
 /// Commands are matched by their verb only and never stored: `AUTH` lines carry credentials.
 final class SMTPTranscript {
     private(set) var stage: SMTPStage = .connect
-    private(set) var lastReply: SMTPReply?
+    /// The lines of the last complete reply; parsed only when asked for (a message sees four replies,
+    /// and only the last one is read).
+    private var lastReplyLines: [String] = []
     private var pendingLines: [String] = []
     private var partialLine: [UInt8] = []
     /// After QUIT (libcurl closes a failed transaction's connection) replies no longer describe the message.
     private var isClosing = false
 
     /// Starts a new transaction; on a reused connection the first command is `MAIL FROM`.
+    /// The last complete reply of the transaction.
+    var lastReply: SMTPReply? { lastReplyLines.isEmpty ? nil : SMTPReply(lines: lastReplyLines) }
+
     func reset() {
         stage = .connect
-        lastReply = nil
+        lastReplyLines.removeAll(keepingCapacity: true)
         isClosing = false
         pendingLines.removeAll(keepingCapacity: true)
         partialLine.removeAll(keepingCapacity: true)
@@ -54,7 +59,7 @@ final class SMTPTranscript {
         guard SMTPReply.code(of: line) != nil else { return }
         pendingLines.append(line)
         if SMTPReply.isFinalLine(line) {
-            lastReply = SMTPReply(lines: pendingLines)
+            swap(&lastReplyLines, &pendingLines)
             pendingLines.removeAll(keepingCapacity: true)
         }
     }
