@@ -16,10 +16,21 @@ final class OpsFixture {
     var databasePath: String { directory.appendingPathComponent("rundbrief.sqlite").path }
     var stderrPath: String { directory.appendingPathComponent("stderr.log").path }
 
-    init(logLevel: String = "info") throws {
+    /// The templates the daemon uses: the repository's, or a copy a test may edit.
+    let templatesDirectory: String
+
+    /// - Parameter ownTemplates: copy the templates into the fixture, so the test can change them.
+    init(logLevel: String = "info", ownTemplates: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("rundbrief-ops-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if ownTemplates {
+            let copy = directory.appendingPathComponent("templates")
+            try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.templatesDirectory), to: copy)
+            templatesDirectory = copy.path
+        } else {
+            templatesDirectory = Self.templatesDirectory
+        }
         try writeConfig(logLevel: logLevel)
     }
 
@@ -39,7 +50,7 @@ final class OpsFixture {
             progress_interval_seconds = 1
             shutdown_timeout_seconds = 5
             [templates]
-            directory = "\(Self.templatesDirectory)"
+            directory = "\(templatesDirectory)"
             [log]
             level = "\(logLevel)"
             """

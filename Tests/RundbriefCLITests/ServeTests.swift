@@ -55,6 +55,42 @@ struct ServeTests {
         #expect(await daemon.waitForExit() == 0)
     }
 
+    @Test("SIGHUP reloads edited templates; a broken template keeps the running ones")
+    func templateReload() async throws {
+        let fixture = try OpsFixture(ownTemplates: true)
+        defer { fixture.remove() }
+        try fixture.run(["lists", "create", "news", "--name", "News"])
+        let daemon = try DaemonProcess(fixture: fixture)
+        let port = try #require(await daemon.httpPort())
+        let page = "http://127.0.0.1:\(port)/subscribe?list=news"
+        let before = try Self.get(page)
+        #expect(before.status == 0 && before.body.contains("<form"))
+        #expect(!before.body.contains("Frühjahrsausgabe"))
+
+        // When an editor changes the sign-up page and the operator sends SIGHUP
+        let template = fixture.templatesDirectory + "/web/de/subscribe.mustache"
+        let original = try String(contentsOfFile: template, encoding: .utf8)
+        try ("<p class=\"hinweis\">Jetzt zur Frühjahrsausgabe anmelden</p>\n" + original)
+            .write(toFile: template, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(await daemon.waitForLog("reloaded: templates"))
+        // Then the page shows the change without a restart
+        let edited = try Self.get(page)
+        #expect(edited.status == 0 && edited.body.contains("Jetzt zur Frühjahrsausgabe anmelden"))
+
+        // When a broken template is reloaded
+        try ("{{#unclosed}}\n" + original).write(toFile: template, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(await daemon.waitForLog("reload failed"))
+        #expect(daemon.log.contains("subscribe.mustache"), "the failure names the broken file")
+        // Then the running templates stay in use
+        let kept = try Self.get(page)
+        #expect(kept.status == 0 && kept.body.contains("Jetzt zur Frühjahrsausgabe anmelden"))
+
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
+
     @Test("SIGTERM while serving: exit 0, the heartbeat file is gone")
     func gracefulStop() async throws {
         let fixture = try OpsFixture()
