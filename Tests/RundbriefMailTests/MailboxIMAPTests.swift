@@ -39,6 +39,33 @@ import Testing
         #expect(server.files() == ["3.eml", "7.eml"])
     }
 
+    @Test func deletingExpungesOnlyThatMessage() async throws {
+        // Another client flagged 7 \Deleted and has not expunged it yet
+        let server = try makeServer(["--flagged-deleted", "7"])
+        let client = try client(server)
+
+        try await client.withSession { try $0.delete(MailboxMessageID(9)) }
+
+        // UID EXPUNGE removes 9 only; the other client's decision about 7 is left to it
+        #expect(server.files() == ["3.eml", "7.eml"])
+        let log = try String(
+            contentsOf: server.maildrop.appendingPathComponent("commands.log"), encoding: .utf8)
+        #expect(log.contains("UID EXPUNGE"))
+        #expect(!log.split(separator: "\n").contains("EXPUNGE"))
+    }
+
+    @Test func deletingFallsBackToExpungeWithoutUIDPLUS() async throws {
+        let server = try makeServer(["--no-uidplus"])
+        let client = try client(server)
+
+        try await client.withSession { try $0.delete(MailboxMessageID(9)) }
+
+        #expect(server.files() == ["3.eml", "7.eml"])
+        let log = try String(
+            contentsOf: server.maildrop.appendingPathComponent("commands.log"), encoding: .utf8)
+        #expect(log.split(separator: "\n").contains("EXPUNGE"))
+    }
+
     @Test func movesWithUIDMove() async throws {
         let server = try makeServer()
         let client = try client(server, mailbox: "/INBOX")

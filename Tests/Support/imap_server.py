@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """A minimal IMAP4rev1 server over a directory, for Rundbrief's tests (one client at a time).
 
-    imap_server.py --port 0 --root DIR --auth user:pass [--no-move]
+    imap_server.py --port 0 --root DIR --auth user:pass [--no-move] [--no-uidplus] [--flagged-deleted UID ...]
 
 Prints `PORT <n>` once it listens. INBOX is DIR's <uid>.eml files; any other mailbox is the
 subdirectory of that name. Supports CAPABILITY, LOGIN, SELECT, UID SEARCH ALL, UID FETCH n BODY[],
-UID STORE n +FLAGS(.SILENT) (\\Deleted), EXPUNGE, UID MOVE (unless --no-move), UID COPY, NOOP,
-LOGOUT: what libcurl and a bounce poller use. Appends each command (tag and arguments dropped)
+UID STORE n +FLAGS(.SILENT) (\\Deleted), EXPUNGE, UID EXPUNGE n (RFC 4315, unless --no-uidplus),
+UID MOVE (unless --no-move), UID COPY, NOOP, LOGOUT: what libcurl and a bounce poller use.
+--flagged-deleted marks messages \\Deleted from the start, as another client would have left them. Appends each command (tag and arguments dropped)
 to DIR/commands.log. Stops on SIGTERM.
 """
 
@@ -43,7 +44,8 @@ class Session:
             handle.write(" ".join(words[:2] if words[0].upper() == "UID" else words[:1]).upper() + "\n")
 
     async def run(self):
-        capabilities = "IMAP4rev1 UIDPLUS" + ("" if self.options.no_move else " MOVE")
+        capabilities = "IMAP4rev1" + ("" if self.options.no_uidplus else " UIDPLUS")
+        capabilities += "" if self.options.no_move else " MOVE"
         self.capabilities = capabilities
         self.send(f"* OK [CAPABILITY {capabilities}] rundbrief test IMAP ready")
         while True:
@@ -100,6 +102,11 @@ class Session:
         if uid not in uids:
             return "NO no such message"
         sequence = uids.index(uid) + 1
+        if verb == "EXPUNGE":
+            if self.options.no_uidplus:
+                return "BAD unknown command"
+            self.expunge({uid} & self.deleted)
+            return "OK UID EXPUNGE completed"
         if verb == "FETCH":
             with open(self.path(uid), "rb") as handle:
                 data = handle.read()
@@ -156,6 +163,8 @@ if __name__ == "__main__":
     parser.add_argument("--root", required=True)
     parser.add_argument("--auth", default="user:pass")
     parser.add_argument("--no-move", action="store_true")
+    parser.add_argument("--no-uidplus", action="store_true")
+    parser.add_argument("--flagged-deleted", type=int, nargs="*", default=[])
     arguments = parser.parse_args()
-    arguments.deleted = set()
+    arguments.deleted = set(arguments.flagged_deleted)
     asyncio.run(main(arguments))

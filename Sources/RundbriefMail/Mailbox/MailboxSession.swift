@@ -53,13 +53,19 @@ public final class MailboxSession {
         }
     }
 
-    /// Deletes one message: IMAP `UID STORE +FLAGS (\Deleted)` and `EXPUNGE`; POP3 `DELE`, which
-    /// the server carries out when the session ends.
+    /// Deletes one message: IMAP `UID STORE +FLAGS (\Deleted)`, then `UID EXPUNGE` of that message
+    /// alone (RFC 4315, which nearly every server has); a server without it gets a plain `EXPUNGE`,
+    /// which also removes what other clients flagged deleted. POP3 `DELE`, which the server carries
+    /// out when the session ends.
     public func delete(_ id: MailboxMessageID) throws(TransportError) {
         switch kind {
         case .imap:
             _ = try command("UID STORE \(id) +FLAGS.SILENT (\\Deleted)", url: baseURL)
-            _ = try command("EXPUNGE", url: baseURL)
+            do {
+                _ = try command("UID EXPUNGE \(id)", url: baseURL)
+            } catch {
+                _ = try command("EXPUNGE", url: baseURL)
+            }
         case .pop3:
             _ = try command("DELE", url: "\(baseURL)/\(id)", expectsBody: false)
         }
