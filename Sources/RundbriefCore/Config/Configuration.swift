@@ -116,6 +116,10 @@ public struct Configuration: Sendable, Equatable {
         public var mailboxUsername = ""
         public var mailboxPassword = ""
         public var processedMailbox = ""
+        /// STARTTLS for `imap://` and `pop3://` (the `s` schemes are always TLS).
+        public var mailboxStartTLS = StartTLS.required
+        public var mailboxVerifyTLS = true
+        public var mailboxCAFile = ""
         public var pollIntervalSeconds = 300
         public var softLimit = 3
         public var softWindowDays = 30

@@ -116,10 +116,7 @@ private struct Daemon {
     private func bouncePoller() throws -> [any Service] {
         guard !config.bounces.mailboxURL.isEmpty else { return [] }
         let bounces = config.bounces
-        let client = try MailboxClient(
-            configuration: MailboxClient.Configuration(
-                url: bounces.mailboxURL, username: bounces.mailboxUsername.isEmpty ? nil : bounces.mailboxUsername,
-                password: bounces.mailboxPassword.isEmpty ? nil : bounces.mailboxPassword))
+        let client = try MailboxClient(configuration: MailboxClient.Configuration(bounces: bounces))
         let processor = BounceProcessor(
             database: database, policy: BouncePolicy(bounces), signer: try config.tokens.signer(),
             bounceLocalPart: config.sender.bounceLocalPart,
