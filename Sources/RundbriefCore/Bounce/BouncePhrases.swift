@@ -5,14 +5,20 @@ enum BouncePhrases {
     /// The reasons in the order their phrase lists are checked.
     static let order: [BounceReason] = [
         .mailboxFull, .messageTooLarge, .hostUnknown, .userUnknown, .mailboxDisabled, .relayDenied,
-        .senderBlocked,
-        .expired, .temporary,
+        .senderBlocked, .expired, .temporary,
     ]
 
     static let reasons = PhraseSet(groups: [
         mailboxFull, tooLarge, hostUnknown, userUnknown, disabled, relayDenied, senderBlocked, expired,
         temporary,
     ])
+
+    /// The text for phrase checks: as is when ASCII (the sets fold ASCII case themselves),
+    /// else lower-cased as Unicode, so "Сообщение" and "Nie można" meet their phrases.
+    static func folded(_ text: some Collection<UInt8>) -> [UInt8] {
+        guard text.contains(where: { $0 >= 0x80 }) else { return Array(text) }
+        return Array(String(decoding: text, as: UTF8.self).lowercased().utf8)
+    }
 
     private static let mailboxFull = [
         "over quota", "overquota", "quota exceeded", "exceeded quota", "exceeds quota", "quota limit",
@@ -26,6 +32,16 @@ enum BouncePhrases {
         "postfach ist voll", "postfach voll", "speicherplatz", "quota überschritten",
         "quota ueberschritten",
         "boîte pleine", "casella piena", "buzón lleno",
+        "ящик переполнен", "ящик получателя переполнен", "переполнен", "превышен размер ящика", "квота превышена",
+        "容量がいっぱい",
+        "容量オーバー", "容量を超え", "容量超過", "メールボックスがいっぱい", "ボックスが一杯", "casella è piena",
+        "postale è piena", "è piena", "spazio insufficiente", "quota superata", "buzón está lleno",
+        "buzón de correo está lleno",
+        "cuota excedida", "caixa postal cheia", "caixa cheia", "postvak is vol", "postvak vol", "mailbox is vol",
+        "postbus is vol", "skrzynka pocztowa jest pełna", "skrzynka jest pełna", "skrzynka pełna", "przepełnion",
+        "boîte aux lettres pleine",
+        "boîte aux lettres est pleine", "boite pleine", "boîte est pleine", "quota dépassé",
+        "espace disque insuffisant",
     ]
 
     private static let tooLarge = [
@@ -34,6 +50,13 @@ enum BouncePhrases {
         "message length exceeds", "exceeds the maximum size", "exceeds maximum message size",
         "message exceeds the", "mesg too big", "too large for", "nachricht ist zu groß",
         "nachricht zu groß",
+        "zu groß", "zu gross", "überschreitet die maximale", "слишком больш", "превышает максимальный размер",
+        "превышает допустимый размер",
+        "размер письма превышает", "サイズが大きすぎ", "サイズ制限", "サイズオーバー", "サイズの上限", "サイズを超え",
+        "troppo grande", "supera le dimensioni", "dimensione massima", "demasiado grande", "excede el tamaño",
+        "supera el tamaño",
+        "tamaño máximo", "te groot", "maximale grootte", "zbyt duż", "za duż", "przekracza maksymalny rozmiar",
+        "przekracza dopuszczalny rozmiar", "trop volumineux", "trop gros", "dépasse la taille", "taille maximale",
     ]
 
     private static let userUnknown = [
@@ -60,6 +83,17 @@ enum BouncePhrases {
         "ungültiger empfänger", "adresse unbekannt", "nicht gefunden", "utilisateur inconnu",
         "destinataire inconnu",
         "n'existe pas", "usuario desconocido", "utente sconosciuto",
+        "не существует", "нет такого", "пользователь не найден", "адрес не найден", "адресат не найден",
+        "неизвестный получатель",
+        "несуществующ", "получатель не найден", "存在しません", "宛先不明", "見つかりません", "存在しない",
+        "ユーザが存在", "ユーザーが存在", "アドレスが見つか", "destinatario sconosciuto", "indirizzo non trovato", "non esiste",
+        "utente inesistente", "casella inesistente", "impossibile trovare", "no se encontró", "no se encontro",
+        "no existe",
+        "destinatario desconocido", "dirección desconocida", "bestaat niet", "onbekende gebruiker",
+        "onbekende ontvanger", "kan niet worden gevonden",
+        "adres niet gevonden", "niet gevonden", "nie można znaleźć", "nie istnieje", "nieznany adresat",
+        "nieznany użytkownik",
+        "nieznany odbiorca", "adresse introuvable", "introuvable", "adresse inconnue", "inexistant",
     ]
 
     private static let disabled = [
@@ -68,6 +102,11 @@ enum BouncePhrases {
         "mailbox inactive", "mailbox is inactive", "account has been suspended", "account suspended",
         "deactivated", "account closed", "account has been closed", "account expired", "gesperrt",
         "deaktiviert",
+        "ящик заблокирован", "ящик отключен", "учетная запись отключена", "аккаунт заблокирован", "account disattivato",
+        "casella disattivata",
+        "cuenta desactivada", "cuenta deshabilitada", "cuenta suspendida", "account is uitgeschakeld",
+        "konto zablokowane", "konto zostało zablokowane",
+        "compte désactivé", "compte suspendu", "boîte désactivée",
     ]
 
     private static let hostUnknown = [
@@ -81,6 +120,12 @@ enum BouncePhrases {
         "couldn't find any host", "could not find any host",
         "all relevant mx records point to non-existent hosts", "domain nicht gefunden",
         "unbekannte domain",
+        "null mx", "nullmx", "домен не найден", "домен не существует", "несуществующий домен", "ドメインが存在しません",
+        "ドメインが見つかりません", "ドメイン名が存在しません", "dominio inesistente", "dominio sconosciuto", "dominio no existe",
+        "dominio desconocido",
+        "domein bestaat niet", "onbekend domein", "domena nie istnieje", "nieznana domena", "domaine inconnu",
+        "domaine inexistant",
+        "domaine introuvable",
     ]
 
     private static let relayDenied = [
@@ -116,5 +161,7 @@ enum BouncePhrases {
         "delayed",
         "deferred", "still trying", "not yet been delivered", "will retry", "will continue", "retrying",
         "vorübergehend", "verzögert", "noch nicht zugestellt",
+        "временн", "повторит", "一時的", "temporaneamente", "temporalmente", "tijdelijk",
+        "tymczasow", "temporairement",
     ]
 }

@@ -15,7 +15,8 @@ enum BounceReason: Sendable, Equatable {
     /// The reason named by a diagnostic's words, checked from the most specific phrase
     /// lists to the most general, then by the enhanced status code's subject and detail.
     static func from(diagnostic: String?, status: String?) -> BounceReason {
-        if let rank = BouncePhrases.reasons.bestRank(in: (diagnostic ?? "").utf8.prefix(2000)) {
+        let text = BouncePhrases.folded((diagnostic ?? "").utf8.prefix(2000))
+        if let rank = BouncePhrases.reasons.bestRank(in: text) {
             return BouncePhrases.order[rank]
         }
         return from(status: status)

@@ -9,8 +9,8 @@ struct BounceSignals {
 
     init(_ bounce: BounceMessage) {
         let headers = bounce.headers
-        let subject = bounce.subject.utf8.prefix(500)
-        let text = bounce.humanText
+        let subject = BouncePhrases.folded(bounce.subject.utf8.prefix(500))
+        let text = bounce.foldedText
         let fromDaemon = Self.isDaemon(headers["From"] ?? "") || Self.isDaemon(headers["Sender"] ?? "")
         let subjectSays = BounceSignatures.subjects.matches(in: subject)
         let strongText = BounceSignatures.strongBodies.matches(in: text)

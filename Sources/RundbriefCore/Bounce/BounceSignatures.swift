@@ -33,6 +33,12 @@ enum BounceSignatures {
         "übermittlungsstatus", "unable to deliver", "zustellungsbericht", "failure delivery",
         "delivery status",
         "undeliverable message", "nicht zugestellt",
+        "не доставлено", "недоставленное", "не удалось доставить", "ошибка доставки", "возврат письма",
+        "配信エラー", "配送エラー", "送信エラー", "配送失敗", "配信失敗",
+        "不達", "エラーメール", "recapito non riuscito", "mancato recapito", "impossibile recapitare",
+        "no entregado", "error en la entrega", "niet bezorgd", "onbestelbaar", "niedostarczalne",
+        "niedostarczona", "nie dostarczono", "échec de la remise", "non délivré", "non distribuable",
+        "message non remis", "não entregue", "permanent delivery failure", "failure notice",
     ])
 
     /// Banners that only NDRs carry.
@@ -85,6 +91,15 @@ enum BounceSignatures {
         "invalid user", "mailbox unavailable", "recipient address rejected", "does not exist",
         "an error has occurred while attempting to deliver", "delivery problems", "failed recipient",
         "permanent failure", "could not be sent", "unable to deliver",
+        "не может быть доставлено", "не удалось доставить", "не было доставлено", "не доставлено", "送信に失敗しました",
+        "配送できませんでした", "送信できませんでした", "配信できませんでした", "届けることができませんでした", "recapito non riuscito",
+        "impossibile recapitare", "error en la entrega", "no se puede entregar", "bezorging is mislukt",
+        "kan niet worden bezorgd",
+        "kon niet worden bezorgd", "nie można dostarczyć", "nie została dostarczona", "dostarczenie do tych adresatów",
+        "n'a pas pu être délivré",
+        "n'a pas pu être remis", "n'a pas pu être distribué", "impossible de remettre", "failed to deliver",
+        "delivery has failed",
+        "could not be reached", "fatal delivery errors",
     ])
 
     /// Words that say a delivery is only late, not given up.
@@ -96,6 +111,9 @@ enum BounceSignatures {
         "been delayed",
         "delivery delayed", "message delayed", "(delay)", "delayed mail", "verzögert",
         "wird weiter versucht",
+        "задержка доставки", "доставка задерживается", "配信が遅延", "遅延しています", "recapito ritardato",
+        "entrega retrasada", "vertraagd", "opóźnion", "remise différée", "retardé",
+        "still being retried", "will be retried until",
     ])
 
     /// Lines that start the returned original in an inline NDR.
@@ -114,6 +132,10 @@ enum BounceSignatures {
         "ursprüngliche nachricht",
         "originalnachricht", "--- below this line", "------ this is a copy",
         "original message text follows",
+        "original message headers", "исходного письма", "копия вашего письма", "元のメッセージ",
+        "intestazioni del messaggio originale",
+        "encabezados del mensaje original", "oorspronkelijke berichtkoppen", "nagłówki oryginalnej wiadomości",
+        "en-têtes du message", "copie du message",
     ])
 
     /// Header names whose appearance at a line start means header lines (the original) begin.
