@@ -67,11 +67,13 @@ enum BounceClassifier {
         let byStatus = BounceReason.from(status: status)
         let byWords = BounceReason.from(diagnostic: diagnostic, status: nil)
         switch byStatus {
-        case .userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull, .messageTooLarge:
+        case .userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull, .messageTooLarge, .recipientRestricted:
             return byStatus
         case .senderBlocked:
-            return [.userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull].contains(byWords)
-                ? byWords : byStatus
+            // x.7.x is also what servers answer for a recipient that refuses everyone
+            // ("Recipient address rejected: Access denied", "Relay access denied").
+            return [.userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull, .relayDenied, .recipientRestricted]
+                .contains(byWords) ? byWords : byStatus
         default:
             return byWords == .unknown ? byStatus : byWords
         }

@@ -5,12 +5,12 @@ enum BouncePhrases {
     /// The reasons in the order their phrase lists are checked.
     static let order: [BounceReason] = [
         .mailboxFull, .messageTooLarge, .hostUnknown, .userUnknown, .mailboxDisabled, .relayDenied,
-        .senderBlocked, .expired, .temporary,
+        .recipientRestricted, .temporary, .senderBlocked, .expired, .temporary,
     ]
 
     static let reasons = PhraseSet(groups: [
-        mailboxFull, tooLarge, hostUnknown, userUnknown, disabled, relayDenied, senderBlocked, expired,
-        temporary,
+        mailboxFull, tooLarge, hostUnknown, userUnknown, disabled, relayDenied, restricted, network,
+        senderBlocked, expired, temporary,
     ])
 
     /// The text for phrase checks: as is when ASCII (the sets fold ASCII case themselves),
@@ -135,6 +135,21 @@ enum BouncePhrases {
         "not allowed to relay", "relaying not permitted", "relaying is not allowed", "no relaying",
     ]
 
+    /// A recipient (often a group) that takes mail only from chosen or authenticated
+    /// senders: nobody on a newsletter list gets through, so it counts against the address.
+    private static let restricted = [
+        "sendernotauthenticatedfor", "restrictedtorecipientspermission", "delivery restriction check failed",
+        "only accepts messages from", "only accepts mail from", "not authorized to send to this",
+        "not allowed to send to this", "not permitted to send to this", "accepts messages only from",
+    ]
+
+    /// Network trouble on the way to the recipient's server: passing, and nobody's fault.
+    private static let network = [
+        "connection refused", "connection timed out", "connection reset", "no route to host",
+        "network is unreachable", "lost connection", "timed out while", "conversation with",
+        "connect to", "server unavailable", "host unreachable",
+    ]
+
     private static let senderBlocked = [
         "spam", "blocked", "blacklist", "black list", "blocklist", "block list", "listed in",
         "listed at",
@@ -146,7 +161,9 @@ enum BouncePhrases {
         "suspicious",
         "unsolicited", "bulk mail", "reverse dns", "rdns", "ptr record", "too many", "rate limit",
         "ratelimit",
-        "throttl", "access denied", "not authorized", "unauthenticated", "authentication", "refused",
+        "throttl", "access denied", "not authorized", "unauthenticated", "authentication", "message refused",
+        "mail refused", "refused to talk", "refused by", "refused due to", "refused because", "delivery refused",
+        "service refused", "спам", "迷惑メール", "indésirable",
         "abgelehnt", "gesperrt",
     ]
 

@@ -8,6 +8,8 @@ enum BounceReason: Sendable, Equatable {
     case messageTooLarge
     case senderBlocked
     case relayDenied
+    /// The recipient takes mail only from chosen senders (a closed group, a restricted mailbox).
+    case recipientRestricted
     case expired
     case temporary
     case unknown
@@ -32,6 +34,9 @@ enum BounceReason: Sendable, Equatable {
         case "2.2": return .mailboxFull
         case "2.3", "3.4": return .messageTooLarge
         case "4.7": return .expired
+        case "7.13": return .mailboxDisabled
+        // Exchange Online: a group or mailbox that only takes mail from chosen or signed-in senders.
+        case "7.129", "7.133", "7.134", "7.135", "7.136": return .recipientRestricted
         default: return detail.hasPrefix("7.") ? .senderBlocked : .unknown
         }
     }
@@ -39,7 +44,7 @@ enum BounceReason: Sendable, Equatable {
     /// Whether this reason means the address should not be mailed again.
     var blamesRecipient: Bool {
         switch self {
-        case .userUnknown, .hostUnknown, .mailboxDisabled, .relayDenied, .unknown: true
+        case .userUnknown, .hostUnknown, .mailboxDisabled, .relayDenied, .recipientRestricted, .unknown: true
         case .mailboxFull, .messageTooLarge, .senderBlocked, .expired, .temporary: false
         }
     }
@@ -53,7 +58,7 @@ enum BounceReason: Sendable, Equatable {
         case .mailboxFull: "\(classDigit).2.2"
         case .messageTooLarge: "\(classDigit).3.4"
         case .senderBlocked: "\(classDigit).7.1"
-        case .relayDenied: "\(classDigit).7.1"
+        case .relayDenied, .recipientRestricted: "\(classDigit).7.1"
         case .expired: "\(classDigit).4.7"
         case .temporary, .unknown: nil
         }
