@@ -39,14 +39,22 @@ enum BounceClassifier {
     }
 
     /// The Status field's code, unless it is the generic "x.0.0" and the diagnostic
-    /// names a more specific one of the same class.
+    /// names a more specific one of the same class; a catch-all detail ("5.1.0") gives
+    /// way to a specific one of the same subject the diagnostic quotes ("… 550-'5.1.1 …'").
     private static func bestStatus(field: String?, diagnostic: String?) -> String? {
         let fieldStatus = field.flatMap { StatusCodeScanner.enhancedStatus(in: $0) }
-        guard fieldStatus == nil || fieldStatus?.hasSuffix(".0.0") == true,
-            let found = diagnostic.flatMap({ StatusCodeScanner.enhancedStatus(in: $0.prefix(2000)) })
-        else { return fieldStatus }
-        guard let fieldStatus else { return found }
-        return found.first == fieldStatus.first ? found : fieldStatus
+        let quoted = diagnostic.map { StatusCodeScanner.enhancedStatuses(in: $0.prefix(2000), limit: 8) } ?? []
+        let status: String?
+        if let fieldStatus, !fieldStatus.hasSuffix(".0.0") {
+            status = fieldStatus
+        } else if let found = quoted.first(where: { $0.first != "2" }) ?? quoted.first {
+            status = fieldStatus.map { found.first == $0.first ? found : $0 } ?? found
+        } else {
+            status = fieldStatus
+        }
+        guard let status, status.hasSuffix(".0") else { return status }
+        let prefix = status.dropLast(1)
+        return quoted.first { $0.hasPrefix(prefix) && !$0.hasSuffix(".0") } ?? status
     }
 
     private static func normalizedAction(_ raw: String?, status: String?, reply: Int?) -> String {
