@@ -116,6 +116,25 @@ enum BounceSignatures {
         "still being retried", "will be retried until",
     ])
 
+    /// Words of a notice that a message *was* delivered or relayed (Exchange's "Delivered:"
+    /// and "Relayed:" receipts, a DSN's "(Success)"), which a daemon sends like a bounce.
+    static let successSubjects = PhraseSet([
+        "delivered:", "relayed:", "zugestellt:", "weitergeleitet:", "remis :", "remis:", "delivery receipt",
+        "(success)", "(relay)", "successful delivery", "successfully delivered",
+    ])
+    static let successBodies = PhraseSet([
+        "has been delivered to the following", "delivery to these recipients or groups is complete",
+        "was successfully delivered", "successfully delivered to", "your message was delivered to",
+        "delivery to the following recipients succeeded", "delivery to the following recipient succeeded",
+        "wurde an die folgenden empfänger übermittelt", "zustellung an diese empfänger oder gruppen ist abgeschlossen",
+    ])
+    /// Words that a success notice never carries.
+    static let failureWords = PhraseSet([
+        "undeliverable", "undelivered", "not delivered", "could not be delivered", "couldn't be delivered",
+        "delivery failed", "delivery has failed", "failure", "failed", "permanent error", "rejected",
+        "unzustellbar", "nicht zugestellt", "fehlgeschlagen", "delay", "retry", "retried",
+    ])
+
     /// Lines that start the returned original in an inline NDR.
     static let originalMarkers = PhraseSet([
         "this is a copy of the message", "below this line is a copy of the message",
