@@ -34,7 +34,7 @@ enum BounceClassifier {
             finalStatus = implied
         }
         return Verdict(
-            status: finalStatus, permanent: permanent, senderBlocked: reason == .senderBlocked,
+            status: finalStatus, permanent: permanent, senderBlocked: reason.blamesSender,
             action: action)
     }
 
@@ -74,6 +74,8 @@ enum BounceClassifier {
     private static func reason(status: String?, diagnostic: String?) -> BounceReason {
         let byStatus = BounceReason.from(status: status)
         let byWords = BounceReason.from(diagnostic: diagnostic, status: nil)
+        // The sender's own address refused outranks what the callout said about it.
+        if byWords == .senderInvalid || byStatus == .senderInvalid { return .senderInvalid }
         switch byStatus {
         case .userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull, .messageTooLarge, .recipientRestricted:
             return byStatus

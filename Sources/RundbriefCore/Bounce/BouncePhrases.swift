@@ -4,12 +4,12 @@
 enum BouncePhrases {
     /// The reasons in the order their phrase lists are checked.
     static let order: [BounceReason] = [
-        .mailboxFull, .messageTooLarge, .hostUnknown, .userUnknown, .mailboxDisabled, .relayDenied,
+        .senderInvalid, .mailboxFull, .messageTooLarge, .hostUnknown, .userUnknown, .mailboxDisabled, .relayDenied,
         .recipientRestricted, .temporary, .senderBlocked, .expired, .temporary,
     ]
 
     static let reasons = PhraseSet(groups: [
-        mailboxFull, tooLarge, hostUnknown, userUnknown, disabled, relayDenied, restricted, network,
+        senderInvalid, mailboxFull, tooLarge, hostUnknown, userUnknown, disabled, relayDenied, restricted, network,
         senderBlocked, expired, temporary,
     ])
 
@@ -19,6 +19,16 @@ enum BouncePhrases {
         guard text.contains(where: { $0 >= 0x80 }) else { return Array(text) }
         return Array(String(decoding: text, as: UTF8.self).lowercased().utf8)
     }
+
+    /// The receiving server refused our envelope sender, whatever it says about
+    /// addresses after that ("Sender address rejected: Domain not found",
+    /// Exim's callout "550-Response: 550 5.1.1 User unknown / 550 Sender verify failed").
+    private static let senderInvalid = [
+        "sender address rejected", "sender verify failed", "sender verification failed",
+        "sender verify defer", "bad sender", "invalid sender", "unknown sender", "sender unknown",
+        "sender address is invalid", "sender address invalid", "sender domain does not exist",
+        "sender domain not found", "sender's domain does not exist", "envelope sender",
+    ]
 
     private static let mailboxFull = [
         "over quota", "overquota", "quota exceeded", "exceeded quota", "exceeds quota", "quota limit",
@@ -62,7 +72,7 @@ enum BouncePhrases {
     private static let userUnknown = [
         "user unknown", "unknown user", "no such user", "unknown recipient", "recipient unknown",
         "no such recipient", "invalid recipient", "recipient not found", "recipientnotfound",
-        "recipnotfound",
+        "recipnotfound", "has moved", "no longer with", "is no longer",
         "address not found", "addressnotfound", "mailbox not found", "mailbox unavailable",
         "mailbox does not exist", "mailbox doesn't exist", "mailbox not available", "no mailbox",
         "no such mailbox",
@@ -100,7 +110,8 @@ enum BouncePhrases {
         "account disabled", "account has been disabled", "account is disabled", "mailbox disabled",
         "mailbox is disabled", "mailbox has been disabled", "account is inactive", "inactive account",
         "mailbox inactive", "mailbox is inactive", "account has been suspended", "account suspended",
-        "deactivated", "account closed", "account has been closed", "account expired", "gesperrt",
+        "is inactive", "is disabled", "no longer active", "deactivated", "account closed", "account has been closed",
+        "account expired", "gesperrt",
         "deaktiviert",
         "ящик заблокирован", "ящик отключен", "учетная запись отключена", "аккаунт заблокирован", "account disattivato",
         "casella disattivata",
@@ -170,7 +181,9 @@ enum BouncePhrases {
     private static let expired = [
         "retry timeout exceeded", "delivery time expired", "message expired", "too long in queue",
         "been in the queue too long", "could not be delivered within", "retry time exceeded",
-        "delivery period expired", "maximum time", "giving up",
+        "delivery period expired", "maximum time", "cannot send message for",
+        "retry time not reached for any host after a long failure period", "failing for a long time",
+        "queue lifetime", "could not be delivered for",
     ]
 
     private static let temporary = [

@@ -7,6 +7,8 @@ enum BounceReason: Sendable, Equatable {
     case mailboxFull
     case messageTooLarge
     case senderBlocked
+    /// The receiving server refused the envelope sender (its domain, a failed callout).
+    case senderInvalid
     case relayDenied
     /// The recipient takes mail only from chosen senders (a closed group, a restricted mailbox).
     case recipientRestricted
@@ -34,6 +36,7 @@ enum BounceReason: Sendable, Equatable {
         case "2.2": return .mailboxFull
         case "2.3", "3.4": return .messageTooLarge
         case "4.7": return .expired
+        case "1.7", "1.8": return .senderInvalid
         case "7.13": return .mailboxDisabled
         // Exchange Online: a group or mailbox that only takes mail from chosen or signed-in senders.
         case "7.129", "7.133", "7.134", "7.135", "7.136": return .recipientRestricted
@@ -45,9 +48,12 @@ enum BounceReason: Sendable, Equatable {
     var blamesRecipient: Bool {
         switch self {
         case .userUnknown, .hostUnknown, .mailboxDisabled, .relayDenied, .recipientRestricted, .unknown: true
-        case .mailboxFull, .messageTooLarge, .senderBlocked, .expired, .temporary: false
+        case .mailboxFull, .messageTooLarge, .senderBlocked, .senderInvalid, .expired, .temporary: false
         }
     }
+
+    /// Whether the failure is about the sender (its reputation, content or address).
+    var blamesSender: Bool { self == .senderBlocked || self == .senderInvalid }
 
     /// The status code this reason implies, for reports that carry none or only "x.0.0".
     func impliedStatus(classDigit: Character) -> String? {
@@ -58,6 +64,7 @@ enum BounceReason: Sendable, Equatable {
         case .mailboxFull: "\(classDigit).2.2"
         case .messageTooLarge: "\(classDigit).3.4"
         case .senderBlocked: "\(classDigit).7.1"
+        case .senderInvalid: "\(classDigit).1.8"
         case .relayDenied, .recipientRestricted: "\(classDigit).7.1"
         case .expired: "\(classDigit).4.7"
         case .temporary, .unknown: nil
