@@ -38,7 +38,8 @@ enum BounceSignatures {
         "不達", "エラーメール", "recapito non riuscito", "mancato recapito", "impossibile recapitare",
         "no entregado", "error en la entrega", "niet bezorgd", "onbestelbaar", "niedostarczalne",
         "niedostarczona", "nie dostarczono", "échec de la remise", "non délivré", "non distribuable",
-        "message non remis", "não entregue", "permanent delivery failure", "failure notice",
+        "message non remis", "não entregue", "falha na entrega", "mensagem não entregue", "permanent delivery failure",
+        "failure notice",
     ])
 
     /// Banners that only NDRs carry.
@@ -98,6 +99,7 @@ enum BounceSignatures {
         "kon niet worden bezorgd", "nie można dostarczyć", "nie została dostarczona", "dostarczenie do tych adresatów",
         "n'a pas pu être délivré",
         "n'a pas pu être remis", "n'a pas pu être distribué", "impossible de remettre", "failed to deliver",
+        "não foi possível entregar", "não pôde ser entregue", "não foi entregue", "falha na entrega",
         "delivery has failed",
         "could not be reached", "fatal delivery errors",
     ])
