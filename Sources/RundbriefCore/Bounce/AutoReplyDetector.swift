@@ -27,7 +27,7 @@ enum AutoReplyDetector {
     /// Subjects that start with an auto-reply prefix, or contain an out-of-office phrase
     /// without being a person's "Re:" to one.
     static func hasAutoReplySubject(_ subject: String) -> Bool {
-        let text = subject.utf8.prefix(500)
+        let text = BouncePhrases.folded(subject.utf8.prefix(500))
         if prefixes.matchesPrefix(of: text) { return true }
         if replyPrefixes.matchesPrefix(of: text) { return false }
         return phrases.matches(in: text)
@@ -40,6 +40,8 @@ enum AutoReplyDetector {
         "réponse automatique",
         "reponse automatique", "respuesta automática", "respuesta automatica", "risposta automatica",
         "automatisch antwoord", "autosvar", "automatisk svar", "odpowiedź automatyczna", "abwesend",
+        "автоответ", "автоматический ответ", "自動応答", "自動返信", "自動返答", "resposta automática",
+        "resposta automatica", "automatische antwort", "automatic response", "autosvar:",
     ])
 
     private static let replyPrefixes = PhraseSet([
@@ -55,6 +57,7 @@ enum AutoReplyDetector {
         "nicht im büro",
         "außer haus", "ausser haus", "absence", "absent du bureau", "en vacances",
         "fuera de la oficina",
-        "fuori ufficio", "afwezig", "is out of the office",
+        "fuori ufficio", "afwezig", "is out of the office", "автоответ", "в отпуске", "不在", "自動応答",
+        "自動返信", "nieobecn", "poza biurem",
     ])
 }

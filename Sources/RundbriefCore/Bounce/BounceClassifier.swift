@@ -34,19 +34,27 @@ enum BounceClassifier {
             finalStatus = implied
         }
         return Verdict(
-            status: finalStatus, permanent: permanent, senderBlocked: reason == .senderBlocked,
+            status: finalStatus, permanent: permanent, senderBlocked: reason.blamesSender,
             action: action)
     }
 
     /// The Status field's code, unless it is the generic "x.0.0" and the diagnostic
-    /// names a more specific one of the same class.
+    /// names a more specific one of the same class; a catch-all detail ("5.1.0") gives
+    /// way to a specific one of the same subject the diagnostic quotes ("… 550-'5.1.1 …'").
     private static func bestStatus(field: String?, diagnostic: String?) -> String? {
         let fieldStatus = field.flatMap { StatusCodeScanner.enhancedStatus(in: $0) }
-        guard fieldStatus == nil || fieldStatus?.hasSuffix(".0.0") == true,
-            let found = diagnostic.flatMap({ StatusCodeScanner.enhancedStatus(in: $0.prefix(2000)) })
-        else { return fieldStatus }
-        guard let fieldStatus else { return found }
-        return found.first == fieldStatus.first ? found : fieldStatus
+        let quoted = diagnostic.map { StatusCodeScanner.enhancedStatuses(in: $0.prefix(2000), limit: 8) } ?? []
+        let status: String?
+        if let fieldStatus, !fieldStatus.hasSuffix(".0.0") {
+            status = fieldStatus
+        } else if let found = quoted.first(where: { $0.first != "2" }) ?? quoted.first {
+            status = fieldStatus.map { found.first == $0.first ? found : $0 } ?? found
+        } else {
+            status = fieldStatus
+        }
+        guard let status, status.hasSuffix(".0") else { return status }
+        let prefix = status.dropLast(1)
+        return quoted.first { $0.hasPrefix(prefix) && !$0.hasSuffix(".0") } ?? status
     }
 
     private static func normalizedAction(_ raw: String?, status: String?, reply: Int?) -> String {
@@ -66,12 +74,16 @@ enum BounceClassifier {
     private static func reason(status: String?, diagnostic: String?) -> BounceReason {
         let byStatus = BounceReason.from(status: status)
         let byWords = BounceReason.from(diagnostic: diagnostic, status: nil)
+        // The sender's own address refused outranks what the callout said about it.
+        if byWords == .senderInvalid || byStatus == .senderInvalid { return .senderInvalid }
         switch byStatus {
-        case .userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull, .messageTooLarge:
+        case .userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull, .messageTooLarge, .recipientRestricted:
             return byStatus
         case .senderBlocked:
-            return [.userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull].contains(byWords)
-                ? byWords : byStatus
+            // x.7.x is also what servers answer for a recipient that refuses everyone
+            // ("Recipient address rejected: Access denied", "Relay access denied").
+            return [.userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull, .relayDenied, .recipientRestricted]
+                .contains(byWords) ? byWords : byStatus
         default:
             return byWords == .unknown ? byStatus : byWords
         }

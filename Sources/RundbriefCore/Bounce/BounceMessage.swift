@@ -7,6 +7,8 @@ struct BounceMessage {
     let humanLines: [ArraySlice<UInt8>]
     /// The human-readable lines joined, for phrase checks.
     let humanText: [UInt8]
+    /// `humanText` lower-cased beyond ASCII when it has other letters, for phrase checks.
+    let foldedText: [UInt8]
     /// The returned or reported original's headers, attached or pasted inline.
     let originalHeaders: MessageHeaders?
     let subject: String
@@ -19,6 +21,7 @@ struct BounceMessage {
         let (human, inline) = BounceTextScanner.split(Array(text.utf8))
         humanLines = human
         humanText = Array(human.joined(separator: [ByteText.lf]))
+        foldedText = BouncePhrases.folded(humanText)
         originalHeaders = Self.attachedOriginal(root) ?? Self.inlineOriginal(inline)
     }
 

@@ -21,7 +21,8 @@ extension BounceParser {
         var recipients: [BounceReport.Recipient] = []
         var sawOutcome = false
         for block in fields.recipients {
-            guard let address = Self.address(of: block) else { continue }
+            guard let address = Self.address(of: block) ?? Self.textAddress(of: block, in: textFindings)
+            else { continue }
             sawOutcome = true
             let fallback = textFindings.first { $0.address.lowercased() == address.lowercased() }
             let recipient = Self.recipient(address, block: block, fallback: fallback)
@@ -42,6 +43,21 @@ extension BounceParser {
     private static func address(of block: DeliveryStatusFields.Recipient) -> String? {
         block.originalRecipient.flatMap(EmailAddressScanner.normalize)
             ?? block.finalRecipient.flatMap(EmailAddressScanner.normalize)
+    }
+
+    /// A block whose recipient field is no address ("LOCAL; ole.hansen", "rfc822; <jane>")
+    /// takes the one text address with that local part.
+    private static func textAddress(
+        of block: DeliveryStatusFields.Recipient, in findings: [BounceTextScanner.Finding]
+    ) -> String? {
+        guard let raw = block.originalRecipient ?? block.finalRecipient else { return nil }
+        let quote: (Character) -> Bool = { "<>\"' ".contains($0) }
+        var trimmed = Substring(DeliveryStatusFields.stripType(raw)).drop(while: quote)
+        while let last = trimmed.last, quote(last) { trimmed = trimmed.dropLast() }
+        let local = trimmed.lowercased()
+        guard !local.isEmpty, !local.contains("@"), local.count <= 64 else { return nil }
+        let matching = findings.filter { $0.address.lowercased().hasPrefix(local + "@") }
+        return matching.count == 1 ? matching[0].address : nil
     }
 
     private static func recipient(

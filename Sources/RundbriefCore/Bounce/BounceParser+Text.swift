@@ -13,11 +13,15 @@ extension BounceParser {
                 !bounce.excludedAddresses.contains($0.lowercased())
             }
         }
+        // Exim names a failure by host only ("SMTP error from remote mail server after end of data: 552 …").
+        let global = found.isEmpty ? BounceTextScanner.globalDiagnostic(bounce.humanLines) : nil
         var seen: Set<String> = []
         let recipients = addresses.filter { seen.insert($0.lowercased()).inserted }.prefix(200).map {
             address in
             let finding = found.first { $0.address.lowercased() == address.lowercased() }
-            let diagnostic = finding?.diagnostic ?? (found.count == 1 ? found[0].diagnostic : nil)
+            let diagnostic =
+                finding?.diagnostic ?? (found.count == 1 ? found[0].diagnostic : nil)
+                ?? (found.isEmpty && addresses.count == 1 ? global : nil)
             let verdict = BounceClassifier.classify(
                 status: nil, diagnostic: diagnostic,
                 action: Self.action(diagnostic: diagnostic, delayed: delayed))

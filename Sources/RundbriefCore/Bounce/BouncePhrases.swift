@@ -4,15 +4,31 @@
 enum BouncePhrases {
     /// The reasons in the order their phrase lists are checked.
     static let order: [BounceReason] = [
-        .mailboxFull, .messageTooLarge, .hostUnknown, .userUnknown, .mailboxDisabled, .relayDenied,
-        .senderBlocked,
-        .expired, .temporary,
+        .senderInvalid, .mailboxFull, .messageTooLarge, .hostUnknown, .userUnknown, .mailboxDisabled, .relayDenied,
+        .recipientRestricted, .temporary, .senderBlocked, .expired, .temporary,
     ]
 
     static let reasons = PhraseSet(groups: [
-        mailboxFull, tooLarge, hostUnknown, userUnknown, disabled, relayDenied, senderBlocked, expired,
-        temporary,
+        senderInvalid, mailboxFull, tooLarge, hostUnknown, userUnknown, disabled, relayDenied, restricted, network,
+        senderBlocked, expired, temporary,
     ])
+
+    /// The text for phrase checks: as is when ASCII (the sets fold ASCII case themselves),
+    /// else lower-cased as Unicode, so "Сообщение" and "Nie można" meet their phrases.
+    static func folded(_ text: some Collection<UInt8>) -> [UInt8] {
+        guard text.contains(where: { $0 >= 0x80 }) else { return Array(text) }
+        return Array(String(decoding: text, as: UTF8.self).lowercased().utf8)
+    }
+
+    /// The receiving server refused our envelope sender, whatever it says about
+    /// addresses after that ("Sender address rejected: Domain not found",
+    /// Exim's callout "550-Response: 550 5.1.1 User unknown / 550 Sender verify failed").
+    private static let senderInvalid = [
+        "sender address rejected", "sender verify failed", "sender verification failed",
+        "sender verify defer", "bad sender", "invalid sender", "unknown sender", "sender unknown",
+        "sender address is invalid", "sender address invalid", "sender domain does not exist",
+        "sender domain not found", "sender's domain does not exist", "envelope sender",
+    ]
 
     private static let mailboxFull = [
         "over quota", "overquota", "quota exceeded", "exceeded quota", "exceeds quota", "quota limit",
@@ -26,6 +42,17 @@ enum BouncePhrases {
         "postfach ist voll", "postfach voll", "speicherplatz", "quota überschritten",
         "quota ueberschritten",
         "boîte pleine", "casella piena", "buzón lleno",
+        "ящик переполнен", "ящик получателя переполнен", "переполнен", "превышен размер ящика", "квота превышена",
+        "容量がいっぱい",
+        "容量オーバー", "容量を超え", "容量超過", "メールボックスがいっぱい", "ボックスが一杯", "casella è piena",
+        "postale è piena", "è piena", "spazio insufficiente", "quota superata", "buzón está lleno",
+        "buzón de correo está lleno",
+        "cuota excedida", "caixa postal cheia", "caixa cheia", "caixa postal está cheia", "cota excedida",
+        "postvak is vol", "postvak vol", "mailbox is vol",
+        "postbus is vol", "skrzynka pocztowa jest pełna", "skrzynka jest pełna", "skrzynka pełna", "przepełnion",
+        "boîte aux lettres pleine",
+        "boîte aux lettres est pleine", "boite pleine", "boîte est pleine", "quota dépassé",
+        "espace disque insuffisant",
     ]
 
     private static let tooLarge = [
@@ -34,12 +61,19 @@ enum BouncePhrases {
         "message length exceeds", "exceeds the maximum size", "exceeds maximum message size",
         "message exceeds the", "mesg too big", "too large for", "nachricht ist zu groß",
         "nachricht zu groß",
+        "zu groß", "zu gross", "überschreitet die maximale", "слишком больш", "превышает максимальный размер",
+        "превышает допустимый размер",
+        "размер письма превышает", "サイズが大きすぎ", "サイズ制限", "サイズオーバー", "サイズの上限", "サイズを超え",
+        "troppo grande", "supera le dimensioni", "dimensione massima", "demasiado grande", "excede el tamaño",
+        "supera el tamaño",
+        "tamaño máximo", "te groot", "maximale grootte", "zbyt duż", "za duż", "przekracza maksymalny rozmiar",
+        "przekracza dopuszczalny rozmiar", "trop volumineux", "trop gros", "dépasse la taille", "taille maximale",
     ]
 
     private static let userUnknown = [
         "user unknown", "unknown user", "no such user", "unknown recipient", "recipient unknown",
         "no such recipient", "invalid recipient", "recipient not found", "recipientnotfound",
-        "recipnotfound",
+        "recipnotfound", "has moved", "no longer with", "is no longer",
         "address not found", "addressnotfound", "mailbox not found", "mailbox unavailable",
         "mailbox does not exist", "mailbox doesn't exist", "mailbox not available", "no mailbox",
         "no such mailbox",
@@ -59,15 +93,34 @@ enum BouncePhrases {
         "ungültige adresse",
         "ungültiger empfänger", "adresse unbekannt", "nicht gefunden", "utilisateur inconnu",
         "destinataire inconnu",
-        "n'existe pas", "usuario desconocido", "utente sconosciuto",
+        "n'existe pas", "usuario desconocido", "utente sconosciuto", "usuário desconhecido",
+        "usuário inexistente", "usuario inexistente", "não existe", "endereço não encontrado",
+        "destinatário desconhecido", "conta não existe",
+        "не существует", "нет такого", "пользователь не найден", "адрес не найден", "адресат не найден",
+        "неизвестный получатель",
+        "несуществующ", "получатель не найден", "存在しません", "宛先不明", "見つかりません", "存在しない",
+        "ユーザが存在", "ユーザーが存在", "アドレスが見つか", "destinatario sconosciuto", "indirizzo non trovato", "non esiste",
+        "utente inesistente", "casella inesistente", "impossibile trovare", "no se encontró", "no se encontro",
+        "no existe",
+        "destinatario desconocido", "dirección desconocida", "bestaat niet", "onbekende gebruiker",
+        "onbekende ontvanger", "kan niet worden gevonden",
+        "adres niet gevonden", "niet gevonden", "nie można znaleźć", "nie istnieje", "nieznany adresat",
+        "nieznany użytkownik",
+        "nieznany odbiorca", "adresse introuvable", "introuvable", "adresse inconnue", "inexistant",
     ]
 
     private static let disabled = [
         "account disabled", "account has been disabled", "account is disabled", "mailbox disabled",
         "mailbox is disabled", "mailbox has been disabled", "account is inactive", "inactive account",
         "mailbox inactive", "mailbox is inactive", "account has been suspended", "account suspended",
-        "deactivated", "account closed", "account has been closed", "account expired", "gesperrt",
+        "is inactive", "is disabled", "no longer active", "deactivated", "account closed", "account has been closed",
+        "account expired", "gesperrt",
         "deaktiviert",
+        "ящик заблокирован", "ящик отключен", "учетная запись отключена", "аккаунт заблокирован", "account disattivato",
+        "casella disattivata",
+        "cuenta desactivada", "cuenta deshabilitada", "cuenta suspendida", "account is uitgeschakeld",
+        "konto zablokowane", "konto zostało zablokowane",
+        "compte désactivé", "compte suspendu", "boîte désactivée",
     ]
 
     private static let hostUnknown = [
@@ -81,6 +134,12 @@ enum BouncePhrases {
         "couldn't find any host", "could not find any host",
         "all relevant mx records point to non-existent hosts", "domain nicht gefunden",
         "unbekannte domain",
+        "null mx", "nullmx", "домен не найден", "домен не существует", "несуществующий домен", "ドメインが存在しません",
+        "ドメインが見つかりません", "ドメイン名が存在しません", "dominio inesistente", "dominio sconosciuto", "dominio no existe",
+        "dominio desconocido",
+        "domein bestaat niet", "onbekend domein", "domena nie istnieje", "nieznana domena", "domaine inconnu",
+        "domaine inexistant",
+        "domaine introuvable",
     ]
 
     private static let relayDenied = [
@@ -88,6 +147,21 @@ enum BouncePhrases {
         "unable to relay", "relaying not allowed", "we do not relay", "relay denied",
         "relay not allowed",
         "not allowed to relay", "relaying not permitted", "relaying is not allowed", "no relaying",
+    ]
+
+    /// A recipient (often a group) that takes mail only from chosen or authenticated
+    /// senders: nobody on a newsletter list gets through, so it counts against the address.
+    private static let restricted = [
+        "sendernotauthenticatedfor", "restrictedtorecipientspermission", "delivery restriction check failed",
+        "only accepts messages from", "only accepts mail from", "not authorized to send to this",
+        "not allowed to send to this", "not permitted to send to this", "accepts messages only from",
+    ]
+
+    /// Network trouble on the way to the recipient's server: passing, and nobody's fault.
+    private static let network = [
+        "connection refused", "connection timed out", "connection reset", "no route to host",
+        "network is unreachable", "lost connection", "timed out while", "conversation with",
+        "connect to", "server unavailable", "host unreachable",
     ]
 
     private static let senderBlocked = [
@@ -101,14 +175,18 @@ enum BouncePhrases {
         "suspicious",
         "unsolicited", "bulk mail", "reverse dns", "rdns", "ptr record", "too many", "rate limit",
         "ratelimit",
-        "throttl", "access denied", "not authorized", "unauthenticated", "authentication", "refused",
+        "throttl", "access denied", "not authorized", "unauthenticated", "authentication", "message refused",
+        "mail refused", "refused to talk", "refused by", "refused due to", "refused because", "delivery refused",
+        "service refused", "спам", "迷惑メール", "indésirable",
         "abgelehnt", "gesperrt",
     ]
 
     private static let expired = [
         "retry timeout exceeded", "delivery time expired", "message expired", "too long in queue",
         "been in the queue too long", "could not be delivered within", "retry time exceeded",
-        "delivery period expired", "maximum time", "giving up",
+        "delivery period expired", "maximum time", "cannot send message for",
+        "retry time not reached for any host after a long failure period", "failing for a long time",
+        "queue lifetime", "could not be delivered for",
     ]
 
     private static let temporary = [
@@ -116,5 +194,7 @@ enum BouncePhrases {
         "delayed",
         "deferred", "still trying", "not yet been delivered", "will retry", "will continue", "retrying",
         "vorübergehend", "verzögert", "noch nicht zugestellt",
+        "временн", "повторит", "一時的", "temporaneamente", "temporalmente", "tijdelijk",
+        "tymczasow", "temporairement",
     ]
 }

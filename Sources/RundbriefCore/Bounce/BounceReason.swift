@@ -7,7 +7,11 @@ enum BounceReason: Sendable, Equatable {
     case mailboxFull
     case messageTooLarge
     case senderBlocked
+    /// The receiving server refused the envelope sender (its domain, a failed callout).
+    case senderInvalid
     case relayDenied
+    /// The recipient takes mail only from chosen senders (a closed group, a restricted mailbox).
+    case recipientRestricted
     case expired
     case temporary
     case unknown
@@ -15,7 +19,8 @@ enum BounceReason: Sendable, Equatable {
     /// The reason named by a diagnostic's words, checked from the most specific phrase
     /// lists to the most general, then by the enhanced status code's subject and detail.
     static func from(diagnostic: String?, status: String?) -> BounceReason {
-        if let rank = BouncePhrases.reasons.bestRank(in: (diagnostic ?? "").utf8.prefix(2000)) {
+        let text = BouncePhrases.folded((diagnostic ?? "").utf8.prefix(2000))
+        if let rank = BouncePhrases.reasons.bestRank(in: text) {
             return BouncePhrases.order[rank]
         }
         return from(status: status)
@@ -31,6 +36,10 @@ enum BounceReason: Sendable, Equatable {
         case "2.2": return .mailboxFull
         case "2.3", "3.4": return .messageTooLarge
         case "4.7": return .expired
+        case "1.7", "1.8": return .senderInvalid
+        case "7.13": return .mailboxDisabled
+        // Exchange Online: a group or mailbox that only takes mail from chosen or signed-in senders.
+        case "7.129", "7.133", "7.134", "7.135", "7.136": return .recipientRestricted
         default: return detail.hasPrefix("7.") ? .senderBlocked : .unknown
         }
     }
@@ -38,10 +47,13 @@ enum BounceReason: Sendable, Equatable {
     /// Whether this reason means the address should not be mailed again.
     var blamesRecipient: Bool {
         switch self {
-        case .userUnknown, .hostUnknown, .mailboxDisabled, .relayDenied, .unknown: true
-        case .mailboxFull, .messageTooLarge, .senderBlocked, .expired, .temporary: false
+        case .userUnknown, .hostUnknown, .mailboxDisabled, .relayDenied, .recipientRestricted, .unknown: true
+        case .mailboxFull, .messageTooLarge, .senderBlocked, .senderInvalid, .expired, .temporary: false
         }
     }
+
+    /// Whether the failure is about the sender (its reputation, content or address).
+    var blamesSender: Bool { self == .senderBlocked || self == .senderInvalid }
 
     /// The status code this reason implies, for reports that carry none or only "x.0.0".
     func impliedStatus(classDigit: Character) -> String? {
@@ -52,7 +64,8 @@ enum BounceReason: Sendable, Equatable {
         case .mailboxFull: "\(classDigit).2.2"
         case .messageTooLarge: "\(classDigit).3.4"
         case .senderBlocked: "\(classDigit).7.1"
-        case .relayDenied: "\(classDigit).7.1"
+        case .senderInvalid: "\(classDigit).1.8"
+        case .relayDenied, .recipientRestricted: "\(classDigit).7.1"
         case .expired: "\(classDigit).4.7"
         case .temporary, .unknown: nil
         }

@@ -9,8 +9,8 @@ struct BounceSignals {
 
     init(_ bounce: BounceMessage) {
         let headers = bounce.headers
-        let subject = bounce.subject.utf8.prefix(500)
-        let text = bounce.humanText
+        let subject = BouncePhrases.folded(bounce.subject.utf8.prefix(500))
+        let text = bounce.foldedText
         let fromDaemon = Self.isDaemon(headers["From"] ?? "") || Self.isDaemon(headers["Sender"] ?? "")
         let subjectSays = BounceSignatures.subjects.matches(in: subject)
         let strongText = BounceSignatures.strongBodies.matches(in: text)
@@ -27,7 +27,13 @@ struct BounceSignals {
         score += (nullSender ? 1 : 0) + (generated ? 1 : 0) - (humanReply && !fromDaemon ? 3 : 0)
         isAutoReply = AutoReplyDetector.isAutoReply(headers)
         isStrongBounce = headerSays || strongText || fromDaemon || (subjectSays && !humanReply)
-        isBounce = headerSays || score >= 3
+        let failedHeader = headers.contains("X-Failed-Recipients")
+        let successOnly =
+            (BounceSignatures.successSubjects.matches(in: subject)
+                || BounceSignatures.successBodies.matches(in: text))
+            && !failedHeader && !strongText && !BounceSignatures.failureWords.matches(in: subject)
+            && !BounceSignatures.failureWords.matches(in: text)
+        isBounce = !successOnly && (headerSays || score >= 3)
         isDelayed =
             BounceSignatures.delayed.matches(in: subject) || BounceSignatures.delayed.matches(in: text)
     }

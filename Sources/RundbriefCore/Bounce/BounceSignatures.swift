@@ -33,6 +33,13 @@ enum BounceSignatures {
         "übermittlungsstatus", "unable to deliver", "zustellungsbericht", "failure delivery",
         "delivery status",
         "undeliverable message", "nicht zugestellt",
+        "не доставлено", "недоставленное", "не удалось доставить", "ошибка доставки", "возврат письма",
+        "配信エラー", "配送エラー", "送信エラー", "配送失敗", "配信失敗",
+        "不達", "エラーメール", "recapito non riuscito", "mancato recapito", "impossibile recapitare",
+        "no entregado", "error en la entrega", "niet bezorgd", "onbestelbaar", "niedostarczalne",
+        "niedostarczona", "nie dostarczono", "échec de la remise", "non délivré", "non distribuable",
+        "message non remis", "não entregue", "falha na entrega", "mensagem não entregue", "permanent delivery failure",
+        "failure notice",
     ])
 
     /// Banners that only NDRs carry.
@@ -85,6 +92,16 @@ enum BounceSignatures {
         "invalid user", "mailbox unavailable", "recipient address rejected", "does not exist",
         "an error has occurred while attempting to deliver", "delivery problems", "failed recipient",
         "permanent failure", "could not be sent", "unable to deliver",
+        "не может быть доставлено", "не удалось доставить", "не было доставлено", "не доставлено", "送信に失敗しました",
+        "配送できませんでした", "送信できませんでした", "配信できませんでした", "届けることができませんでした", "recapito non riuscito",
+        "impossibile recapitare", "error en la entrega", "no se puede entregar", "bezorging is mislukt",
+        "kan niet worden bezorgd",
+        "kon niet worden bezorgd", "nie można dostarczyć", "nie została dostarczona", "dostarczenie do tych adresatów",
+        "n'a pas pu être délivré",
+        "n'a pas pu être remis", "n'a pas pu être distribué", "impossible de remettre", "failed to deliver",
+        "não foi possível entregar", "não pôde ser entregue", "não foi entregue", "falha na entrega",
+        "delivery has failed",
+        "could not be reached", "fatal delivery errors",
     ])
 
     /// Words that say a delivery is only late, not given up.
@@ -96,6 +113,28 @@ enum BounceSignatures {
         "been delayed",
         "delivery delayed", "message delayed", "(delay)", "delayed mail", "verzögert",
         "wird weiter versucht",
+        "задержка доставки", "доставка задерживается", "配信が遅延", "遅延しています", "recapito ritardato",
+        "entrega retrasada", "vertraagd", "opóźnion", "remise différée", "retardé",
+        "still being retried", "will be retried until",
+    ])
+
+    /// Words of a notice that a message *was* delivered or relayed (Exchange's "Delivered:"
+    /// and "Relayed:" receipts, a DSN's "(Success)"), which a daemon sends like a bounce.
+    static let successSubjects = PhraseSet([
+        "delivered:", "relayed:", "zugestellt:", "weitergeleitet:", "remis :", "remis:", "delivery receipt",
+        "(success)", "(relay)", "successful delivery", "successfully delivered",
+    ])
+    static let successBodies = PhraseSet([
+        "has been delivered to the following", "delivery to these recipients or groups is complete",
+        "was successfully delivered", "successfully delivered to", "your message was delivered to",
+        "delivery to the following recipients succeeded", "delivery to the following recipient succeeded",
+        "wurde an die folgenden empfänger übermittelt", "zustellung an diese empfänger oder gruppen ist abgeschlossen",
+    ])
+    /// Words that a success notice never carries.
+    static let failureWords = PhraseSet([
+        "undeliverable", "undelivered", "not delivered", "could not be delivered", "couldn't be delivered",
+        "delivery failed", "delivery has failed", "failure", "failed", "permanent error", "rejected",
+        "unzustellbar", "nicht zugestellt", "fehlgeschlagen", "delay", "retry", "retried",
     ])
 
     /// Lines that start the returned original in an inline NDR.
@@ -114,6 +153,10 @@ enum BounceSignatures {
         "ursprüngliche nachricht",
         "originalnachricht", "--- below this line", "------ this is a copy",
         "original message text follows",
+        "original message headers", "исходного письма", "копия вашего письма", "元のメッセージ",
+        "intestazioni del messaggio originale",
+        "encabezados del mensaje original", "oorspronkelijke berichtkoppen", "nagłówki oryginalnej wiadomości",
+        "en-têtes du message", "copie du message",
     ])
 
     /// Header names whose appearance at a line start means header lines (the original) begin.

@@ -166,17 +166,7 @@ struct BounceTextScanner {
         guard !lacking.isEmpty, lacking.count == findings.count || findings.count == 1 else {
             return findings
         }
-        guard let index = lines.indices.first(where: { owners[$0] == nil && Self.hasCode(lines[$0]) })
-        else {
-            return findings
-        }
-        var pieces: [ArraySlice<UInt8>] = []
-        var cursor = index
-        while cursor < lines.count, !ByteText.isBlankLine(lines[cursor]), pieces.count < 6 {
-            pieces.append(ByteText.trimmed(lines[cursor]))
-            cursor += 1
-        }
-        let global = Self.clean(pieces)
+        guard let global = Self.globalDiagnostic(lines, owners: owners) else { return findings }
         return findings.map { finding in
             guard score(finding.diagnostic ?? "") < 3 else { return finding }
             var updated = finding
@@ -185,6 +175,22 @@ struct BounceTextScanner {
             updated.remoteMTA = updated.remoteMTA ?? remoteMTA(in: global)
             return updated
         }
+    }
+
+    /// The first paragraph of the text that quotes a reply or status code, from its
+    /// code line on: the diagnostic of an NDR that names no recipient in its text
+    /// (the address only in X-Failed-Recipients).
+    static func globalDiagnostic(_ lines: [ArraySlice<UInt8>], owners: [Int: String] = [:]) -> String? {
+        guard let index = lines.indices.first(where: { owners[$0] == nil && hasCode(lines[$0]) }) else {
+            return nil
+        }
+        var pieces: [ArraySlice<UInt8>] = []
+        var cursor = index
+        while cursor < lines.count, !ByteText.isBlankLine(lines[cursor]), pieces.count < 6 {
+            pieces.append(ByteText.trimmed(lines[cursor]))
+            cursor += 1
+        }
+        return clean(pieces)
     }
 
     private static func hasCode(_ line: ArraySlice<UInt8>) -> Bool {

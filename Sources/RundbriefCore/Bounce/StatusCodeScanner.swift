@@ -19,6 +19,22 @@ enum StatusCodeScanner {
         return successCode
     }
 
+    /// The enhanced status codes in the order they appear, at most `limit` of them.
+    static func enhancedStatuses(in text: some StringProtocol, limit: Int) -> [String] {
+        let bytes = Array(text.utf8)
+        var result: [String] = []
+        var index = 0
+        while index < bytes.count, result.count < limit {
+            if let (code, end) = enhancedStatus(bytes, at: index) {
+                result.append(code)
+                index = end
+                continue
+            }
+            index += 1
+        }
+        return result
+    }
+
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
     private static func enhancedStatus(_ bytes: [UInt8], at index: Int) -> (String, Int)? {
