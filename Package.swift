@@ -60,7 +60,7 @@ let package = Package(
                 "CSQLiteSupport",
                 "RundbriefCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // SQLite's C API, for the import's hot inserts (see SubscriberImporter).
+                // SQLite's C API, for the import's per-row insert (see SubscriberImporter).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

