@@ -10,7 +10,7 @@ import Synchronization
 /// the transport's connection thread composes the message, runs the transaction and buffers the
 /// result, so a message costs no hand-off through the Swift concurrency pool. Results are written in
 /// batched transactions. Claimed but unrecorded deliveries never exceed the policy's in-flight window,
-/// and at most three per connection wait in the transport.
+/// and the transport holds at most three per connection (one in its transaction, two queued).
 final class SendRunner: Sendable {
     /// Why the runner stopped claiming.
     enum Stop: Sendable, Equatable {
@@ -41,7 +41,6 @@ final class SendRunner: Sendable {
     private let connectionFailures = Mutex(0)
     private let inFlight = Mutex(0)
     private let results = Mutex<[Delivery.Result]>([])
-    private let finished = Mutex(false)
     /// Deliveries handed to the transport and not finished yet.
     private let submitted = Mutex(0)
     /// Wakes the claimer when the transport or the in-flight window has room again.
@@ -97,11 +96,8 @@ final class SendRunner: Sendable {
             group.addTask { await self.flushLoop() }
             group.addTask { await self.flushTicker() }
             group.addTask { await self.progressLoop() }
-            defer {
-                finished.withLock { $0 = true }
-                group.cancelAll()
-            }
             do { try await pump() } catch { pumpError = error }
+            group.cancelAll()  // the flush, tick and progress loops end with the pump
         }
         // What went out is recorded even when claiming failed (a locked or full database): a result
         // left unwritten would leave its delivery `sending`, to be sent again on the next attempt.
@@ -370,10 +366,10 @@ final class SendRunner: Sendable {
     private func progressLoop() async {
         var lastSent: Int?
         var lastTime = clock.now()
-        while !finished.withLock({ $0 }) {
+        while !Task.isCancelled {
             do {
                 try await clock.sleep(policy.progressInterval)
-                guard !finished.withLock({ $0 }) else { return }
+                guard !Task.isCancelled else { return }
                 let counts = try await database.sendCounts(id: sendID)
                 let now = clock.now()
                 let elapsed = now.timeIntervalSince(lastTime)
