@@ -50,8 +50,8 @@ struct TransportSettingsTests {
     @Test func theExampleFileLoadsToTheCodeDefaults() throws {
         let text = try String(contentsOfFile: Self.exampleFile, encoding: .utf8)
         let config = try ConfigurationLoader(environment: [:]).load(text: text, path: Self.exampleFile)
-        #expect(config.bounces == Configuration().bounces)
-        #expect(config.smtp == Configuration().smtp)
-        #expect(config.delivery == Configuration().delivery)
+        // An empty file gives the code's defaults, with the same values derived from them (bounce domain).
+        let defaults = try ConfigurationLoader(environment: [:]).load(text: "", path: Self.exampleFile)
+        #expect(config == defaults)
     }
 }
