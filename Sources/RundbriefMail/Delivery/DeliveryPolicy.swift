@@ -21,6 +21,8 @@ public struct DeliveryPolicy: Sendable, Equatable {
     /// A scheduled send found this much overdue does not start by itself.
     public var overdueAfter: Duration
     public var progressInterval: Duration
+    /// How long a graceful shutdown may take; transactions still running at half of it are aborted.
+    public var shutdownTimeout: Duration
     /// How SMTP-time rejections count against subscribers (and when they pause a send).
     public var bounces: BouncePolicy
     /// Per-domain limits, keyed by lower-case domain.
@@ -31,7 +33,8 @@ public struct DeliveryPolicy: Sendable, Equatable {
         retryInitial: Duration = .seconds(300), retryMax: Duration = .seconds(21_600),
         maxAge: Duration = .seconds(72 * 3600), pauseAfterConnectionFailures: Int = 20,
         overdueAfter: Duration = .seconds(3600), progressInterval: Duration = .seconds(5),
-        domainLimits: [Configuration.DomainLimit] = [], bounces: BouncePolicy = BouncePolicy()
+        shutdownTimeout: Duration = .seconds(30), domainLimits: [Configuration.DomainLimit] = [],
+        bounces: BouncePolicy = BouncePolicy()
     ) {
         self.bounces = bounces
         self.rate = rate
@@ -44,6 +47,7 @@ public struct DeliveryPolicy: Sendable, Equatable {
         self.pauseAfterConnectionFailures = pauseAfterConnectionFailures
         self.overdueAfter = overdueAfter
         self.progressInterval = progressInterval
+        self.shutdownTimeout = shutdownTimeout
         self.domainLimits = Dictionary(
             domainLimits.map { ($0.domain.lowercased(), $0) }, uniquingKeysWith: { _, last in last })
     }
@@ -59,6 +63,7 @@ public struct DeliveryPolicy: Sendable, Equatable {
             pauseAfterConnectionFailures: delivery.pauseAfterConnectionFailures,
             overdueAfter: .seconds(delivery.overdueAfterMinutes * 60),
             progressInterval: .seconds(max(1, delivery.progressIntervalSeconds)),
+            shutdownTimeout: .seconds(max(1, delivery.shutdownTimeoutSeconds)),
             domainLimits: delivery.domainLimits, bounces: BouncePolicy(configuration.bounces))
     }
 
@@ -75,6 +80,10 @@ public struct DeliveryPolicy: Sendable, Equatable {
         let seconds = min(pow(2.0, Double(max(0, min(failures - 1, 6)))), 60, max(retryInitial.seconds, 1))
         return .fromSeconds(seconds)
     }
+
+    /// The longest a domain is held back after it asked to slow down: five minutes, never more than
+    /// `retryMax` (no wait exceeds the configured maximum).
+    public var domainBackoffMax: Duration { min(.seconds(300), retryMax) }
 
     /// The in-flight window: deliveries that can be marked `sending` without their outcome being
     /// recorded yet, so at most this many can be sent twice after a crash. A claimed batch waiting to be

@@ -11,6 +11,10 @@ import Synchronization
 /// result, so a message costs no hand-off through the Swift concurrency pool. Results are written in
 /// batched transactions. Claimed but unrecorded deliveries never exceed the policy's in-flight window,
 /// and the transport holds at most three per connection (one in its transaction, two queued).
+///
+/// A database that cannot be written (locked by another process, a full disk) never costs a result:
+/// results stay in memory until they are written, claiming waits, both retry with backoff, and the
+/// trouble is logged once as an error (and its end once as a notice).
 final class SendRunner: Sendable {
     /// Why the runner stopped claiming.
     enum Stop: Sendable, Equatable {
@@ -47,6 +51,8 @@ final class SendRunner: Sendable {
     private let room = WakeSignal()
     /// Wakes the flush loop: a batch of results is ready, or the periodic tick.
     private let flushDue = WakeSignal()
+    /// Since when the database could not be written, while it cannot.
+    private let databaseTrouble = Mutex<Date?>(nil)
 
     /// The transport holds at most this many deliveries of this send (in transactions and queued)...
     private var transportLimit: Int { 3 * policy.concurrency }
@@ -125,33 +131,52 @@ final class SendRunner: Sendable {
     }
 
     private func claimLoop() async throws {
+        var failures = 0
         while stop.withLock({ $0 }) == nil {
-            // Claim a batch only when the window has room for all of it.
-            if policy.inFlightWindow - inFlight.withLock({ $0 }) < policy.batchSize {
-                try await room.waitUnlessCancelled()
-                continue
+            do {
+                if try await claimAndSubmit() { return }
+                failures = 0
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // A locked or full database: nothing was claimed; try again after a while.
+                failures += 1
+                databaseFailed(error)
+                do { try await clock.sleep(Self.databaseBackoff(failures, maximum: 5)) } catch { setStop(.shutdown) }
             }
-            let claim = try await database.claimDeliveries(
-                sendID: sendID, listID: send.listID, limit: policy.batchSize, now: clock.now())
-            guard claim.sendStatus == .running else {
-                setStop(.status(claim.sendStatus))
-                return
-            }
-            if claim.skipped > 0 {
-                logger.debug("skipped recipients no longer on the list", metadata: ["count": "\(claim.skipped)"])
-            }
-            guard claim.deliveries.isEmpty else {
-                inFlight.withLock { $0 += claim.deliveries.count }
-                for delivery in claim.deliveries { try await submit(delivery) }
-                continue
-            }
-            if claim.skipped > 0 { continue }
-            guard let wait = try await idleWait() else {
-                setStop(.complete)
-                return
-            }
-            do { try await clock.sleep(wait) } catch { setStop(.shutdown) }
         }
+    }
+
+    /// One round of the claim loop: claims a batch and hands it to the transport, or waits.
+    /// - Returns: whether the loop is over (the send is complete or someone changed its status).
+    private func claimAndSubmit() async throws -> Bool {
+        // Claim a batch only when the window has room for all of it.
+        if policy.inFlightWindow - inFlight.withLock({ $0 }) < policy.batchSize {
+            try await room.waitUnlessCancelled()
+            return false
+        }
+        let claim = try await database.claimDeliveries(
+            sendID: sendID, listID: send.listID, limit: policy.batchSize, now: clock.now())
+        databaseWorked()
+        guard claim.sendStatus == .running else {
+            setStop(.status(claim.sendStatus))
+            return true
+        }
+        if claim.skipped > 0 {
+            logger.debug("skipped recipients no longer on the list", metadata: ["count": "\(claim.skipped)"])
+        }
+        guard claim.deliveries.isEmpty else {
+            inFlight.withLock { $0 += claim.deliveries.count }
+            for delivery in claim.deliveries { try await submit(delivery) }
+            return false
+        }
+        if claim.skipped > 0 { return false }
+        guard let wait = try await idleWait() else {
+            setStop(.complete)
+            return true
+        }
+        do { try await clock.sleep(wait) } catch { setStop(.shutdown) }
+        return false
     }
 
     /// Hands one claimed delivery to the transport, or returns it to the queue when it may not go now.
@@ -202,7 +227,7 @@ final class SendRunner: Sendable {
 
     /// On the transport's thread: records the outcome of the transaction for `delivery`.
     fileprivate func finish(_ delivery: Delivery.Claimed, outcome: SMTPOutcome) {
-        domains.release(domain: delivery.domain, slowDown: Self.isSlowDown(outcome), now: clock.now())
+        domains.release(domain: delivery.domain, slowDown: DomainThrottle.isSlowDown(outcome), now: clock.now())
         record(result(of: outcome, for: delivery))
         workDone()
     }
@@ -225,13 +250,6 @@ final class SendRunner: Sendable {
         let seconds = next.map { $0.timeIntervalSince(clock.now()) } ?? 1
         // Wake at least every second to notice a pause or cancel from the command line.
         return .fromSeconds(min(max(seconds, 0.05), 1))
-    }
-
-    /// 421 (service not available / too many connections) and 450 (mailbox busy, often greylisting
-    /// or rate limiting) and enhanced status 4.7.x (policy) ask the sender to come back more slowly.
-    static func isSlowDown(_ outcome: SMTPOutcome) -> Bool {
-        guard let reply = outcome.reply else { return false }
-        return reply.code == 421 || reply.code == 450 || (reply.enhancedStatus?.hasPrefix("4.7.") ?? false)
     }
 
     private func result(of outcome: SMTPOutcome, for delivery: Delivery.Claimed) -> Delivery.Result {
@@ -323,33 +341,83 @@ final class SendRunner: Sendable {
         room.signal()
     }
 
-    /// The last flush of a run, tried a few times: the database may be busy for a while (a backup,
-    /// an operator's sqlite3 shell).
+    /// The last flush of a run, tried until it succeeds: the database may be locked for a while (a
+    /// backup, an operator's sqlite3 shell) or its disk full. Giving up would drop the results and leave
+    /// their deliveries `sending`. Only cancellation (the daemon's shutdown deadline) ends it unwritten;
+    /// the next start then re-queues those deliveries, as after a crash.
     private func finalFlush() async throws {
-        var attempt = 1
+        var failures = 0
         while true {
             do {
-                return try await flush()
-            } catch let error where !(error is CancellationError) && attempt < 5 {
-                logger.warning(
-                    "cannot record delivery results yet; trying again",
-                    metadata: ["attempt": "\(attempt)", "error": "\(error)"])
-                attempt += 1
-                try await clock.sleep(.seconds(1))
+                try await flush()
+                return databaseWorked()
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                failures += 1
+                databaseFailed(error)
+                try await clock.sleep(Self.databaseBackoff(failures, maximum: 5))
             }
         }
     }
 
     private func flushLoop() async {
+        var failures = 0
         while !Task.isCancelled {
             do {
                 try await flushDue.waitUnlessCancelled()
                 try await flush()
+                failures = 0
+                databaseWorked()
             } catch is CancellationError {
                 return
             } catch {
-                logger.error("cannot record delivery results", metadata: ["error": "\(error)"])
+                failures += 1
+                databaseFailed(error)
+                do { try await clock.sleep(Self.databaseBackoff(failures, maximum: 30)) } catch { return }
             }
+        }
+    }
+
+    /// The wait after `failures` failed database writes in a row: half a second, doubling up to `maximum`.
+    private static func databaseBackoff(_ failures: Int, maximum: Double) -> Duration {
+        .fromSeconds(min(0.5 * pow(2, Double(min(max(failures - 1, 0), 10))), maximum))
+    }
+
+    /// Logs the first failure of a stretch of database trouble as an error saying what to do.
+    private func databaseFailed(_ error: any Error) {
+        let first = databaseTrouble.withLock { since in
+            guard since == nil else { return false }
+            since = clock.now()
+            return true
+        }
+        guard first else {
+            return logger.debug("database still not writable", metadata: ["error": "\(error)"])
+        }
+        let advice = Self.advice(for: error)
+        logger.error(
+            "cannot write to the database: \(advice); results stay in memory and the send carries on by itself once the database is writable again",
+            metadata: ["error": "\(error)"])
+    }
+
+    /// Ends a stretch of database trouble, saying so once.
+    private func databaseWorked() {
+        guard
+            let since = databaseTrouble.withLock({ since in
+                defer { since = nil }; return since
+            })
+        else { return }
+        logger.notice(
+            "database writable again; the send carries on",
+            metadata: ["after_seconds": "\(String(format: "%.1f", clock.now().timeIntervalSince(since)))"])
+    }
+
+    private static func advice(for error: any Error) -> String {
+        switch (error as? StoreError)?.code {
+        case .diskFull: "the disk holding the database is full; free space on it"
+        case .busy: "another process holds a lock on it (a backup, an sqlite3 shell?); end that process"
+        case .readOnly: "the file is read-only; check its owner and permissions"
+        default: "check the database file and the disk holding it"
         }
     }
 

@@ -120,6 +120,8 @@ extension StoreError {
             self.init(
                 .busy,
                 "\(context): the database is locked by another process (busy timeout exceeded); try again")
+        case .SQLITE_FULL:
+            self.init(.diskFull, "\(context): the disk holding the database is full; free space on it and try again")
         case .SQLITE_READONLY:
             self.init(.readOnly, "\(context): the database file is read-only")
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
