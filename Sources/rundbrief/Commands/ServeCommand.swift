@@ -26,10 +26,18 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let (config, database) = try reporting { try global.open() }
-        // A closed log stream or client socket must cost a failed write, not the daemon (systemd ignores
-        // SIGPIPE for services by default; a shell does not).
+        // Before anything that could be signalled: a SIGHUP in the first milliseconds must not kill
+        // the daemon (the reload service takes SIGHUP over once it runs). A closed log stream or client
+        // socket must cost a failed write, not the daemon (systemd ignores SIGPIPE for services by
+        // default; a shell does not).
+        signal(SIGHUP, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
+        // One daemon per database: the lock comes before the database is opened or anything written,
+        // so a second daemon neither re-queues the first one's deliveries nor touches its heartbeat.
+        let config = try reporting { try global.loadConfiguration() }
+        let lock = try reporting { try ServeStartChecks.lock(config) }
+        try reporting { try ServeStartChecks.portFree(host: config.http.host, port: config.http.port) }
+        let (_, database) = try reporting { try global.open() }
         LoggingBootstrap.bootstrap(configured: config.log.level)
         let logger = Logger(label: "rundbrief")
         let registry = MetricsBootstrap.bootstrap()
@@ -61,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("stopped after an error: \(error)")
             throw ExitCode(70)  // EX_SOFTWARE
         }
+        withExtendedLifetime(lock) {}  // held until here: the process ends next
     }
 }
 
