@@ -88,8 +88,10 @@ public struct Configuration: Sendable, Equatable {
         public var retryMaxSeconds = 21_600
         /// A deferred message older than this is given up (failed).
         public var maxAgeHours = 72
-        /// Consecutive connection failures after which a running send pauses itself.
+        /// Consecutive connection failures after which a running send pauses itself...
         public var pauseAfterConnectionFailures = 20
+        /// ...once they have lasted this long; it resumes by itself when the relay answers again.
+        public var pauseAfterSeconds = 300
         /// A scheduled send found this much overdue after downtime waits for `send resume`.
         public var overdueAfterMinutes = 60
         public var progressIntervalSeconds = 5

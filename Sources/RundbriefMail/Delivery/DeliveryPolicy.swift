@@ -18,6 +18,12 @@ public struct DeliveryPolicy: Sendable, Equatable {
     public var maxAge: Duration
     /// Consecutive connection failures after which a send pauses itself; 0 = never.
     public var pauseAfterConnectionFailures: Int
+    /// How long connection failures (with no success in between) are retried before the send pauses;
+    /// a send paused this way resumes by itself when the relay answers again.
+    public var pauseAfter: Duration
+    /// The first wait before probing the relay of a send paused for connection failures; it doubles
+    /// up to five minutes while the relay stays away.
+    public var relayProbeInitial: Duration
     /// A scheduled send found this much overdue does not start by itself.
     public var overdueAfter: Duration
     public var progressInterval: Duration
@@ -32,6 +38,7 @@ public struct DeliveryPolicy: Sendable, Equatable {
         rate: Double = 0, ratePerHour: Int = 0, concurrency: Int = 4, batchSize: Int = 200,
         retryInitial: Duration = .seconds(300), retryMax: Duration = .seconds(21_600),
         maxAge: Duration = .seconds(72 * 3600), pauseAfterConnectionFailures: Int = 20,
+        pauseAfter: Duration = .seconds(300), relayProbeInitial: Duration = .seconds(5),
         overdueAfter: Duration = .seconds(3600), progressInterval: Duration = .seconds(5),
         shutdownTimeout: Duration = .seconds(30), domainLimits: [Configuration.DomainLimit] = [],
         bounces: BouncePolicy = BouncePolicy()
@@ -45,6 +52,8 @@ public struct DeliveryPolicy: Sendable, Equatable {
         self.retryMax = retryMax
         self.maxAge = maxAge
         self.pauseAfterConnectionFailures = pauseAfterConnectionFailures
+        self.pauseAfter = pauseAfter
+        self.relayProbeInitial = relayProbeInitial
         self.overdueAfter = overdueAfter
         self.progressInterval = progressInterval
         self.shutdownTimeout = shutdownTimeout
@@ -61,6 +70,7 @@ public struct DeliveryPolicy: Sendable, Equatable {
             retryInitial: .seconds(delivery.retryInitialSeconds), retryMax: .seconds(delivery.retryMaxSeconds),
             maxAge: .seconds(delivery.maxAgeHours * 3600),
             pauseAfterConnectionFailures: delivery.pauseAfterConnectionFailures,
+            pauseAfter: .seconds(delivery.pauseAfterSeconds),
             overdueAfter: .seconds(delivery.overdueAfterMinutes * 60),
             progressInterval: .seconds(max(1, delivery.progressIntervalSeconds)),
             shutdownTimeout: .seconds(max(1, delivery.shutdownTimeoutSeconds)),

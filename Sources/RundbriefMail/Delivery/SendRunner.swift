@@ -42,7 +42,8 @@ final class SendRunner: Sendable {
     private let onProgress: @Sendable (SendProgress) -> Void
 
     private let stop = Mutex<Stop?>(nil)
-    private let connectionFailures = Mutex(0)
+    /// Connection failures in a row, and when the first of them happened.
+    private let connectionFailures = Mutex<(count: Int, since: Date?)>((0, nil))
     private let inFlight = Mutex(0)
     private let results = Mutex<[Delivery.Result]>([])
     /// Deliveries handed to the transport and not finished yet.
@@ -257,10 +258,10 @@ final class SendRunner: Sendable {
         let kind: Delivery.Result.Kind
         switch outcome.classification {
         case .delivered:
-            connectionFailures.withLock { $0 = 0 }
+            connectionFailures.withLock { $0 = (0, nil) }
             kind = .sent
         case .transient:
-            connectionFailures.withLock { $0 = 0 }
+            connectionFailures.withLock { $0 = (0, nil) }
             let started = send.startedAt ?? now
             if now.timeIntervalSince(started) >= policy.maxAge.seconds {
                 kind = .failed
@@ -269,7 +270,7 @@ final class SendRunner: Sendable {
                 kind = .deferred(until: now.addingTimeInterval(delay.seconds))
             }
         case .permanent:
-            connectionFailures.withLock { $0 = 0 }
+            connectionFailures.withLock { $0 = (0, nil) }
             kind = .bounced
         case .connectionFailed:
             return connectionFailed(outcome, for: delivery, now: now)
@@ -283,15 +284,22 @@ final class SendRunner: Sendable {
     private func connectionFailed(_ outcome: SMTPOutcome, for delivery: Delivery.Claimed, now: Date)
         -> Delivery.Result
     {
-        let failures = connectionFailures.withLock { count in
-            count += 1
-            return count
+        let (failures, since) = connectionFailures.withLock { state in
+            state.count += 1
+            if state.since == nil { state.since = now }
+            return (state.count, state.since ?? now)
         }
-        if policy.pauseAfterConnectionFailures > 0, failures >= policy.pauseAfterConnectionFailures {
+        // A relay blip (a restart, a short outage) is retried with backoff; only failures lasting
+        // `pauseAfter` (and at least `pauseAfterConnectionFailures` of them) pause the send.
+        let failingFor = now.timeIntervalSince(since)
+        if policy.pauseAfterConnectionFailures > 0, failures >= policy.pauseAfterConnectionFailures,
+            failingFor >= policy.pauseAfter.seconds
+        {
             setStop(
                 .connectionFailures(
-                    "paused after \(failures) consecutive connection failures (last: \(outcome.description)); "
-                        + "fix the relay, then run `rundbrief send resume \(sendID)`"))
+                    "paused after \(failures) \(Self.relayPauseMarker) in \(Int(failingFor)) s "
+                        + "(last: \(outcome.description)); it resumes by itself when the relay answers again, "
+                        + "or fix the relay and run `rundbrief send resume \(sendID)`"))
         }
         let delay = policy.connectionRetryDelay(failures: failures)
         var result = returned(delivery, until: now.addingTimeInterval(delay.seconds))
@@ -299,6 +307,10 @@ final class SendRunner: Sendable {
         result.reply = String(outcome.description.prefix(500))
         return result
     }
+
+    /// In the reason of a send that paused itself because the relay could not be reached: the sender
+    /// resumes such a send by itself once the relay answers again.
+    static let relayPauseMarker = "consecutive connection failures"
 
     private func returned(_ delivery: Delivery.Claimed, until: Date?) -> Delivery.Result {
         Delivery.Result(deliveryID: delivery.id, subscriberID: delivery.subscriberID, kind: .returned(until: until))

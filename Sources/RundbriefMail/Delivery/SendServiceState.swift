@@ -26,6 +26,9 @@ final class SendServiceState: Sendable {
     /// Sends whose `sending` rows this process has re-queued: only rows a previous process left.
     private let recovered = Mutex<Set<Int64>>([])
     private let stopping = Mutex(false)
+    /// Probing the relay for sends paused after connection failures: when next, the current wait,
+    /// and whether a probe is running.
+    private let relayProbe = Mutex<(next: Date?, delay: Double, running: Bool)>((nil, 0, false))
     /// Aborts the transactions still running at half the shutdown timeout (a stalled relay).
     private let abortTimer = Mutex<Task<Void, Never>?>(nil)
 
@@ -54,6 +57,9 @@ final class SendServiceState: Sendable {
                     try await startDueSends()
                     for send in try await sendsNeedingRunner() {
                         group.addTask { await self.runSend(send) }
+                    }
+                    if let waiting = try await relayProbeDue() {
+                        group.addTask { await self.probeRelay(resuming: waiting) }
                     }
                 } catch is CancellationError {
                     break
@@ -182,6 +188,55 @@ final class SendServiceState: Sendable {
         } catch {
             log.error("sender error; retrying shortly", metadata: ["error": "\(error)"])
             retryAfter.withLock { $0[id] = clock.now().addingTimeInterval(5) }
+        }
+    }
+
+    // MARK: - Resuming after the relay comes back
+
+    /// Sends paused for connection failures, when a probe of the relay is due (and none runs).
+    private func relayProbeDue() async throws -> [Send]? {
+        let waiting = try await database.pausedSends().filter {
+            $0.statusReason?.contains(SendRunner.relayPauseMarker) == true
+        }
+        let now = clock.now()
+        let initial = policy.relayProbeInitial.seconds
+        return relayProbe.withLock { probe in
+            guard !waiting.isEmpty else {
+                if !probe.running { probe = (nil, 0, false) }
+                return nil
+            }
+            guard !probe.running else { return nil }
+            guard let next = probe.next else {
+                probe = (now.addingTimeInterval(initial), initial, false)
+                return nil
+            }
+            guard next <= now else { return nil }
+            probe.running = true
+            return waiting
+        }
+    }
+
+    /// Probes the relay; when it answers, resumes the sends that paused because it did not (one notice
+    /// each), else waits twice as long (up to five minutes) before the next probe.
+    private func probeRelay(resuming waiting: [Send]) async {
+        let answers = await transport.probe()
+        let now = clock.now()
+        relayProbe.withLock { probe in
+            let delay = answers ? 0 : min(max(probe.delay, 1) * 2, 300)
+            probe = (answers ? nil : now.addingTimeInterval(delay), delay, false)
+        }
+        guard answers, !stopping.withLock({ $0 }) else { return }
+        for send in waiting {
+            guard let id = send.id else { continue }
+            do {
+                if try await database.resumePausedSend(id: id, reason: send.statusReason, now: now) {
+                    logger.notice(
+                        "send resumed: the relay answers again",
+                        metadata: ["send.id": "\(id)", "edition": "\(send.decodedSnapshot?.slug ?? "?")"])
+                }
+            } catch {
+                logger.error("cannot resume send", metadata: ["send.id": "\(id)", "error": "\(error)"])
+            }
         }
     }
 

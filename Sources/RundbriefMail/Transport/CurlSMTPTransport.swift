@@ -66,6 +66,20 @@ public final class CurlSMTPTransport: MailTransport {
         abortFlag.raise()
     }
 
+    /// Connects to the relay on a thread of its own (greeting, EHLO, STARTTLS, AUTH; no message), then
+    /// closes the connection: whether the relay answers again.
+    public func probe() async -> Bool {
+        let configuration = self.configuration
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let worker = try? SMTPConnectionWorker(configuration: configuration, abort: TransferAbortFlag())
+                continuation.resume(returning: worker?.probe() ?? false)
+            }
+            thread.name = "rundbrief-smtp-probe"
+            thread.start()
+        }
+    }
+
     public func shutdown() async {
         for job in queue.close() {
             job.answer(Self.shutDownOutcome)

@@ -22,6 +22,10 @@ public protocol MailTransport: Sendable {
     /// relay); their outcome is a connection failure. Transports whose transactions cannot hang need
     /// not implement it.
     func abortTransfers()
+
+    /// Whether the relay answers now (connects, greets, and accepts the login), to resume a send that
+    /// paused because it could not be reached. Transports that cannot fail that way answer `true`.
+    func probe() async -> Bool
 }
 
 /// A message the transport composes and delivers on its own thread (see ``MailTransport/enqueue(_:)``).
@@ -36,6 +40,8 @@ public protocol TransportWork: Sendable {
 
 extension MailTransport {
     public func abortTransfers() {}
+
+    public func probe() async -> Bool { true }
 
     /// For transports without threads of their own: one task per message.
     public func enqueue(_ work: any TransportWork) {

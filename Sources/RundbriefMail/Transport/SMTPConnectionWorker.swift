@@ -68,6 +68,12 @@ final class SMTPConnectionWorker {
         queue.workerExited()
     }
 
+    /// Connects and logs in without sending anything (CURLOPT_CONNECT_ONLY): whether the relay answers.
+    func probe() -> Bool {
+        guard (try? handle.set(CURLOPT_CONNECT_ONLY, 1, name: "CURLOPT_CONNECT_ONLY")) != nil else { return false }
+        return handle.perform() == CURLE_OK
+    }
+
     /// Runs one SMTP transaction, retrying once when a reused connection turned out to be dead
     /// before the relay answered anything (nothing can have been delivered then).
     func deliver(_ message: OutgoingMessage) -> SMTPOutcome {
