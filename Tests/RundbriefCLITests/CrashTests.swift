@@ -63,6 +63,8 @@ import Testing
 final class CLITestBed {
     let directory: URL
     let configPath: String
+    /// Where the database goes (default: the bed's directory), e.g. a small tmpfs.
+    var databaseDirectory: URL?
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
@@ -85,7 +87,7 @@ final class CLITestBed {
         let secret = Data((0..<32).map { UInt8($0) }).base64EncodedString()
         let text = """
             [database]
-            path = "\(directory.path)/rundbrief.sqlite"
+            path = "\((databaseDirectory ?? directory).path)/rundbrief.sqlite"
             \(database)
             [http]
             listen = "127.0.0.1:0"

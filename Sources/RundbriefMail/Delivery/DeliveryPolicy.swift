@@ -91,6 +91,10 @@ public struct DeliveryPolicy: Sendable, Equatable {
         return .fromSeconds(seconds)
     }
 
+    /// Open transactions with no outcome for this long are reported once as a stalled relay: ten
+    /// progress intervals, at least ten seconds.
+    public var stallWarningAfter: Duration { max(.seconds(10), progressInterval * 10) }
+
     /// The longest a domain is held back after it asked to slow down: five minutes, never more than
     /// `retryMax` (no wait exceeds the configured maximum).
     public var domainBackoffMax: Duration { min(.seconds(300), retryMax) }

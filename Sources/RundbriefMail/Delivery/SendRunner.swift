@@ -52,6 +52,8 @@ final class SendRunner: Sendable {
     private let room = WakeSignal()
     /// Wakes the flush loop: a batch of results is ready, or the periodic tick.
     private let flushDue = WakeSignal()
+    /// When the transport last finished a transaction of this send, and whether a stall was reported.
+    private let lastOutcome = Mutex<(at: Date?, stallReported: Bool)>((nil, false))
     /// Since when the database could not be written, while it cannot.
     private let databaseTrouble = Mutex<Date?>(nil)
 
@@ -228,6 +230,11 @@ final class SendRunner: Sendable {
 
     /// On the transport's thread: records the outcome of the transaction for `delivery`.
     fileprivate func finish(_ delivery: Delivery.Claimed, outcome: SMTPOutcome) {
+        let stallEnded = lastOutcome.withLock { last in
+            defer { last = (clock.now(), false) }
+            return last.stallReported
+        }
+        if stallEnded { logger.notice("the relay answers again") }
         domains.release(domain: delivery.domain, slowDown: DomainThrottle.isSlowDown(outcome), now: clock.now())
         record(result(of: outcome, for: delivery))
         workDone()
@@ -386,7 +393,7 @@ final class SendRunner: Sendable {
             } catch {
                 failures += 1
                 databaseFailed(error)
-                do { try await clock.sleep(Self.databaseBackoff(failures, maximum: 30)) } catch { return }
+                do { try await clock.sleep(Self.databaseBackoff(failures, maximum: 5)) } catch { return }
             }
         }
     }
@@ -446,10 +453,12 @@ final class SendRunner: Sendable {
     private func progressLoop() async {
         var lastSent: Int?
         var lastTime = clock.now()
+        lastOutcome.withLock { $0.at = lastTime }
         while !Task.isCancelled {
             do {
                 try await clock.sleep(policy.progressInterval)
                 guard !Task.isCancelled else { return }
+                reportStall()
                 let counts = try await database.sendCounts(id: sendID)
                 let now = clock.now()
                 let elapsed = now.timeIntervalSince(lastTime)
@@ -461,6 +470,25 @@ final class SendRunner: Sendable {
                 return
             }
         }
+    }
+
+    /// Warns once when transactions are open but none has finished for ``DeliveryPolicy/stallWarningAfter``
+    /// (a relay that accepted the connections and stopped answering); ``finish(_:outcome:)`` says when
+    /// it answers again.
+    private func reportStall() {
+        let open = submitted.withLock { $0 }
+        let now = clock.now()
+        let silent = lastOutcome.withLock { last -> Double? in
+            guard open > 0, !last.stallReported, let at = last.at,
+                now.timeIntervalSince(at) >= policy.stallWarningAfter.seconds
+            else { return nil }
+            last.stallReported = true
+            return now.timeIntervalSince(at)
+        }
+        guard let silent else { return }
+        logger.warning(
+            "the relay has not finished a transaction for \(Int(silent)) s with \(open) open; it may be stalled: check it (transactions time out after smtp.timeout_seconds)"
+        )
     }
 
     private func conclude(_ reason: Stop) async throws {

@@ -185,6 +185,10 @@ final class SendServiceState: Sendable {
                 }
             }
             _ = try await runner.run()
+        } catch is CancellationError {
+            // The shutdown deadline came while results could not be written (a full disk, a lock):
+            // their deliveries stay `sending`, and the next start re-queues them, as after a crash.
+            log.notice("send interrupted by shutdown before all results were written; the next start sends those again")
         } catch {
             log.error("sender error; retrying shortly", metadata: ["error": "\(error)"])
             retryAfter.withLock { $0[id] = clock.now().addingTimeInterval(5) }
