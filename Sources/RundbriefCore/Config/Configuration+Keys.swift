@@ -79,6 +79,7 @@ extension Configuration {
             .string("templates", "directory", \.templates.directory),
 
             .string("log", "level", \.log.level),
+            .string("secrets", "credentials_directory", \.secrets.credentialsDirectory),
         ]
     }
 }

@@ -12,6 +12,7 @@ public struct Configuration: Sendable, Equatable {
     public var web = WebSection()
     public var templates = TemplatesSection()
     public var log = LogSection()
+    public var secrets = SecretsSection()
     /// The file the configuration came from (for messages).
     public var sourcePath = "(defaults)"
 
@@ -143,5 +144,11 @@ public struct Configuration: Sendable, Equatable {
 
     public struct LogSection: Sendable, Equatable {
         public var level = "info"
+    }
+
+    public struct SecretsSection: Sendable, Equatable {
+        /// Where secrets are read from when `$CREDENTIALS_DIRECTORY` is unset (a shell, not the
+        /// service): the files the unit hands to the service, so the CLI finds the same ones.
+        public var credentialsDirectory = "/etc/rundbrief/credentials"
     }
 }

@@ -4,7 +4,8 @@ public import Foundation
 ///
 /// Order: `--config FILE`, then `$RUNDBRIEF_CONFIG`, then `/etc/rundbrief/rundbrief.toml`. Every key can
 /// then be overridden by `RUNDBRIEF_<SECTION>_<KEY>`, and secrets may come from systemd credentials in
-/// `$CREDENTIALS_DIRECTORY` (`smtp-password`, `token-key`, `mailbox-password`, `dkim-key`).
+/// `$CREDENTIALS_DIRECTORY`, else from `secrets.credentials_directory` (`smtp-password`, `token-key`,
+/// `mailbox-password`, `dkim-key`; also with the `rundbrief_` prefix the unit's directory credential adds).
 public struct ConfigurationLoader: Sendable {
     public static let defaultPath = "/etc/rundbrief/rundbrief.toml"
 
@@ -107,11 +108,20 @@ public struct ConfigurationLoader: Sendable {
         }
     }
 
-    /// systemd's LoadCredential= puts secrets in files; they win over empty values in the file.
+    /// systemd's LoadCredential= puts secrets in files; they win over empty values in the file. In the
+    /// service they are in `$CREDENTIALS_DIRECTORY`; from a shell the same files are read where the unit
+    /// loads them from (`secrets.credentials_directory`). The unit loads that whole directory under the
+    /// id `rundbrief`, so systemd names them `rundbrief_<file>`: both names are looked for.
     private func applyCredentials(to config: inout Configuration) throws(ConfigurationError) {
-        guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else { return }
+        let fromService = environment["CREDENTIALS_DIRECTORY"] ?? ""
+        let directory = fromService.isEmpty ? config.secrets.credentialsDirectory : fromService
+        guard !directory.isEmpty else { return }
+        func file(_ name: String) -> String? {
+            [name, "rundbrief_" + name].map { directory + "/" + $0 }
+                .first { FileManager.default.isReadableFile(atPath: $0) }
+        }
         func secret(_ name: String) -> String? {
-            guard let data = FileManager.default.contents(atPath: directory + "/" + name),
+            guard let path = file(name), let data = FileManager.default.contents(atPath: path),
                 let text = String(data: data, encoding: .utf8)
             else { return nil }
             return text.trimmingWhitespace
@@ -122,13 +132,11 @@ public struct ConfigurationLoader: Sendable {
         if config.bounces.mailboxPassword.isEmpty, let password = secret("mailbox-password") {
             config.bounces.mailboxPassword = password
         }
-        if config.tokens.keys.isEmpty, config.tokens.keyFile.isEmpty,
-            FileManager.default.fileExists(atPath: directory + "/token-key")
-        {
-            config.tokens.keyFile = directory + "/token-key"
+        if config.tokens.keys.isEmpty, config.tokens.keyFile.isEmpty, let path = file("token-key") {
+            config.tokens.keyFile = path
         }
-        if config.dkim.keyFile.isEmpty, FileManager.default.fileExists(atPath: directory + "/dkim-key") {
-            config.dkim.keyFile = directory + "/dkim-key"
+        if config.dkim.keyFile.isEmpty, let path = file("dkim-key") {
+            config.dkim.keyFile = path
         }
     }
 
