@@ -54,40 +54,63 @@ public struct ConfigurationLoader: Sendable {
         var config = Configuration()
         config.sourcePath = path
         let keys = Configuration.keys
-        try applyFile(table, keys: keys, path: path, to: &config)
-        try applyEnvironment(keys: keys, to: &config)
-        try applyCredentials(to: &config)
-        try ConfigurationValidator(path: path).validate(&config)
-        return config
+        // Every problem of the file, the environment and the values, each with its file and line.
+        var problems = applyFile(table, keys: keys, path: path, to: &config)
+        do { try applyEnvironment(keys: keys, to: &config) } catch { problems.append(error) }
+        do { try applyCredentials(to: &config) } catch { problems.append(error) }
+        let environment = self.environment
+        let locate: (String) -> String = { key in
+            let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return path }
+            let variable = "RUNDBRIEF_\(parts[0].uppercased())_\(parts[1].uppercased())"
+            if environment[variable] != nil { return "environment \(variable)" }
+            guard case .table(let section)? = table[parts[0]], let line = section.line(of: parts[1]) else {
+                return path
+            }
+            return "\(path):\(line)"
+        }
+        problems += ConfigurationValidator(locate: locate).validate(&config)
+        guard var first = problems.first else { return config }
+        first.more = Array(problems.dropFirst())
+        throw first
     }
 
     private func applyFile(
         _ table: TOMLTable, keys: [ConfigurationKey], path: String, to config: inout Configuration
-    ) throws(ConfigurationError) {
+    ) -> [ConfigurationError] {
+        var problems: [ConfigurationError] = []
         for sectionName in table.keys {
             guard case .table(let section)? = table[sectionName] else {
-                throw ConfigurationError(
-                    location: "\(path):\(table.line(of: sectionName) ?? 0)", key: sectionName,
-                    message: "top-level keys must be inside a [section]")
+                problems.append(
+                    ConfigurationError(
+                        location: "\(path):\(table.line(of: sectionName) ?? 0)", key: sectionName,
+                        message: "top-level keys must be inside a [section]"))
+                continue
             }
             for name in section.keys {
                 let location = "\(path):\(section.line(of: name) ?? table.line(of: sectionName) ?? 0)"
                 let value = section[name]!
                 if sectionName == "delivery" && name == "domain" {
-                    config.delivery.domainLimits = try Self.domainLimits(value, location: location)
+                    do {
+                        config.delivery.domainLimits = try Self.domainLimits(value, location: location)
+                    } catch {
+                        problems.append(error)
+                    }
                     continue
                 }
                 guard let key = keys.first(where: { $0.section == sectionName && $0.name == name }) else {
-                    throw ConfigurationError(
-                        location: location, key: "\(sectionName).\(name)", message: "unknown key")
+                    problems.append(
+                        ConfigurationError(location: location, key: "\(sectionName).\(name)", message: "unknown key"))
+                    continue
                 }
                 do {
                     try key.apply(&config, value)
                 } catch {
-                    throw ConfigurationError(location: location, key: key.path, message: error.message)
+                    problems.append(ConfigurationError(location: location, key: key.path, message: error.message))
                 }
             }
         }
+        return problems
     }
 
     private func applyEnvironment(keys: [ConfigurationKey], to config: inout Configuration)
