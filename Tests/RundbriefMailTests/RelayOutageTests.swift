@@ -33,7 +33,7 @@ import Testing
                 return status == .done
             }
         }
-        #expect(try await waitFor(seconds: 20) { try first.stats().messages >= 15 })
+        #expect(try await waitFor(seconds: 90) { try first.stats().messages >= 15 })
         try await Task.sleep(for: .seconds(3))
         let second = try SMTPTestServer(["--port", "\(port)", "--out", first.outDirectory.path])
         let finished = try await service.value
