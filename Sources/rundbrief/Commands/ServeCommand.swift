@@ -205,6 +205,7 @@ enum ConfigurationDifference {
         if old.bounces != new.bounces { changed.append("bounces") }
         if old.web != new.web { changed.append("web") }
         if old.templates != new.templates { changed.append("templates") }
+        if old.secrets != new.secrets { changed.append("secrets") }
         return changed
     }
 }
