@@ -186,6 +186,7 @@ import Testing
         try await archive.send("interkommunales-nrw-newsletter-III-2025", at: august)
         try await archive.send("ausgabe-4", at: august + 86_400)
         try await archive.send("intern", at: august + 2 * 86_400)
+        _ = try archive.database.createList(slug: "leer", name: "Noch leer")
         let app = try await application(archive)
 
         try await app.test(.live) { client in
@@ -227,6 +228,61 @@ import Testing
             #expect(entries.last?["summary"]?.hasPrefix("Vorträge der Jahrestagung online") == true)
             #expect(entries.last?["content"]?.contains("Sehr geehrte Damen und Herren") == true)
             #expect(try await fetch("\(base)/archive/gibt-es-nicht/feed.atom").status == 404)
+            // A list with nothing archived yet has an empty feed and page, not an error.
+            let empty = try await fetch("\(base)/archive/leer/feed.atom")
+            #expect(empty.status == 200)
+            #expect(
+                empty.body.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"") && !empty.body.contains("<entry>"))
+            #expect(try await fetch("\(base)/archive/leer").body.contains("Noch keine Ausgabe im Archiv."))
+        }
+    }
+
+    /// axe-core (through axe-playwright-python in Debian's chromium; nothing is downloaded) finds no
+    /// accessibility violation on the sign-up form, the archive, an edition's web version and an error page.
+    @Test(.timeLimit(.minutes(2)))
+    func axeFindsNoViolationOnThePublicPages() async throws {
+        let archive = try Archive()
+        defer { archive.remove() }
+        try await archive.send(
+            "interkommunales-nrw-newsletter-III-2025", at: Date(timeIntervalSince1970: 1_756_375_200))
+        let app = try await application(archive)
+        try await app.test(.live) { client in
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            let pages = [
+                ("de-DE", "/subscribe"), ("en-GB", "/subscribe?list=interkommunales-nrw"), ("de-DE", "/archive"),
+                ("en-GB", "/archive"),
+                ("de-DE", "/archive/interkommunales-nrw/interkommunales-nrw-newsletter-III-2025"),
+                ("de-DE", "/gibt-es-nicht"),
+            ]
+            let script = """
+                import sys, json
+                from playwright.sync_api import sync_playwright
+                from axe_playwright_python.sync_playwright import Axe
+                axe, found = Axe(), {}
+                with sync_playwright() as p:
+                    browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+                    for argument in sys.argv[2:]:
+                        locale, path = argument.split(" ", 1)
+                        # The pages' CSP allows no script: axe is injected past it.
+                        context = browser.new_context(bypass_csp=True, locale=locale)
+                        page = context.new_page()
+                        page.goto(sys.argv[1] + path)
+                        violations = axe.run(page).response["violations"]
+                        found[argument] = [v["id"] + ": " + v["help"] + " " + str([n["target"] for n in v["nodes"]])
+                                           for v in violations]
+                        context.close()
+                    browser.close()
+                print(json.dumps(found))
+                """
+            let output = try await blocking {
+                try run(["python3", "-c", script, base] + pages.map { "\($0.0) \($0.1)" })
+            }
+            let found = try #require(
+                try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [String]], "axe: \(output)")
+            #expect(found.count == pages.count)
+            for (page, violations) in found.sorted(by: { $0.key < $1.key }) {
+                #expect(violations.isEmpty, "\(page): \(violations)")
+            }
         }
     }
 

@@ -28,10 +28,10 @@ extension SubscriberWeb {
     func archiveIndex(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let language = language(of: request)
         let slug = context.parameters.get("list")
-        let sends = try await database.startedSends()
-        if let slug, !sends.contains(where: { $0.list.slug == slug }) {
+        if let slug, try await !database.allLists().contains(where: { $0.slug == slug }) {
             return errorPage(.notFound, language: language)
         }
+        let sends = try await database.startedSends()
         let entries = ArchiveEntry.all(from: sends, list: slug)
         var lists: [[String: any Sendable]] = []
         for entry in entries where !lists.contains(where: { $0["slug"] as? String == entry.list.slug }) {
@@ -63,7 +63,9 @@ extension SubscriberWeb {
         }
         let entries = ArchiveEntry.all(from: try await database.startedSends(), list: listSlug)
         if slug == "feed.atom" {
-            guard let list = entries.first?.list else { return errorPage(.notFound, language: language) }
+            guard let list = try await database.allLists().first(where: { $0.slug == listSlug }) else {
+                return errorPage(.notFound, language: language)
+            }
             return try feed(list, entries, request: request)
         }
         guard let entry = entries.first(where: { $0.edition.slug == slug }) else {
@@ -95,12 +97,11 @@ extension SubscriberWeb {
 
     /// The edition through its mail template, with the footer of the web version and no recipient.
     private func webVersion(of entry: ArchiveEntry) throws -> RenderedEdition {
-        let templates = try TemplateLibrary(directory: configuration.templates.directory)
         var context = RenderContext(
             configuration: configuration, listName: entry.list.name, listSlug: entry.list.slug,
             date: entry.published)
         context.audience = .web
-        return try templates.render(entry.edition, context: context)
+        return try templates.editions.render(entry.edition, context: context)
     }
 
     private var timeZone: TimeZone { TimeZone(identifier: configuration.delivery.timezone) ?? .gmt }
