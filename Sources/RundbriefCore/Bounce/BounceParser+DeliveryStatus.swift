@@ -73,7 +73,8 @@ extension BounceParser {
             address: address, permanent: verdict.permanent, status: verdict.status,
             diagnostic: diagnostic,
             remoteMTA: block.remoteMTA.map(DeliveryStatusFields.stripType) ?? fallback?.remoteMTA,
-            action: verdict.action, senderBlocked: verdict.senderBlocked)
+            action: verdict.action, senderBlocked: verdict.senderBlocked,
+            reason: verdict.reason)
     }
 
     /// Recipients and diagnostics read from the human-readable text.
