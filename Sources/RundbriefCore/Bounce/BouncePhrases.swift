@@ -208,6 +208,7 @@ enum BouncePhrases {
         "unable to relay", "relaying not allowed", "we do not relay", "relay denied",
         "relay not allowed",
         "not allowed to relay", "relaying not permitted", "relaying is not allowed", "no relaying",
+        "as a relay",
     ]
 
     /// A recipient (often a group) that takes mail only from chosen or authenticated
