@@ -134,4 +134,66 @@ import Testing
         #expect(decision.action == .unmatched)
         #expect(try database.recentBounces(since: start.addingTimeInterval(-1)).count == 1)
     }
+
+    // MARK: - The reason decides
+
+    @Test func theReasonDecidesHowAFailureCountsAgainstTheAddress() {
+        #expect(BounceReason.userUnknown.weight(permanent: true) == .hard)
+        #expect(BounceReason.hostUnknown.weight(permanent: true) == .hard)
+        #expect(BounceReason.userUnknown.weight(permanent: false) == .soft)
+        for reason in [BounceReason.mailboxFull, .filtered, .expired, .networkError, .temporary, .messageTooLarge] {
+            #expect(reason.weight(permanent: true) == .soft, "\(reason)")
+        }
+        for reason in [
+            BounceReason.blocked, .spamDetected, .virusDetected, .rateLimited, .authenticationFailure, .senderRejected,
+        ] {
+            #expect(reason.weight(permanent: true) == BounceReason.Weight.none, "\(reason)")
+        }
+    }
+
+    @Test func aSpamVerdictReportedAsHardIsTheSendersProblem() throws {
+        let ida = try subscriber("ida@example.de")
+        let decision = try database.recordBounce(
+            BounceInput(
+                kind: .hard, address: try EmailAddress("ida@example.de"), status: "5.0.0",
+                diagnostic: "554 5.0.0 Message rejected as spam by content filter", source: "dsn"),
+            policy: policy, now: start)
+        #expect(decision.action == .senderBlocked)
+        #expect(try database.subscriber(id: ida.id!)?.status == .active)
+    }
+
+    @Test func aTooManyConnectionsRefusalUnder571IsNotUserUnknown() throws {
+        let jan = try subscriber("jan@example.de")
+        let decision = try database.recordBounce(
+            BounceInput(
+                kind: .hard, address: try EmailAddress("jan@example.de"), status: "5.7.1",
+                diagnostic: "550 5.7.1 Too many connections from your host, try again later", source: "smtp"),
+            policy: policy, now: start)
+        #expect(decision.action == .senderBlocked)
+        #expect(try database.subscriber(id: jan.id!)?.status == .active)
+    }
+
+    @Test func aFilteredRejectionCountsSoftNotAsUserUnknown() throws {
+        let lea = try subscriber("lea@example.de")
+        let decision = try database.recordBounce(
+            BounceInput(
+                kind: .hard, address: try EmailAddress("lea@example.de"), status: "5.2.0",
+                diagnostic: "550 5.2.0 Message filtered by the recipient's rules", source: "dsn"),
+            policy: policy, now: start)
+        #expect(decision.action == .counted)
+        #expect(decision.softCount == 1)
+        #expect(try database.subscriber(id: lea.id!)?.status == .active)
+    }
+
+    @Test func anUnknownUserStillSuppressesAtOnceWhateverElseTheTextSays() throws {
+        let max = try subscriber("max@example.de")
+        let decision = try database.recordBounce(
+            BounceInput(
+                kind: .hard, address: try EmailAddress("max@example.de"), status: "5.1.1",
+                diagnostic: "550 5.1.1 <max@example.de>: Recipient address rejected: User unknown (spam filter active)",
+                source: "dsn"),
+            policy: policy, now: start)
+        #expect(decision.action == .suppressed)
+        #expect(try database.subscriber(id: max.id!)?.status == .bounced)
+    }
 }

@@ -94,6 +94,8 @@ extension AppDatabase {
     public static func recordBounce(_ input: BounceInput, policy: BouncePolicy, now: Date, in db: Database) throws
         -> BounceDecision
     {
+        // The failure's reason decides how it counts: a block or spam verdict is not the recipient's fault.
+        let input = input.weighedByReason()
         var subscriberID: Int64?
         var sendID: Int64?
         var deliveryID = input.deliveryID
