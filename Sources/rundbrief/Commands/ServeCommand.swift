@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (config, database) = try reporting { try global.open() }
+        for warning in try reporting({ try ConfigurationChecks.publicKey(config) }) {
+            Output.note("warning: \(warning)")
+        }
         // A closed log stream or client socket must cost a failed write, not the daemon (systemd ignores
         // SIGPIPE for services by default; a shell does not).
         signal(SIGPIPE, SIG_IGN)
