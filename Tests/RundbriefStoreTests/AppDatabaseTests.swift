@@ -18,7 +18,7 @@ import Testing
         #expect(foreignKeys == true)
         #expect(
             try temporary.database.appliedMigrations() == [
-                "v1-subscribers", "v1-editions-and-sends", "v2-subscriber-ids-never-reused",
+                "v1-subscribers", "v1-editions-and-sends", "v2-subscriber-ids-never-reused", "v2-bounce-verification",
             ])
         // Opening again runs nothing twice and keeps the data.
         try temporary.database.createList(slug: "news", name: "News")

@@ -47,19 +47,21 @@ import Testing
         // When: the current version opens it.
         let database = try AppDatabase(writer: queue)
 
-        // Then: the rows are there and nothing dangles.
+        // Then: the rows are there, the old bounce counts as verified, nothing dangles.
         let anna = try #require(try database.subscriber(id: 1))
         #expect(anna.email == "Anna@example.de" && anna.attributes == ["ort": "Unna"])
         #expect(try database.subscriber(id: 2)?.status == .bounced)
-        let (dangling, table, indexes, references) = try queue.read { db in
+        let (dangling, verified, table, indexes, references) = try queue.read { db in
             (
                 try Row.fetchAll(db, sql: "PRAGMA foreign_key_check"),
+                try Bool.fetchOne(db, sql: "SELECT verified FROM bounces"),
                 try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'subscribers'") ?? "",
                 try db.indexes(on: "subscribers").map(\.name),
                 try db.foreignKeys(on: "subscriptions").map(\.destinationTable)
             )
         }
         #expect(dangling.isEmpty)
+        #expect(verified == true)
         #expect(table.contains("INTEGER PRIMARY KEY AUTOINCREMENT"))
         #expect(table.contains("COLLATE NOCASE"))
         #expect(indexes.contains("subscribers_status"))

@@ -61,7 +61,9 @@ public struct EditionMailer: Sendable {
             address: email, name: name, attributes: attributes,
             unsubscribeURL: UnsubscribeLinks.https(baseURL: baseURL, token: token),
             unsubscribeMailto: UnsubscribeLinks.mailto(address: unsubscribeAddress, token: token),
-            messageID: try messageID ?? MessageID(sendID: sendID, subscriberID: subscriberID, domain: bounceDomain))
+            messageID: try messageID
+                ?? SignedMessageID.make(
+                    sendID: sendID, subscriberID: subscriberID, domain: bounceDomain, signer: tokens))
         let envelope =
             deliveryID.map {
                 VERPAddress.make(deliveryID: $0, localPart: bounceLocalPart, domain: bounceDomain, signer: tokens)

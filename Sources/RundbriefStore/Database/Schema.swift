@@ -8,6 +8,7 @@ enum Schema {
         migrator.registerMigration("v1-subscribers", migrate: createSubscriberTables)
         migrator.registerMigration("v1-editions-and-sends", migrate: createSendTables)
         migrator.registerMigration("v2-subscriber-ids-never-reused", migrate: neverReuseSubscriberIDs)
+        migrator.registerMigration("v2-bounce-verification", migrate: addBounceVerification)
         return migrator
     }
 
@@ -100,6 +101,12 @@ enum Schema {
         try db.execute(sql: "DROP TABLE subscribers")
         try db.execute(sql: "ALTER TABLE subscribers_rebuilt RENAME TO subscribers")
         for index in indexes { try db.execute(sql: index) }
+    }
+
+    /// A bounce or complaint acts only when it came through a verified delivery of ours; every other
+    /// report is recorded with `verified = 0`, shown and counted, never acted on. Earlier rows were acted on.
+    private static func addBounceVerification(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE bounces ADD COLUMN verified BOOLEAN NOT NULL DEFAULT 1")
     }
 
     private static func createSendTables(_ db: Database) throws {
