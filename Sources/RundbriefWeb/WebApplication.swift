@@ -82,6 +82,7 @@ public struct WebApplication: Sendable {
         router.get("/unsubscribe") { try await web.unsubscribePage($0, $1) }
         router.post("/unsubscribe") { try await web.unsubscribe($0, $1) }
         router.get("/healthz") { await web.health($0, $1) }
+        web.addArchiveRoutes(to: router)
         extraRoutes(router)
         return router
     }
