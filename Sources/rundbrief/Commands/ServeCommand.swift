@@ -27,14 +27,17 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Before anything that could be signalled: a SIGHUP in the first milliseconds must not kill
-        // the daemon (the reload service takes SIGHUP over once it runs). A closed log stream or client
-        // socket must cost a failed write, not the daemon (systemd ignores SIGPIPE for services by
-        // default; a shell does not).
+        // the daemon (the reload service takes SIGHUP over once it runs).
         signal(SIGHUP, SIG_IGN)
+        // A closed log stream or client socket must cost a failed write, not the daemon (systemd ignores
+        // SIGPIPE for services by default; a shell does not).
         signal(SIGPIPE, SIG_IGN)
+        let config = try reporting { try global.loadConfiguration() }
+        for warning in try reporting({ try ConfigurationChecks.publicKey(config) }) {
+            Output.note("warning: \(warning)")
+        }
         // One daemon per database: the lock comes before the database is opened or anything written,
         // so a second daemon neither re-queues the first one's deliveries nor touches its heartbeat.
-        let config = try reporting { try global.loadConfiguration() }
         let lock = try reporting { try ServeStartChecks.lock(config) }
         try reporting { try ServeStartChecks.portFree(host: config.http.host, port: config.http.port) }
         let (_, database) = try reporting { try global.open() }
