@@ -4,7 +4,7 @@ public import Foundation
 ///
 /// Order: `--config FILE`, then `$RUNDBRIEF_CONFIG`, then `/etc/rundbrief/rundbrief.toml`. Every key can
 /// then be overridden by `RUNDBRIEF_<SECTION>_<KEY>`, and secrets may come from systemd credentials in
-/// `$CREDENTIALS_DIRECTORY` (`smtp-password`, `token-key`, `mailbox-password`, `dkim-key`).
+/// `$CREDENTIALS_DIRECTORY` (`smtp-password`, `token-key`, `mailbox-password`, `dkim-key`, `metrics-token`).
 public struct ConfigurationLoader: Sendable {
     public static let defaultPath = "/etc/rundbrief/rundbrief.toml"
 
@@ -126,6 +126,9 @@ public struct ConfigurationLoader: Sendable {
             FileManager.default.fileExists(atPath: directory + "/token-key")
         {
             config.tokens.keyFile = directory + "/token-key"
+        }
+        if config.metrics.bearerToken.isEmpty, let token = secret("metrics-token") {
+            config.metrics.bearerToken = token
         }
         if config.dkim.keyFile.isEmpty, FileManager.default.fileExists(atPath: directory + "/dkim-key") {
             config.dkim.keyFile = directory + "/dkim-key"
