@@ -23,6 +23,16 @@ struct ConfigurationValidator {
                 "http.base_url", "must be an http:// or https:// URL (got '\(config.http.baseURL)')")
         }
         while config.http.baseURL.hasSuffix("/") { config.http.baseURL.removeLast() }
+        for proxy in config.http.trustedProxies where IPNetwork(proxy) == nil {
+            fail(
+                "http.trusted_proxies",
+                "'\(proxy)' is not an IP address or network (e.g. 10.0.0.5, 10.0.0.0/8, ::1, fd00::/8)")
+        }
+        if !config.metrics.listen.isEmpty, Configuration.HTTPSection.split(config.metrics.listen) == nil {
+            fail(
+                "metrics.listen",
+                "must be host:port, e.g. 127.0.0.1:9464, or empty (got '\(config.metrics.listen)')")
+        }
         let smtp = URL(string: config.smtp.url)
         if !["smtp", "smtps"].contains(smtp?.scheme?.lowercased() ?? "") || smtp?.host == nil {
             fail(

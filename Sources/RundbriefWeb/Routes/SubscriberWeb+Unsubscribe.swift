@@ -48,16 +48,19 @@ extension SubscriberWeb {
             return errorPage(.badRequest, language: language)
         }
         let now = self.now()
-        _ = try await database.unsubscribeIfKnown(
+        let changed = try await database.unsubscribeIfKnown(
             subscriberID: claims.subscriberID, list: listID, source: "web",
             detail: ["scope": listID == nil ? "all" : "list"], now: now, tokenIssued: claims.issued)
-        // The undo button re-subscribes with a fresh token: the page's visitor holds the link.
-        let undo = signer.sign(
-            TokenClaims(purpose: .confirm, subscriberID: claims.subscriberID, listID: listID, issued: now))
+        // Undo is offered only for this unsubscribe, and only when it changed something: the
+        // token names its time, so a forwarded newsletter's link cannot bring back someone who
+        // had left before.
         let listName = try await listName(listID)
-        return page(
-            .unsubscribed, language: language,
-            values: ["undoToken": undo, "list": listName, "all": listID == nil])
+        var values: [String: any Sendable] = ["list": listName, "all": listID == nil]
+        if changed {
+            values["undoToken"] = signer.sign(
+                TokenClaims(purpose: .undo, subscriberID: claims.subscriberID, listID: listID, issued: now))
+        }
+        return page(.unsubscribed, language: language, values: values)
     }
 
     private func oneClick(_ token: String?) async throws -> Response {
