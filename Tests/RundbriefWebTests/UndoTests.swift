@@ -31,7 +31,7 @@ import Testing
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
             try EmailAddress("beschwerde@example.org"), list: "aktuell", status: .complained,
-            consent: Consent(method: "cli"))
+            consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         try await harness.web.makeApplication().test(.router) { client in
             if let undoToken = try await unsubscribe(token, scope: "list", client) {
@@ -48,7 +48,7 @@ import Testing
     @Test func aForwardedUnsubscribeLinkCannotResubscribeSomeoneWhoLeft() async throws {
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
-            try EmailAddress("weg@example.org"), list: "aktuell", consent: Consent(method: "cli"))
+            try EmailAddress("weg@example.org"), list: "aktuell", consent: Consent(method: "cli", at: harness.clock.now))
         let allToken = harness.token(.unsubscribe, subscriber: subscriber.id!, list: nil)
         let listToken = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         try await harness.web.makeApplication().test(.router) { client in
@@ -73,7 +73,7 @@ import Testing
     @Test func undoWorksOnceAndNotAfterErasure() async throws {
         let harness = try await WebHarness()
         let email = try EmailAddress("einmal@example.org")
-        let subscriber = try harness.database.addSubscriber(email, list: "aktuell", consent: Consent(method: "cli"))
+        let subscriber = try harness.database.addSubscriber(email, list: "aktuell", consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         try await harness.web.makeApplication().test(.router) { client in
             let undoToken = try #require(try await unsubscribe(token, scope: "list", client))
@@ -94,7 +94,7 @@ import Testing
     @Test func undoExpiresAfterAnHour() async throws {
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
-            try EmailAddress("spaet@example.org"), list: "aktuell", consent: Consent(method: "cli"))
+            try EmailAddress("spaet@example.org"), list: "aktuell", consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: nil)
         try await harness.web.makeApplication().test(.router) { client in
             let undoToken = try #require(try await unsubscribe(token, scope: "all", client))
