@@ -76,6 +76,10 @@ public struct ConfigurationLoader: Sendable {
                     config.delivery.domainLimits = try Self.domainLimits(value, location: location)
                     continue
                 }
+                if sectionName == "dkim" && name == "key" {
+                    config.dkim.keys = try Self.dkimKeys(value, location: location)
+                    continue
+                }
                 guard let key = keys.first(where: { $0.section == sectionName && $0.name == name }) else {
                     throw ConfigurationError(
                         location: location, key: "\(sectionName).\(name)", message: "unknown key")
@@ -127,7 +131,10 @@ public struct ConfigurationLoader: Sendable {
         {
             config.tokens.keyFile = directory + "/token-key"
         }
-        if config.dkim.keyFile.isEmpty, FileManager.default.fileExists(atPath: directory + "/dkim-key") {
+        // With [[dkim.key]] tables the credential is the single-key form's file only if a selector names it.
+        if config.dkim.keyFile.isEmpty, config.dkim.keys.isEmpty || !config.dkim.selector.isEmpty,
+            FileManager.default.fileExists(atPath: directory + "/dkim-key")
+        {
             config.dkim.keyFile = directory + "/dkim-key"
         }
     }

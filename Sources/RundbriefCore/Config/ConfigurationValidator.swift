@@ -20,6 +20,9 @@ struct ConfigurationValidator {
             throw fail(
                 "http.base_url", "must be an http:// or https:// URL (got '\(config.http.baseURL)')")
         }
+        if let problem = Self.baseURLProblem(base) {
+            throw fail("http.base_url", "\(problem) (got '\(config.http.baseURL)')")
+        }
         while config.http.baseURL.hasSuffix("/") { config.http.baseURL.removeLast() }
         guard let smtp = URL(string: config.smtp.url), let smtpScheme = smtp.scheme?.lowercased(),
             smtpScheme == "smtp" || smtpScheme == "smtps", smtp.host != nil
@@ -49,14 +52,7 @@ struct ConfigurationValidator {
         {
             throw fail("tokens.key_file", "cannot read \(config.tokens.keyFile)")
         }
-        if config.dkim.isEnabled {
-            if config.dkim.domain.isEmpty {
-                throw fail("dkim.domain", "is required when dkim.key_file is set")
-            }
-            if config.dkim.selector.isEmpty {
-                throw fail("dkim.selector", "is required when dkim.key_file is set")
-            }
-        }
+        if let problem = Self.dkimProblem(config.dkim) { throw fail(problem.key, problem.message) }
         if !["de", "en"].contains(config.web.defaultLanguage) {
             throw fail("web.default_language", "must be \"de\" or \"en\"")
         }

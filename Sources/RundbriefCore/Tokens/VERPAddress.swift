@@ -52,7 +52,7 @@ public struct VERPAddress: Sendable {
         return bytes
     }
 
-    private static func encode(_ bytes: [UInt8]) -> String {
+    static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         var buffer: UInt32 = 0
         var bits = 0

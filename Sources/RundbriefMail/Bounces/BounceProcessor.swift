@@ -119,12 +119,21 @@ public struct BounceProcessor: Sendable {
         }
     }
 
-    /// A reply to the List-Unsubscribe mailto: address carries the unsubscribe token in its subject.
+    /// A reply to the List-Unsubscribe mailto: address: signed in its local part (`unsubscribe+…@`), or
+    /// (mail sent by earlier versions) an unsubscribe token in the subject.
     private func unsubscribeByMail(_ message: [UInt8], now: Date) throws -> Int64? {
         let headers = MessageParser().parse(message).headers
-        guard let subject = headers.decoded("Subject"), let token = UnsubscribeLinks.token(inSubject: subject),
-            let claims = try? signer.verify(token, purpose: .unsubscribe, now: now, maxAge: nil)
-        else { return nil }
+        let addresses = ["To", "Cc", "Delivered-To", "X-Original-To"].compactMap { headers.decoded($0) }
+        let claims: TokenClaims
+        if let named = UnsubscribeLinks.subscription(inAddresses: addresses.joined(separator: ", "), signer: signer) {
+            claims = TokenClaims(
+                purpose: .unsubscribe, subscriberID: named.subscriberID, listID: named.listID, issued: now)
+        } else {
+            guard let subject = headers.decoded("Subject"), let token = UnsubscribeLinks.token(inSubject: subject),
+                let verified = try? signer.verify(token, purpose: .unsubscribe, now: now, maxAge: nil)
+            else { return nil }
+            claims = verified
+        }
         let changed = try database.unsubscribe(
             subscriberID: claims.subscriberID, list: claims.listID, source: "mailto", detail: [:], now: now)
         logger.notice(

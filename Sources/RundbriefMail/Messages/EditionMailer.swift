@@ -24,7 +24,7 @@ public struct EditionMailer: Sendable {
     /// - Throws: `TemplateError` for a broken template, `MIMEError` for an unusable header, `DKIMError` for a bad key.
     public init(
         configuration: Configuration, edition: EditionSource, list: MailingList, templates: TemplateLibrary,
-        tokens: TokenSigner, dkim: DKIMSigner?, sendID: Int64, issued: Date
+        tokens: TokenSigner, dkim: [DKIMSigner], sendID: Int64, issued: Date
     ) throws {
         let context = RenderContext(
             configuration: configuration, listName: list.name, listSlug: list.slug, date: issued)
@@ -36,7 +36,7 @@ public struct EditionMailer: Sendable {
             replyTo: try replyTo.map { try Mailbox(address: $0) },
             listName: list.name, listID: "\(list.slug).\(sender.bounceDomain)",
             feedbackID: "\(list.slug):\(sendID):\(sender.feedbackID)")
-        composer = try MessageComposer(edition: rendered, configuration: newsletter, signer: dkim)
+        composer = try MessageComposer(edition: rendered, configuration: newsletter, signers: dkim)
         self.tokens = tokens
         self.listID = list.id ?? 0
         self.sendID = sendID
@@ -60,7 +60,8 @@ public struct EditionMailer: Sendable {
         let recipient = Recipient(
             address: email, name: name, attributes: attributes,
             unsubscribeURL: UnsubscribeLinks.https(baseURL: baseURL, token: token),
-            unsubscribeMailto: UnsubscribeLinks.mailto(address: unsubscribeAddress, token: token),
+            unsubscribeMailto: UnsubscribeLinks.mailto(
+                address: unsubscribeAddress, subscriberID: subscriberID, listID: listID, signer: tokens),
             messageID: try messageID ?? MessageID(sendID: sendID, subscriberID: subscriberID, domain: bounceDomain))
         let envelope =
             deliveryID.map {

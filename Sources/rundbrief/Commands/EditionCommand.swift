@@ -197,7 +197,7 @@ private func buildMessage(edition slug: String, to raw: String, config: Configur
         let mailer = try EditionMailer(
             configuration: config, edition: source, list: list,
             templates: try TemplateLibrary(directory: config.templates.directory), tokens: try config.tokens.signer(),
-            dkim: try config.dkim.signer(), sendID: 0, issued: Date())
+            dkim: try config.dkim.signers(), sendID: 0, issued: Date())
         let domain = config.sender.bounceDomain
         return try mailer.message(
             subscriberID: subscriber?.id ?? 0, email: address.value, name: subscriber?.name ?? "",
