@@ -87,6 +87,7 @@ public struct WebApplication: Sendable {
             router.on("/u/:token", method: method) { request, _ in web.shortUnsubscribeMethodNotAllowed(request) }
         }
         router.get("/healthz") { await web.health($0, $1) }
+        web.addArchiveRoutes(to: router)
         extraRoutes(router)
         return router
     }

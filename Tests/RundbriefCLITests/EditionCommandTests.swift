@@ -74,6 +74,56 @@ import Testing
         #expect(check.stdout.contains("https://news.example.org/u/"))
     }
 
+    @Test func testSendsAreMarkedAndANonSubscriberGetsNoToken() throws {
+        let fixture = try fixture()
+        defer { fixture.remove() }
+        let out = fixture.directory.appendingPathComponent("smtp")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let server = try CaptureServer(directory: out)
+        defer { server.stop() }
+        var text = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
+        text += "[smtp]\nurl = \"smtp://127.0.0.1:\(server.port)\"\nstarttls = \"off\"\n"
+        try text.write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
+        #expect(
+            try fixture.run(["subscribers", "add", "jana@stadt-unna.example", "--list", "interkommunales-nrw"]).status
+                == 0)
+        #expect(try fixture.run(["edition", "add", Self.sample]).status == 0)
+        for address in ["pressestelle@kreis.example", "jana@stadt-unna.example"] {
+            let sent = try fixture.run([
+                "edition", "test-send", "interkommunales-nrw-newsletter-III-2025", "--to", address,
+            ])
+            #expect(sent.status == 0, "\(sent.stderr)")
+        }
+        #expect(try server.recipients() == ["pressestelle@kreis.example", "jana@stadt-unna.example"])
+        let script = """
+            import email, email.policy, sys, json
+            m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)
+            assert not m.defects, m.defects
+            print(json.dumps({"subject": str(m['Subject']), "test": m['X-Rundbrief-Test'],
+                "unsubscribe": m['List-Unsubscribe'],
+                "body": m.get_body(('plain',)).get_content() + m.get_body(('html',)).get_content()}))
+            """
+        var messages: [[String: Any]] = []
+        for number in 1...2 {
+            let check = try runPython(script, [out.appendingPathComponent("\(number).eml").path])
+            #expect(check.status == 0, "\(check.stderr)")
+            messages.append(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any] ?? [:])
+        }
+        for message in messages {
+            #expect(message["subject"] as? String == "[TEST] Newsletter III/2025 – Interkommunales.NRW")
+            #expect(message["test"] as? String == "yes")
+        }
+        // Not a subscriber: nothing says they are, and there is no token to use.
+        let stranger = try #require(messages[0]["body"] as? String)
+        #expect(messages[0]["unsubscribe"] is NSNull)
+        #expect(!stranger.contains("token"))
+        #expect(!stranger.contains("Sie erhalten diese E-Mail"))
+        #expect(stranger.contains("Testversand"))
+        // A subscriber's test reads like their message, with their real unsubscribe link.
+        #expect((messages[1]["unsubscribe"] as? String)?.contains("/unsubscribe?token=") == true)
+        #expect((messages[1]["body"] as? String)?.contains("Sie erhalten diese E-Mail") == true)
+    }
+
     @Test func aBrokenEditionIsRefusedWithItsFileAndLine() throws {
         let fixture = try fixture()
         defer { fixture.remove() }

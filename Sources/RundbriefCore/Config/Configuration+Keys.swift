@@ -31,6 +31,11 @@ extension Configuration {
             .string("sender", "bounce_local_part", \.sender.bounceLocalPart),
             .string("sender", "unsubscribe_address", \.sender.unsubscribeAddress),
             .string("sender", "feedback_id", \.sender.feedbackID),
+            .string("sender", "contact_email", \.sender.contactEmail),
+            .string("sender", "privacy_url", \.sender.privacyURL),
+            .string("sender", "imprint_url", \.sender.imprintURL),
+            .string("sender", "test_subject_prefix", \.sender.testSubjectPrefix),
+            .string("sender", "test_header", \.sender.testHeader),
 
             .number("delivery", "rate", \.delivery.rate, 0...100_000),
             .integer("delivery", "rate_per_hour", \.delivery.ratePerHour, 0...100_000_000),
@@ -74,6 +79,7 @@ extension Configuration {
             .integer("web", "signups_per_ip_per_hour", \.web.signupsPerIPPerHour, 1...100_000),
             .integer("web", "signups_per_address_per_day", \.web.signupsPerAddressPerDay, 1...1_000),
             .boolean("web", "welcome_mail", \.web.welcomeMail),
+            .string("web", "privacy_notice", \.web.privacyNotice),
 
             .string("templates", "directory", \.templates.directory),
 

@@ -63,6 +63,16 @@ public struct Configuration: Sendable, Equatable {
         public var unsubscribeAddress = ""
         /// The sender part of Feedback-ID (for Gmail's feedback loop).
         public var feedbackID = "rundbrief"
+        /// The address for quick electronic contact, shown in every footer (imprint rules, § 5 DDG).
+        public var contactEmail = ""
+        /// The privacy policy's URL, linked from every footer and page.
+        public var privacyURL = ""
+        /// The imprint's URL, linked from every footer and page.
+        public var imprintURL = ""
+        /// Put in front of the subject of `edition test-send` messages.
+        public var testSubjectPrefix = "[TEST] "
+        /// The header (`Name: value`) that marks `edition test-send` messages; empty leaves it out.
+        public var testHeader = "X-Rundbrief-Test: yes"
     }
 
     public struct DomainLimit: Sendable, Equatable {
@@ -151,6 +161,8 @@ public struct Configuration: Sendable, Equatable {
         public var signupsPerIPPerHour = 20
         public var signupsPerAddressPerDay = 3
         public var welcomeMail = true
+        /// The data-protection notice under the sign-up form (GDPR Art. 13); empty shows the built-in text.
+        public var privacyNotice = ""
     }
 
     public struct TemplatesSection: Sendable, Equatable {

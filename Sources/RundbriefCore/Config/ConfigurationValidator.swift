@@ -108,6 +108,7 @@ struct ConfigurationValidator {
         if config.sender.feedbackID.contains(where: { $0.isWhitespace || $0 == ":" }) {
             throw fail("sender.feedback_id", "must not contain spaces or ':'")
         }
+        try validatePublishing(&config)
     }
 }
 

@@ -58,6 +58,9 @@ public struct MessageComposer: Sendable {
         if let mailer = configuration.mailer {
             trailing.append(try HeaderField(name: "X-Mailer", text: mailer))
         }
+        for extra in configuration.extraHeaders {
+            trailing.append(try HeaderField(name: extra.name, text: extra.value))
+        }
         trailingHeaders = trailing
         self.signers = signers
     }

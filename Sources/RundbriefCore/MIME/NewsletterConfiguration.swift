@@ -12,6 +12,8 @@ public struct NewsletterConfiguration: Sendable {
     public var feedbackID: String?
     /// `X-Mailer` text; nil leaves the header out.
     public var mailer: String?
+    /// More unstructured headers after the others, e.g. `X-Rundbrief-Test: yes` on a test send.
+    public var extraHeaders: [(name: String, value: String)] = []
 
     public init(
         from: Mailbox, replyTo: Mailbox? = nil, listName: String, listID: String,

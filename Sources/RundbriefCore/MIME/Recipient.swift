@@ -25,11 +25,11 @@ public struct Recipient: Sendable {
         self.messageID = messageID
     }
 
-    /// The value that fills `slot` for this recipient.
+    /// The value that fills `slot` for this recipient; the address shows its domain in Unicode.
     public func value(for slot: Slot) -> String {
         switch slot {
         case .name: name
-        case .email: address
+        case .email: DisplayText.address(address)
         case .unsubscribeURL: unsubscribeURL
         case .attribute(let key): attributes[key] ?? ""
         }

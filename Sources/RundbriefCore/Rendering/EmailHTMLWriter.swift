@@ -64,8 +64,9 @@ struct EmailHTMLWriter {
         switch name {
         case "a": writeLink(attributes["href"], children: children, into: &output, inPre: inPre)
         case "img": writeImage(attributes, into: &output)
-        case "br": output += "<br>"
-        case "hr": output += "<hr style=\"\(blockStyles["hr"]!)\">"
+        // The layout is XHTML: void elements close themselves, like the layout's own.
+        case "br": output += "<br />"
+        case "hr": output += "<hr class=\"rb-rule\" style=\"\(blockStyles["hr"]!)\" />"
         case "code" where inPre: writeChildren(children, into: &output, inPre: true)
         default:
             if let style = blockStyles[name] ?? inlineStyles[name] {
@@ -115,6 +116,6 @@ struct EmailHTMLWriter {
         }
         output +=
             "<img src=\"\(HTMLEntities.escape(safe))\" alt=\"\(HTMLEntities.escape(alt))\" border=\"0\""
-        output += " style=\"display:block;max-width:100%;height:auto;border:0;margin:0 0 16px 0;\">"
+        output += " style=\"display:block;max-width:100%;height:auto;border:0;margin:0 0 16px 0;\" />"
     }
 }

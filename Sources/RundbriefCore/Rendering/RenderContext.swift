@@ -14,8 +14,16 @@ public struct RenderContext: Sendable {
     public var postalAddress: String
     /// The sender's website (`sender.website`), if any.
     public var website: String?
+    /// The address for quick electronic contact (`sender.contact_email`), if any (ASCII form).
+    public var contactEmail: String?
+    /// The privacy policy's URL (`sender.privacy_url`), if any.
+    public var privacyURL: String?
+    /// The imprint's URL (`sender.imprint_url`), if any.
+    public var imprintURL: String?
     /// The list's web archive base URL; the edition's archive URL is `<base>/<edition slug>`.
     public var archiveBaseURL: String?
+    /// Who the rendering is for: the footer differs for test sends and the web version.
+    public var audience: Audience = .subscribers
     /// The edition's date (`edition.date`, written as German long date in `timeZone`).
     public var date: Date
     /// The time zone `edition.date` is written in.
@@ -41,9 +49,19 @@ public struct RenderContext: Sendable {
         self.timeZone = timeZone
     }
 
+    /// Who an edition is rendered for.
+    public enum Audience: Sendable, Equatable {
+        /// A send's subscribers (and a test send to a subscriber, which is marked but reads the same).
+        case subscribers
+        /// A test send to an address that subscribes to nothing: no "you are subscribed", no unsubscribe link.
+        case testRecipient
+        /// The public web version in the archive: no recipient at all.
+        case web
+    }
+
     /// The archive URL of `edition`, when it is archived and a base is configured.
     public func archiveURL(for edition: EditionSource) -> String? {
-        guard edition.archive, var base = archiveBaseURL, !base.isEmpty else { return nil }
+        guard edition.archive, audience != .web, var base = archiveBaseURL, !base.isEmpty else { return nil }
         while base.hasSuffix("/") { base.removeLast() }
         return base + "/" + edition.slug
     }

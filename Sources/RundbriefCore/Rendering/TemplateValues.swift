@@ -37,6 +37,8 @@ enum TemplateValues {
         if let archive = context.archiveURL(for: edition) {
             values["archive_url"] = clean(archive)
         }
+        values["subscribed"] = context.audience == .subscribers
+        values["web_version"] = context.audience == .web
         return values
     }
 
@@ -50,7 +52,14 @@ enum TemplateValues {
         ]
         if let website = context.website, !website.isEmpty {
             sender["website"] = clean(website)
+            sender["website_text"] = clean(DisplayText.url(website))
         }
+        if let contact = context.contactEmail, !contact.isEmpty {
+            sender["contact_email"] = clean(contact)
+            sender["contact_email_text"] = clean(DisplayText.address(contact))
+        }
+        if let privacy = context.privacyURL, !privacy.isEmpty { sender["privacy_url"] = clean(privacy) }
+        if let imprint = context.imprintURL, !imprint.isEmpty { sender["imprint_url"] = clean(imprint) }
         return sender
     }
 }

@@ -17,25 +17,32 @@ public struct EditionMailer: Sendable {
     private let unsubscribeAddress: String
     private let bounceLocalPart: String
     private let bounceDomain: String
+    /// A test send to an address that subscribes to nothing: its message carries no token at all.
+    private let withholdsUnsubscribe: Bool
 
     /// - Parameters:
     ///   - sendID: the send the messages belong to (0 for tests and previews): part of the Message-ID.
     ///   - issued: the issue time of the unsubscribe tokens (the send's start, so a retried message is identical).
+    ///   - test: marks the messages as a test send (`edition test-send`, `edition render`); nil for a send.
     /// - Throws: `TemplateError` for a broken template, `MIMEError` for an unusable header, `DKIMError` for a bad key.
     public init(
         configuration: Configuration, edition: EditionSource, list: MailingList, templates: TemplateLibrary,
-        tokens: TokenSigner, dkim: [DKIMSigner], sendID: Int64, issued: Date
+        tokens: TokenSigner, dkim: [DKIMSigner], sendID: Int64, issued: Date, test: TestSendMarking? = nil
     ) throws {
-        let context = RenderContext(
+        var context = RenderContext(
             configuration: configuration, listName: list.name, listSlug: list.slug, date: issued)
-        let rendered = try templates.render(edition, context: context)
+        withholdsUnsubscribe = test.map { !$0.recipientIsSubscriber } ?? false
+        if withholdsUnsubscribe { context.audience = .testRecipient }
+        var rendered = try templates.render(edition, context: context)
+        if let test { rendered.subject = test.subjectPrefix + rendered.subject }
         let sender = configuration.sender
         let replyTo = edition.replyTo ?? (sender.replyTo.isEmpty ? nil : sender.replyTo)
-        let newsletter = NewsletterConfiguration(
+        var newsletter = NewsletterConfiguration(
             from: try Mailbox(address: sender.address, displayName: sender.name),
             replyTo: try replyTo.map { try Mailbox(address: $0) },
             listName: list.name, listID: "\(list.slug).\(sender.bounceDomain)",
             feedbackID: "\(list.slug):\(sendID):\(sender.feedbackID)")
+        if let header = test?.header { newsletter.extraHeaders.append(header) }
         composer = try MessageComposer(edition: rendered, configuration: newsletter, signers: dkim)
         self.tokens = tokens
         self.listID = list.id ?? 0
@@ -55,13 +62,18 @@ public struct EditionMailer: Sendable {
         subscriberID: Int64, email: String, name: String, attributes: [String: String], deliveryID: Int64?,
         date: Date, messageID: MessageID? = nil
     ) throws -> OutgoingMessage {
-        let token = tokens.sign(
-            TokenClaims(purpose: .unsubscribe, subscriberID: subscriberID, listID: listID, issued: issued))
+        let token =
+            withholdsUnsubscribe
+            ? nil
+            : tokens.sign(
+                TokenClaims(purpose: .unsubscribe, subscriberID: subscriberID, listID: listID, issued: issued))
         let recipient = Recipient(
             address: email, name: name, attributes: attributes,
-            unsubscribeURL: UnsubscribeLinks.https(baseURL: baseURL, token: token),
-            unsubscribeMailto: UnsubscribeLinks.mailto(
-                address: unsubscribeAddress, subscriberID: subscriberID, listID: listID, signer: tokens),
+            unsubscribeURL: token.map { UnsubscribeLinks.https(baseURL: baseURL, token: $0) } ?? "",
+            unsubscribeMailto: token == nil
+                ? ""
+                : UnsubscribeLinks.mailto(
+                    address: unsubscribeAddress, subscriberID: subscriberID, listID: listID, signer: tokens),
             messageID: try messageID ?? MessageID(sendID: sendID, subscriberID: subscriberID, domain: bounceDomain))
         let envelope =
             deliveryID.map {

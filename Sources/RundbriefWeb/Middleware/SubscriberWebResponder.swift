@@ -16,7 +16,10 @@ where Inner.Context == WebRequestContext {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var response = await guarded(request, context)
-        response.headers[.contentSecurityPolicy] = web.pages.contentSecurityPolicy
+        // The archive's web version of an edition brings its own policy (the mail's inline styles).
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = web.pages.contentSecurityPolicy
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[SecurityHeaders.referrerPolicy] = "no-referrer"
         response.headers[SecurityHeaders.frameOptions] = "DENY"

@@ -44,6 +44,7 @@ public struct PageRenderer: Sendable {
     public func render(_ page: Page, language: Language, values: [String: any Sendable] = [:]) -> String {
         var context: [String: Any] = values
         context["lang"] = language.rawValue
+        context["lang_\(language.rawValue)"] = true
         context["css"] = stylesheet
         return library.render(context, withTemplate: page.templateName(language)) ?? ""
     }
@@ -67,6 +68,8 @@ public enum Page: String, Sendable, CaseIterable {
     case unsubscribed
     /// Any other error: status and a short explanation.
     case error
+    /// The web archive: each list's archived editions, newest first.
+    case archive
 
     func templateName(_ language: Language) -> String { "\(language.rawValue)/\(rawValue)" }
 }

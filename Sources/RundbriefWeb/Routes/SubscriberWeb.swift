@@ -55,6 +55,7 @@ struct SubscriberWeb: Sendable {
     ) -> Response {
         var values = values
         values["baseURL"] = baseURL
+        values["publisher"] = publisherValues()
         let html = pages.render(page, language: language, values: values)
         return Response(
             status: status,

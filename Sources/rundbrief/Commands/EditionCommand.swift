@@ -142,7 +142,8 @@ extension EditionCommand {
         func run() throws {
             try reporting {
                 let (config, database) = try global.open()
-                let message = try buildMessage(edition: edition, to: to, config: config, database: database)
+                let message = try buildMessage(
+                    edition: edition, to: to, config: config, database: database, marked: false)
                 guard FileManager.default.createFile(atPath: out, contents: Data(message.data)) else {
                     throw CommandFailure("cannot write \(out)", exitCode: 73)
                 }
@@ -161,7 +162,10 @@ extension EditionCommand {
         func run() async throws {
             let (config, message) = try reporting {
                 let (config, database) = try global.open()
-                return (config, try buildMessage(edition: edition, to: to, config: config, database: database))
+                return (
+                    config,
+                    try buildMessage(edition: edition, to: to, config: config, database: database, marked: true)
+                )
             }
             var settings = CurlSMTPTransport.Configuration(smtp: config.smtp)
             settings.concurrency = 1
@@ -185,19 +189,24 @@ extension EditionCommand {
 }
 
 /// The message `edition render` and `test-send` produce: built by the same `EditionMailer` as a send.
-private func buildMessage(edition slug: String, to raw: String, config: Configuration, database: AppDatabase) throws
-    -> OutgoingMessage
-{
+///
+/// For an address that is not a subscriber the message has no unsubscribe token and no "you are
+/// subscribed" sentence; `marked` (test-send) adds the configured subject prefix and header.
+private func buildMessage(
+    edition slug: String, to raw: String, config: Configuration, database: AppDatabase, marked: Bool
+) throws -> OutgoingMessage {
     let address = try parseAddress(raw)
     let edition = try database.edition(slug)
     let source = try parseEdition(text: edition.source, fileName: edition.sourcePath ?? edition.slug)
     let list = try database.list(slug: edition.listSlug)
     let subscriber = try database.subscriber(address)
+    var marking = TestSendMarking(sender: config.sender, recipientIsSubscriber: subscriber != nil)
+    if !marked { (marking.subjectPrefix, marking.header) = ("", nil) }
     do {
         let mailer = try EditionMailer(
             configuration: config, edition: source, list: list,
             templates: try TemplateLibrary(directory: config.templates.directory), tokens: try config.tokens.signer(),
-            dkim: try config.dkim.signers(), sendID: 0, issued: Date())
+            dkim: try config.dkim.signers(), sendID: 0, issued: Date(), test: marking)
         let domain = config.sender.bounceDomain
         return try mailer.message(
             subscriberID: subscriber?.id ?? 0, email: address.value, name: subscriber?.name ?? "",
