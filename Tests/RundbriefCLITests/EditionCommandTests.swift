@@ -120,7 +120,7 @@ import Testing
         #expect(!stranger.contains("Sie erhalten diese E-Mail"))
         #expect(stranger.contains("Testversand"))
         // A subscriber's test reads like their message, with their real unsubscribe link.
-        #expect((messages[1]["unsubscribe"] as? String)?.contains("/unsubscribe?token=") == true)
+        #expect((messages[1]["unsubscribe"] as? String)?.contains("https://news.example.org/u/") == true)
         #expect((messages[1]["body"] as? String)?.contains("Sie erhalten diese E-Mail") == true)
     }
 
