@@ -58,3 +58,21 @@ CURLcode ccurl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value) {
 CURLcode ccurl_easy_getinfo_string(CURL *handle, CURLINFO info, const char **value) {
     return curl_easy_getinfo(handle, info, value);
 }
+
+static int ccurl_abort_xferinfo(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                                curl_off_t ulnow) {
+    (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
+    return __atomic_load_n((int *)clientp, __ATOMIC_ACQUIRE) != 0;
+}
+
+CURLcode ccurl_easy_set_abort_flag(CURL *handle, int *flag) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, ccurl_abort_xferinfo);
+    if (code != CURLE_OK) return code;
+    code = curl_easy_setopt(handle, CURLOPT_XFERINFODATA, (void *)flag);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+}
+
+void ccurl_abort_flag_raise(int *flag) {
+    __atomic_store_n(flag, 1, __ATOMIC_RELEASE);
+}

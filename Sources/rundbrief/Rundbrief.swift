@@ -1,7 +1,28 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @main
 struct Rundbrief: AsyncParsableCommand {
+    /// ArgumentParser's entry point, preceded by what `serve` needs before anything else: SIGHUP
+    /// ignored (the daemon's reload service takes it over once it runs), so a reload signal in the
+    /// first milliseconds does not kill the daemon.
+    static func main() async {
+        if CommandLine.arguments.dropFirst().first == "serve" { signal(SIGHUP, SIG_IGN) }
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "rundbrief",
         abstract: "A self-hosted email newsletter daemon: subscribers, editions, sends, bounces.",

@@ -63,6 +63,8 @@ import Testing
 final class CLITestBed {
     let directory: URL
     let configPath: String
+    /// Where the database goes (default: the bed's directory), e.g. a small tmpfs.
+    var databaseDirectory: URL?
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
@@ -78,11 +80,15 @@ final class CLITestBed {
 
     /// `rate` (messages per second, 0 = unlimited) keeps a send running long enough for a test to
     /// interrupt it in the middle even when a loaded machine delays the test's polling by seconds.
-    func writeConfiguration(smtpPort: Int, batchSize: Int, concurrency: Int, rate: Int = 0) throws {
+    /// `database` and `delivery` are more lines for those sections (e.g. `busy_timeout_seconds = 1`).
+    func writeConfiguration(
+        smtpPort: Int, batchSize: Int, concurrency: Int, rate: Int = 0, database: String = "", delivery: String = ""
+    ) throws {
         let secret = Data((0..<32).map { UInt8($0) }).base64EncodedString()
         let text = """
             [database]
-            path = "\(directory.path)/rundbrief.sqlite"
+            path = "\((databaseDirectory ?? directory).path)/rundbrief.sqlite"
+            \(database)
             [http]
             listen = "127.0.0.1:0"
             base_url = "https://news.example.org"
@@ -99,6 +105,7 @@ final class CLITestBed {
             rate = \(rate)
             progress_interval_seconds = 1
             retry_initial_seconds = 1
+            \(delivery)
             [tokens]
             keys = ["t1:\(secret)"]
             [templates]
@@ -222,12 +229,13 @@ final class CaptureServer: Sendable {
     let directory: URL
     private let process: Process
 
-    init(directory: URL) throws {
+    /// - Parameter arguments: more of `smtp_server.py`'s flags (`--stall-after N`, `--tempfail ADDR`...).
+    init(directory: URL, arguments: [String] = []) throws {
         self.directory = directory
         let script = CLITestBed.repository.appendingPathComponent("Tests/Support/smtp_server.py")
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--port", "0", "--out", directory.path]
+        process.arguments = ["python3", script.path, "--port", "0", "--out", directory.path] + arguments
         let output = Pipe()
         process.standardOutput = output
         try process.run()

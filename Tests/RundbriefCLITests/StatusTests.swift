@@ -97,4 +97,29 @@ struct StatusTests {
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
     }
+
+    @Test("status --json in snake_case, the old camelCase keys beside them; every time in the configured zone")
+    func snakeCaseAndOneTimeZone() throws {
+        let fixture = try OpsFixture()
+        defer { fixture.remove() }
+        try fixture.addSubscribers(["anna@example.de"], status: "bounced")
+        try fixture.execute(Self.runningSend)
+
+        let status = try Self.statusJSON(fixture)
+        let operations = status["operations"] as? [String: Any]
+        #expect(operations?["queue_depth"] as? Int == 5)
+        #expect(operations?["subscribers_by_status"] as? [String: Int] == ["bounced": 1])
+        let error = (operations?["recent_errors"] as? [[String: Any]])?.first
+        #expect(error?["enhanced_status"] as? String == "5.1.1")
+        let send = (operations?["sends"] as? [[String: Any]])?.first
+        #expect(send?["edition_slug"] as? String == "iii-2025")
+        // The old keys stay for one release
+        #expect(operations?["queueDepth"] as? Int == 5)
+        #expect(send?["editionSlug"] as? String == "iii-2025")
+
+        // The configured zone (Europe/Berlin, the default): 2025-01-01 00:00 UTC is 01:00 GMT+1
+        let screen = try fixture.run(["status"]).stdout
+        #expect(screen.contains("2025-01-01 01:00 GMT+1"), "\(screen)")
+        #expect(!screen.contains("2025-01-01 00:00"), "\(screen)")
+    }
 }

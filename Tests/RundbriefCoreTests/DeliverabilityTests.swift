@@ -139,7 +139,8 @@ import Testing
                 issued: Date(timeIntervalSince1970: 1_780_000_000)))
         let url = UnsubscribeLinks.https(baseURL: "https://newsletter.example.org/", token: token)
         let mailto = UnsubscribeLinks.mailto(
-            address: "unsubscribe@example.org", subscriberID: 1_234_567, listID: 12, signer: signer)
+            address: "unsubscribe@example.org", subscriberID: 1_234_567, listID: 12,
+            issued: Date(timeIntervalSince1970: 1_780_000_000), signer: signer)
         #expect(url == "https://newsletter.example.org/u/\(token)")
         #expect(mailto.hasPrefix("mailto:unsubscribe+1234567-12-") && mailto.hasSuffix("@example.org"))
         let lines = headerLines(try message(unsubscribeURL: url, mailto: mailto))
@@ -174,18 +175,24 @@ import Testing
     @Test func theMailtoAddressNamesItsSubscriberOnlyWithAValidTag() throws {
         let old = TokenKey(id: "k1", secret: Array(repeating: 1, count: 32))
         let new = TokenKey(id: "k2", secret: Array(repeating: 2, count: 32))
+        let issued = Date(timeIntervalSince1970: 1_780_000_000)
         let mailto = UnsubscribeLinks.mailto(
-            address: "abmelden@example.org", subscriberID: 42, listID: 3, signer: TokenSigner(keys: [old]))
+            address: "abmelden@example.org", subscriberID: 42, listID: 3, issued: issued,
+            signer: TokenSigner(keys: [old]))
+        #expect(mailto.hasPrefix("mailto:abmelden+42-3-12774400-") && mailto.hasSuffix("@example.org"))
         let address = String(mailto.dropFirst("mailto:".count))
         let rotated = TokenSigner(keys: [new, old])
-        let found = UnsubscribeLinks.subscription(
+        let found = UnsubscribeLinks.claims(
             inAddresses: "\"Newsletter\" <\(address.uppercased())>, other@example.org", signer: rotated)
-        #expect(found?.subscriberID == 42 && found?.listID == 3)
-        #expect(UnsubscribeLinks.subscription(inAddresses: address, signer: TokenSigner(keys: [new])) == nil)
-        let forged = address.replacingOccurrences(of: "+42-3-", with: "+43-3-")
-        #expect(UnsubscribeLinks.subscription(inAddresses: forged, signer: rotated) == nil)
-        #expect(
-            UnsubscribeLinks.subscription(inAddresses: "bounces+42-abcdefghijklm@example.org", signer: rotated) == nil)
+        #expect(found == TokenClaims(purpose: .unsubscribe, subscriberID: 42, listID: 3, issued: issued))
+        #expect(UnsubscribeLinks.claims(inAddresses: address, signer: TokenSigner(keys: [new])) == nil)
+        for forged in [
+            address.replacingOccurrences(of: "+42-3-", with: "+43-3-"),
+            address.replacingOccurrences(of: "-12774400-", with: "-12774401-"),
+        ] {
+            #expect(UnsubscribeLinks.claims(inAddresses: forged, signer: rotated) == nil)
+        }
+        #expect(UnsubscribeLinks.claims(inAddresses: "bounces+42-abcdefghijklm@example.org", signer: rotated) == nil)
     }
 
     @Test func dkimpyVerifiesTheRSAAndTheEd25519SignatureOfOneMessage() throws {

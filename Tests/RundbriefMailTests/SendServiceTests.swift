@@ -221,6 +221,7 @@ import Testing
         let id = try fixture.schedule()
         var policy = DeliveryPolicy.test()
         policy.pauseAfterConnectionFailures = 3
+        policy.pauseAfter = .zero
         let paused = try await fixture.runService(transport: transport, policy: policy) {
             try fixture.report(id).send.status == .paused
         }

@@ -111,7 +111,8 @@ import Testing
     @Test func unsubscribePageNeverUnsubscribesButItsButtonDoesAndCanBeUndone() async throws {
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
-            try EmailAddress("leser@example.org"), list: "aktuell", consent: Consent(method: "cli"))
+            try EmailAddress("leser@example.org"), list: "aktuell",
+            consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         try await harness.web.makeApplication().test(.router) { client in
             try await client.execute(uri: "/unsubscribe?token=\(token)", method: .get) { response in
@@ -149,8 +150,10 @@ import Testing
     @Test func unsubscribeFromAllAndUndoRestoresWhatItEnded() async throws {
         let harness = try await WebHarness(lists: [("aktuell", "Aktuelles"), ("kultur", "Kultur")])
         let email = try EmailAddress("zwei@example.org")
-        let subscriber = try harness.database.addSubscriber(email, list: "aktuell", consent: Consent(method: "cli"))
-        try harness.database.addSubscriber(email, list: "kultur", consent: Consent(method: "cli"))
+        let subscriber = try harness.database.addSubscriber(
+            email, list: "aktuell", consent: Consent(method: "cli", at: harness.clock.now))
+        try harness.database.addSubscriber(
+            email, list: "kultur", consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         try await harness.web.makeApplication().test(.router) { client in
             var undoToken = ""
@@ -183,7 +186,8 @@ import Testing
     @Test func oneClickUnsubscribesAtOnce() async throws {
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
-            try EmailAddress("klick@example.org"), list: "aktuell", consent: Consent(method: "cli"))
+            try EmailAddress("klick@example.org"), list: "aktuell",
+            consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: nil)
         try await harness.web.makeApplication().test(.router) { client in
             try await client.execute(
@@ -202,7 +206,8 @@ import Testing
     @Test func oneClickAsMultipartFormData() async throws {
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
-            try EmailAddress("multi@example.org"), list: "aktuell", consent: Consent(method: "cli"))
+            try EmailAddress("multi@example.org"), list: "aktuell",
+            consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         let body =
             "--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--XyZ--\r\n"

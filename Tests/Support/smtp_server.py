@@ -9,7 +9,8 @@ holds {"connections": c, "messages": m}, rewritten after every event.
 Recipient rules (repeatable flags): --reject ADDR answers RCPT with 550 5.1.1, --tempfail ADDR
 with 451 4.7.1, --tempfail-once ADDR with 451 4.7.1 the first time only. --drop-after N closes each
 connection after it carried N messages; --stop-after N shuts the whole server down (connections
-closed, port no longer listening) after N messages in total.
+closed, port no longer listening) after N messages in total. --stall-after N stops answering once N
+messages arrived: every later DATA is read but never acknowledged nor recorded (a relay that hangs).
 """
 
 import argparse
@@ -88,6 +89,7 @@ class RuleHandler:
         self.controller = controller
         self.drop_after = options.drop_after
         self.stop_after = options.stop_after
+        self.stall_after = options.stall_after
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         key = address.lower()
@@ -102,6 +104,8 @@ class RuleHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stall_after and self.recorder.messages >= self.stall_after:
+            await asyncio.Event().wait()  # never set: the client waits for a reply that never comes
         server.messages_here += 1
         number = self.recorder.message_received(envelope, session, server.connection_number)
         loop = asyncio.get_running_loop()
@@ -200,6 +204,7 @@ def parse_arguments(argv=None):
     parser.add_argument("--tempfail-once", action="append", default=[], metavar="ADDR")
     parser.add_argument("--drop-after", type=int, default=0, metavar="N")
     parser.add_argument("--stop-after", type=int, default=0, metavar="N")
+    parser.add_argument("--stall-after", type=int, default=0, metavar="N")
     options = parser.parse_args(argv)
     if bool(options.tls_cert) != bool(options.tls_key):
         parser.error("--tls-cert and --tls-key go together")

@@ -25,6 +25,14 @@ CURLcode ccurl_easy_setopt_read_function(CURL *handle, curl_read_callback callba
 CURLcode ccurl_easy_setopt_write_function(CURL *handle, curl_write_callback callback);
 CURLcode ccurl_easy_setopt_debug_function(CURL *handle, curl_debug_callback callback);
 
+/*
+ * Makes transfers on `handle` abortable: a transfer-info callback (called at least once a second,
+ * also while the peer is silent) ends the transfer with CURLE_ABORTED_BY_CALLBACK once *flag is
+ * non-zero. The flag must outlive the handle; set it with ccurl_abort_flag_raise from any thread.
+ */
+CURLcode ccurl_easy_set_abort_flag(CURL *handle, int *flag);
+void ccurl_abort_flag_raise(int *flag);
+
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ccurl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode ccurl_easy_getinfo_string(CURL *handle, CURLINFO info, const char **value);

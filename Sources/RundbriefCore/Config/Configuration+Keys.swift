@@ -47,6 +47,7 @@ extension Configuration {
             .integer(
                 "delivery", "pause_after_connection_failures", \.delivery.pauseAfterConnectionFailures,
                 1...100_000),
+            .integer("delivery", "pause_after_seconds", \.delivery.pauseAfterSeconds, 0...86_400),
             .integer("delivery", "overdue_after_minutes", \.delivery.overdueAfterMinutes, 0...525_600),
             .integer(
                 "delivery", "progress_interval_seconds", \.delivery.progressIntervalSeconds, 1...3_600),
@@ -84,6 +85,7 @@ extension Configuration {
             .string("templates", "directory", \.templates.directory),
 
             .string("log", "level", \.log.level),
+            .string("secrets", "credentials_directory", \.secrets.credentialsDirectory),
         ]
     }
 }

@@ -12,6 +12,7 @@ public struct Configuration: Sendable, Equatable {
     public var web = WebSection()
     public var templates = TemplatesSection()
     public var log = LogSection()
+    public var secrets = SecretsSection()
     /// The file the configuration came from (for messages).
     public var sourcePath = "(defaults)"
 
@@ -98,8 +99,10 @@ public struct Configuration: Sendable, Equatable {
         public var retryMaxSeconds = 21_600
         /// A deferred message older than this is given up (failed).
         public var maxAgeHours = 72
-        /// Consecutive connection failures after which a running send pauses itself.
+        /// Consecutive connection failures after which a running send pauses itself...
         public var pauseAfterConnectionFailures = 20
+        /// ...once they have lasted this long; it resumes by itself when the relay answers again.
+        public var pauseAfterSeconds = 300
         /// A scheduled send found this much overdue after downtime waits for `send resume`.
         public var overdueAfterMinutes = 60
         public var progressIntervalSeconds = 5
@@ -171,5 +174,11 @@ public struct Configuration: Sendable, Equatable {
 
     public struct LogSection: Sendable, Equatable {
         public var level = "info"
+    }
+
+    public struct SecretsSection: Sendable, Equatable {
+        /// Where secrets are read from when `$CREDENTIALS_DIRECTORY` is unset (a shell, not the
+        /// service): the files the unit hands to the service, so the CLI finds the same ones.
+        public var credentialsDirectory = "/etc/rundbrief/credentials"
     }
 }

@@ -5,6 +5,8 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     /// "smtp.url", or empty when the whole file is at fault.
     public var key: String
     public var message: String
+    /// The other problems found in the same run (`check-config` reports them all at once).
+    public var more: [ConfigurationError] = []
 
     public init(location: String, key: String = "", message: String) {
         self.location = location
@@ -12,7 +14,12 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         self.message = message
     }
 
+    /// This problem and the others found with it.
+    public var all: [ConfigurationError] { [self] + more.flatMap(\.all) }
+
+    /// One line per problem.
     public var description: String {
-        key.isEmpty ? "\(location): \(message)" : "\(location): \(key): \(message)"
+        all.map { $0.key.isEmpty ? "\($0.location): \($0.message)" : "\($0.location): \($0.key): \($0.message)" }
+            .joined(separator: "\n")
     }
 }

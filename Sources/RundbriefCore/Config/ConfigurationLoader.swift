@@ -4,7 +4,8 @@ public import Foundation
 ///
 /// Order: `--config FILE`, then `$RUNDBRIEF_CONFIG`, then `/etc/rundbrief/rundbrief.toml`. Every key can
 /// then be overridden by `RUNDBRIEF_<SECTION>_<KEY>`, and secrets may come from systemd credentials in
-/// `$CREDENTIALS_DIRECTORY` (`smtp-password`, `token-key`, `mailbox-password`, `dkim-key`).
+/// `$CREDENTIALS_DIRECTORY`, else from `secrets.credentials_directory` (`smtp-password`, `token-key`,
+/// `mailbox-password`, `dkim-key`; also with the `rundbrief_` prefix the unit's directory credential adds).
 public struct ConfigurationLoader: Sendable {
     public static let defaultPath = "/etc/rundbrief/rundbrief.toml"
 
@@ -53,44 +54,71 @@ public struct ConfigurationLoader: Sendable {
         var config = Configuration()
         config.sourcePath = path
         let keys = Configuration.keys
-        try applyFile(table, keys: keys, path: path, to: &config)
-        try applyEnvironment(keys: keys, to: &config)
-        try applyCredentials(to: &config)
-        try ConfigurationValidator(path: path).validate(&config)
-        return config
+        // Every problem of the file, the environment and the values, each with its file and line.
+        var problems = applyFile(table, keys: keys, path: path, to: &config)
+        do { try applyEnvironment(keys: keys, to: &config) } catch { problems.append(error) }
+        do { try applyCredentials(to: &config) } catch { problems.append(error) }
+        let environment = self.environment
+        let locate: (String) -> String = { key in
+            let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return path }
+            let variable = "RUNDBRIEF_\(parts[0].uppercased())_\(parts[1].uppercased())"
+            if environment[variable] != nil { return "environment \(variable)" }
+            guard case .table(let section)? = table[parts[0]], let line = section.line(of: parts[1]) else {
+                return path
+            }
+            return "\(path):\(line)"
+        }
+        problems += ConfigurationValidator(locate: locate).validate(&config)
+        guard var first = problems.first else { return config }
+        first.more = Array(problems.dropFirst())
+        throw first
     }
 
     private func applyFile(
         _ table: TOMLTable, keys: [ConfigurationKey], path: String, to config: inout Configuration
-    ) throws(ConfigurationError) {
+    ) -> [ConfigurationError] {
+        var problems: [ConfigurationError] = []
         for sectionName in table.keys {
             guard case .table(let section)? = table[sectionName] else {
-                throw ConfigurationError(
-                    location: "\(path):\(table.line(of: sectionName) ?? 0)", key: sectionName,
-                    message: "top-level keys must be inside a [section]")
+                problems.append(
+                    ConfigurationError(
+                        location: "\(path):\(table.line(of: sectionName) ?? 0)", key: sectionName,
+                        message: "top-level keys must be inside a [section]"))
+                continue
             }
             for name in section.keys {
                 let location = "\(path):\(section.line(of: name) ?? table.line(of: sectionName) ?? 0)"
                 let value = section[name]!
                 if sectionName == "delivery" && name == "domain" {
-                    config.delivery.domainLimits = try Self.domainLimits(value, location: location)
+                    do {
+                        config.delivery.domainLimits = try Self.domainLimits(value, location: location)
+                    } catch {
+                        problems.append(error)
+                    }
                     continue
                 }
                 if sectionName == "dkim" && name == "key" {
-                    config.dkim.keys = try Self.dkimKeys(value, location: location)
+                    do {
+                        config.dkim.keys = try Self.dkimKeys(value, location: location)
+                    } catch {
+                        problems.append(error)
+                    }
                     continue
                 }
                 guard let key = keys.first(where: { $0.section == sectionName && $0.name == name }) else {
-                    throw ConfigurationError(
-                        location: location, key: "\(sectionName).\(name)", message: "unknown key")
+                    problems.append(
+                        ConfigurationError(location: location, key: "\(sectionName).\(name)", message: "unknown key"))
+                    continue
                 }
                 do {
                     try key.apply(&config, value)
                 } catch {
-                    throw ConfigurationError(location: location, key: key.path, message: error.message)
+                    problems.append(ConfigurationError(location: location, key: key.path, message: error.message))
                 }
             }
         }
+        return problems
     }
 
     private func applyEnvironment(keys: [ConfigurationKey], to config: inout Configuration)
@@ -111,11 +139,20 @@ public struct ConfigurationLoader: Sendable {
         }
     }
 
-    /// systemd's LoadCredential= puts secrets in files; they win over empty values in the file.
+    /// systemd's LoadCredential= puts secrets in files; they win over empty values in the file. In the
+    /// service they are in `$CREDENTIALS_DIRECTORY`; from a shell the same files are read where the unit
+    /// loads them from (`secrets.credentials_directory`). The unit loads that whole directory under the
+    /// id `rundbrief`, so systemd names them `rundbrief_<file>`: both names are looked for.
     private func applyCredentials(to config: inout Configuration) throws(ConfigurationError) {
-        guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else { return }
+        let fromService = environment["CREDENTIALS_DIRECTORY"] ?? ""
+        let directory = fromService.isEmpty ? config.secrets.credentialsDirectory : fromService
+        guard !directory.isEmpty else { return }
+        func file(_ name: String) -> String? {
+            [name, "rundbrief_" + name].map { directory + "/" + $0 }
+                .first { FileManager.default.isReadableFile(atPath: $0) }
+        }
         func secret(_ name: String) -> String? {
-            guard let data = FileManager.default.contents(atPath: directory + "/" + name),
+            guard let path = file(name), let data = FileManager.default.contents(atPath: path),
                 let text = String(data: data, encoding: .utf8)
             else { return nil }
             return text.trimmingWhitespace
@@ -126,16 +163,14 @@ public struct ConfigurationLoader: Sendable {
         if config.bounces.mailboxPassword.isEmpty, let password = secret("mailbox-password") {
             config.bounces.mailboxPassword = password
         }
-        if config.tokens.keys.isEmpty, config.tokens.keyFile.isEmpty,
-            FileManager.default.fileExists(atPath: directory + "/token-key")
-        {
-            config.tokens.keyFile = directory + "/token-key"
+        if config.tokens.keys.isEmpty, config.tokens.keyFile.isEmpty, let path = file("token-key") {
+            config.tokens.keyFile = path
         }
         // With [[dkim.key]] tables the credential is the single-key form's file only if a selector names it.
         if config.dkim.keyFile.isEmpty, config.dkim.keys.isEmpty || !config.dkim.selector.isEmpty,
-            FileManager.default.fileExists(atPath: directory + "/dkim-key")
+            let path = file("dkim-key")
         {
-            config.dkim.keyFile = directory + "/dkim-key"
+            config.dkim.keyFile = path
         }
     }
 

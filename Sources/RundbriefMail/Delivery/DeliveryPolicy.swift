@@ -18,9 +18,17 @@ public struct DeliveryPolicy: Sendable, Equatable {
     public var maxAge: Duration
     /// Consecutive connection failures after which a send pauses itself; 0 = never.
     public var pauseAfterConnectionFailures: Int
+    /// How long connection failures (with no success in between) are retried before the send pauses;
+    /// a send paused this way resumes by itself when the relay answers again.
+    public var pauseAfter: Duration
+    /// The first wait before probing the relay of a send paused for connection failures; it doubles
+    /// up to five minutes while the relay stays away.
+    public var relayProbeInitial: Duration
     /// A scheduled send found this much overdue does not start by itself.
     public var overdueAfter: Duration
     public var progressInterval: Duration
+    /// How long a graceful shutdown may take; transactions still running at half of it are aborted.
+    public var shutdownTimeout: Duration
     /// How SMTP-time rejections count against subscribers (and when they pause a send).
     public var bounces: BouncePolicy
     /// Per-domain limits, keyed by lower-case domain.
@@ -30,8 +38,10 @@ public struct DeliveryPolicy: Sendable, Equatable {
         rate: Double = 0, ratePerHour: Int = 0, concurrency: Int = 4, batchSize: Int = 200,
         retryInitial: Duration = .seconds(300), retryMax: Duration = .seconds(21_600),
         maxAge: Duration = .seconds(72 * 3600), pauseAfterConnectionFailures: Int = 20,
+        pauseAfter: Duration = .seconds(300), relayProbeInitial: Duration = .seconds(5),
         overdueAfter: Duration = .seconds(3600), progressInterval: Duration = .seconds(5),
-        domainLimits: [Configuration.DomainLimit] = [], bounces: BouncePolicy = BouncePolicy()
+        shutdownTimeout: Duration = .seconds(30), domainLimits: [Configuration.DomainLimit] = [],
+        bounces: BouncePolicy = BouncePolicy()
     ) {
         self.bounces = bounces
         self.rate = rate
@@ -42,8 +52,11 @@ public struct DeliveryPolicy: Sendable, Equatable {
         self.retryMax = retryMax
         self.maxAge = maxAge
         self.pauseAfterConnectionFailures = pauseAfterConnectionFailures
+        self.pauseAfter = pauseAfter
+        self.relayProbeInitial = relayProbeInitial
         self.overdueAfter = overdueAfter
         self.progressInterval = progressInterval
+        self.shutdownTimeout = shutdownTimeout
         self.domainLimits = Dictionary(
             domainLimits.map { ($0.domain.lowercased(), $0) }, uniquingKeysWith: { _, last in last })
     }
@@ -57,8 +70,10 @@ public struct DeliveryPolicy: Sendable, Equatable {
             retryInitial: .seconds(delivery.retryInitialSeconds), retryMax: .seconds(delivery.retryMaxSeconds),
             maxAge: .seconds(delivery.maxAgeHours * 3600),
             pauseAfterConnectionFailures: delivery.pauseAfterConnectionFailures,
+            pauseAfter: .seconds(delivery.pauseAfterSeconds),
             overdueAfter: .seconds(delivery.overdueAfterMinutes * 60),
             progressInterval: .seconds(max(1, delivery.progressIntervalSeconds)),
+            shutdownTimeout: .seconds(max(1, delivery.shutdownTimeoutSeconds)),
             domainLimits: delivery.domainLimits, bounces: BouncePolicy(configuration.bounces))
     }
 
@@ -75,6 +90,14 @@ public struct DeliveryPolicy: Sendable, Equatable {
         let seconds = min(pow(2.0, Double(max(0, min(failures - 1, 6)))), 60, max(retryInitial.seconds, 1))
         return .fromSeconds(seconds)
     }
+
+    /// Open transactions with no outcome for this long are reported once as a stalled relay: ten
+    /// progress intervals, at least ten seconds.
+    public var stallWarningAfter: Duration { max(.seconds(10), progressInterval * 10) }
+
+    /// The longest a domain is held back after it asked to slow down: five minutes, never more than
+    /// `retryMax` (no wait exceeds the configured maximum).
+    public var domainBackoffMax: Duration { min(.seconds(300), retryMax) }
 
     /// The in-flight window: deliveries that can be marked `sending` without their outcome being
     /// recorded yet, so at most this many can be sent twice after a crash. A claimed batch waiting to be

@@ -3,7 +3,9 @@ public import RundbriefCore
 import Synchronization
 
 /// Per-domain limits: connections and messages per second for configured domains, and an adaptive
-/// slow-down for any domain that answers 421/450 (the usual "too many connections / try later").
+/// slow-down for any domain that asks for it at the connection level (421, "too many connections",
+/// rate limiting; see ``isSlowDown(_:)``). A per-recipient deferral such as greylisting does not slow
+/// the domain: the delivery alone is retried later.
 ///
 /// A delivery that may not go now is not waited for: the caller returns it to the queue with the
 /// time it may go, so one strict provider never holds a connection that other domains could use.
@@ -27,11 +29,25 @@ public final class DomainThrottle: Sendable {
             ? domain.lowercased() : domain
     }
 
-    /// The longest a domain is held back after repeated slow-down replies.
-    static let maxBackoff: Double = 300
+    /// The longest a domain is held back after repeated slow-down replies, in seconds.
+    private let maxBackoff: Double
 
-    public init(limits: [String: Configuration.DomainLimit]) {
+    /// - Parameter maxBackoff: the longest a domain is ever held back (``DeliveryPolicy/domainBackoffMax``).
+    public init(limits: [String: Configuration.DomainLimit], maxBackoff: Double = 300) {
         self.limits = limits
+        self.maxBackoff = max(1, maxBackoff)
+    }
+
+    /// Whether a failed transaction asks to slow the whole domain down: a 421 (the server closes the
+    /// connection: too many connections, shutting down), or any 4xx reply whose text speaks of rate
+    /// limiting or too many connections or messages. A plain 4xx for one recipient (greylisting,
+    /// a full mailbox, a lookup failure) is that recipient's business.
+    public static func isSlowDown(_ outcome: SMTPOutcome) -> Bool {
+        guard let reply = outcome.reply, reply.severity == 4 else { return false }
+        if reply.code == 421 { return true }
+        let text = reply.text.lowercased()
+        return ["too many", "rate limit", "ratelimit", "rate-limit", "slow down", "throttl", "try again in"]
+            .contains { text.contains($0) }
     }
 
     /// Takes a slot for one message to `domain` at `now`.
@@ -58,7 +74,7 @@ public final class DomainThrottle: Sendable {
         }
     }
 
-    /// Gives the slot back; `slowDown` when the domain answered 421/450 (or similar throttling).
+    /// Gives the slot back; `slowDown` when the domain asked to slow down (``isSlowDown(_:)``).
     public func release(domain: String, slowDown: Bool, now: Date) {
         let key = Self.key(domain)
         states.withLock { states in
@@ -66,7 +82,7 @@ public final class DomainThrottle: Sendable {
             state.active = max(0, state.active - 1)
             if slowDown {
                 state.penalty = min(state.penalty * 2, 256)
-                state.pausedUntil = now.addingTimeInterval(min(Double(state.penalty), Self.maxBackoff))
+                state.pausedUntil = now.addingTimeInterval(min(Double(state.penalty), maxBackoff))
             } else if state.penalty > 1 {
                 state.penalty /= 2
             }

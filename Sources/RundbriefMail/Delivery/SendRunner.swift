@@ -11,6 +11,10 @@ import Synchronization
 /// result, so a message costs no hand-off through the Swift concurrency pool. Results are written in
 /// batched transactions. Claimed but unrecorded deliveries never exceed the policy's in-flight window,
 /// and the transport holds at most three per connection (one in its transaction, two queued).
+///
+/// A database that cannot be written (locked by another process, a full disk) never costs a result:
+/// results stay in memory until they are written, claiming waits, both retry with backoff, and the
+/// trouble is logged once as an error (and its end once as a notice).
 final class SendRunner: Sendable {
     /// Why the runner stopped claiming.
     enum Stop: Sendable, Equatable {
@@ -38,7 +42,8 @@ final class SendRunner: Sendable {
     private let onProgress: @Sendable (SendProgress) -> Void
 
     private let stop = Mutex<Stop?>(nil)
-    private let connectionFailures = Mutex(0)
+    /// Connection failures in a row, and when the first of them happened.
+    private let connectionFailures = Mutex<(count: Int, since: Date?)>((0, nil))
     private let inFlight = Mutex(0)
     private let results = Mutex<[Delivery.Result]>([])
     /// Deliveries handed to the transport and not finished yet.
@@ -47,6 +52,10 @@ final class SendRunner: Sendable {
     private let room = WakeSignal()
     /// Wakes the flush loop: a batch of results is ready, or the periodic tick.
     private let flushDue = WakeSignal()
+    /// When the transport last finished a transaction of this send, and whether a stall was reported.
+    private let lastOutcome = Mutex<(at: Date?, stallReported: Bool)>((nil, false))
+    /// Since when the database could not be written, while it cannot.
+    private let databaseTrouble = Mutex<Date?>(nil)
 
     /// The transport holds at most this many deliveries of this send (in transactions and queued)...
     private var transportLimit: Int { 3 * policy.concurrency }
@@ -125,33 +134,52 @@ final class SendRunner: Sendable {
     }
 
     private func claimLoop() async throws {
+        var failures = 0
         while stop.withLock({ $0 }) == nil {
-            // Claim a batch only when the window has room for all of it.
-            if policy.inFlightWindow - inFlight.withLock({ $0 }) < policy.batchSize {
-                try await room.waitUnlessCancelled()
-                continue
+            do {
+                if try await claimAndSubmit() { return }
+                failures = 0
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // A locked or full database: nothing was claimed; try again after a while.
+                failures += 1
+                databaseFailed(error)
+                do { try await clock.sleep(Self.databaseBackoff(failures, maximum: 5)) } catch { setStop(.shutdown) }
             }
-            let claim = try await database.claimDeliveries(
-                sendID: sendID, listID: send.listID, limit: policy.batchSize, now: clock.now())
-            guard claim.sendStatus == .running else {
-                setStop(.status(claim.sendStatus))
-                return
-            }
-            if claim.skipped > 0 {
-                logger.debug("skipped recipients no longer on the list", metadata: ["count": "\(claim.skipped)"])
-            }
-            guard claim.deliveries.isEmpty else {
-                inFlight.withLock { $0 += claim.deliveries.count }
-                for delivery in claim.deliveries { try await submit(delivery) }
-                continue
-            }
-            if claim.skipped > 0 { continue }
-            guard let wait = try await idleWait() else {
-                setStop(.complete)
-                return
-            }
-            do { try await clock.sleep(wait) } catch { setStop(.shutdown) }
         }
+    }
+
+    /// One round of the claim loop: claims a batch and hands it to the transport, or waits.
+    /// - Returns: whether the loop is over (the send is complete or someone changed its status).
+    private func claimAndSubmit() async throws -> Bool {
+        // Claim a batch only when the window has room for all of it.
+        if policy.inFlightWindow - inFlight.withLock({ $0 }) < policy.batchSize {
+            try await room.waitUnlessCancelled()
+            return false
+        }
+        let claim = try await database.claimDeliveries(
+            sendID: sendID, listID: send.listID, limit: policy.batchSize, now: clock.now())
+        databaseWorked()
+        guard claim.sendStatus == .running else {
+            setStop(.status(claim.sendStatus))
+            return true
+        }
+        if claim.skipped > 0 {
+            logger.debug("skipped recipients no longer on the list", metadata: ["count": "\(claim.skipped)"])
+        }
+        guard claim.deliveries.isEmpty else {
+            inFlight.withLock { $0 += claim.deliveries.count }
+            for delivery in claim.deliveries { try await submit(delivery) }
+            return false
+        }
+        if claim.skipped > 0 { return false }
+        guard let wait = try await idleWait() else {
+            setStop(.complete)
+            return true
+        }
+        do { try await clock.sleep(wait) } catch { setStop(.shutdown) }
+        return false
     }
 
     /// Hands one claimed delivery to the transport, or returns it to the queue when it may not go now.
@@ -202,7 +230,12 @@ final class SendRunner: Sendable {
 
     /// On the transport's thread: records the outcome of the transaction for `delivery`.
     fileprivate func finish(_ delivery: Delivery.Claimed, outcome: SMTPOutcome) {
-        domains.release(domain: delivery.domain, slowDown: Self.isSlowDown(outcome), now: clock.now())
+        let stallEnded = lastOutcome.withLock { last in
+            defer { last = (clock.now(), false) }
+            return last.stallReported
+        }
+        if stallEnded { logger.notice("the relay answers again") }
+        domains.release(domain: delivery.domain, slowDown: DomainThrottle.isSlowDown(outcome), now: clock.now())
         record(result(of: outcome, for: delivery))
         workDone()
     }
@@ -227,22 +260,15 @@ final class SendRunner: Sendable {
         return .fromSeconds(min(max(seconds, 0.05), 1))
     }
 
-    /// 421 (service not available / too many connections) and 450 (mailbox busy, often greylisting
-    /// or rate limiting) and enhanced status 4.7.x (policy) ask the sender to come back more slowly.
-    static func isSlowDown(_ outcome: SMTPOutcome) -> Bool {
-        guard let reply = outcome.reply else { return false }
-        return reply.code == 421 || reply.code == 450 || (reply.enhancedStatus?.hasPrefix("4.7.") ?? false)
-    }
-
     private func result(of outcome: SMTPOutcome, for delivery: Delivery.Claimed) -> Delivery.Result {
         let now = clock.now()
         let kind: Delivery.Result.Kind
         switch outcome.classification {
         case .delivered:
-            connectionFailures.withLock { $0 = 0 }
+            connectionFailures.withLock { $0 = (0, nil) }
             kind = .sent
         case .transient:
-            connectionFailures.withLock { $0 = 0 }
+            connectionFailures.withLock { $0 = (0, nil) }
             let started = send.startedAt ?? now
             if now.timeIntervalSince(started) >= policy.maxAge.seconds {
                 kind = .failed
@@ -251,7 +277,7 @@ final class SendRunner: Sendable {
                 kind = .deferred(until: now.addingTimeInterval(delay.seconds))
             }
         case .permanent:
-            connectionFailures.withLock { $0 = 0 }
+            connectionFailures.withLock { $0 = (0, nil) }
             kind = .bounced
         case .connectionFailed:
             return connectionFailed(outcome, for: delivery, now: now)
@@ -265,15 +291,22 @@ final class SendRunner: Sendable {
     private func connectionFailed(_ outcome: SMTPOutcome, for delivery: Delivery.Claimed, now: Date)
         -> Delivery.Result
     {
-        let failures = connectionFailures.withLock { count in
-            count += 1
-            return count
+        let (failures, since) = connectionFailures.withLock { state in
+            state.count += 1
+            if state.since == nil { state.since = now }
+            return (state.count, state.since ?? now)
         }
-        if policy.pauseAfterConnectionFailures > 0, failures >= policy.pauseAfterConnectionFailures {
+        // A relay blip (a restart, a short outage) is retried with backoff; only failures lasting
+        // `pauseAfter` (and at least `pauseAfterConnectionFailures` of them) pause the send.
+        let failingFor = now.timeIntervalSince(since)
+        if policy.pauseAfterConnectionFailures > 0, failures >= policy.pauseAfterConnectionFailures,
+            failingFor >= policy.pauseAfter.seconds
+        {
             setStop(
                 .connectionFailures(
-                    "paused after \(failures) consecutive connection failures (last: \(outcome.description)); "
-                        + "fix the relay, then run `rundbrief send resume \(sendID)`"))
+                    "paused after \(failures) \(Self.relayPauseMarker) in \(Int(failingFor)) s "
+                        + "(last: \(outcome.description)); it resumes by itself when the relay answers again, "
+                        + "or fix the relay and run `rundbrief send resume \(sendID)`"))
         }
         let delay = policy.connectionRetryDelay(failures: failures)
         var result = returned(delivery, until: now.addingTimeInterval(delay.seconds))
@@ -281,6 +314,10 @@ final class SendRunner: Sendable {
         result.reply = String(outcome.description.prefix(500))
         return result
     }
+
+    /// In the reason of a send that paused itself because the relay could not be reached: the sender
+    /// resumes such a send by itself once the relay answers again.
+    static let relayPauseMarker = "consecutive connection failures"
 
     private func returned(_ delivery: Delivery.Claimed, until: Date?) -> Delivery.Result {
         Delivery.Result(deliveryID: delivery.id, subscriberID: delivery.subscriberID, kind: .returned(until: until))
@@ -323,33 +360,83 @@ final class SendRunner: Sendable {
         room.signal()
     }
 
-    /// The last flush of a run, tried a few times: the database may be busy for a while (a backup,
-    /// an operator's sqlite3 shell).
+    /// The last flush of a run, tried until it succeeds: the database may be locked for a while (a
+    /// backup, an operator's sqlite3 shell) or its disk full. Giving up would drop the results and leave
+    /// their deliveries `sending`. Only cancellation (the daemon's shutdown deadline) ends it unwritten;
+    /// the next start then re-queues those deliveries, as after a crash.
     private func finalFlush() async throws {
-        var attempt = 1
+        var failures = 0
         while true {
             do {
-                return try await flush()
-            } catch let error where !(error is CancellationError) && attempt < 5 {
-                logger.warning(
-                    "cannot record delivery results yet; trying again",
-                    metadata: ["attempt": "\(attempt)", "error": "\(error)"])
-                attempt += 1
-                try await clock.sleep(.seconds(1))
+                try await flush()
+                return databaseWorked()
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                failures += 1
+                databaseFailed(error)
+                try await clock.sleep(Self.databaseBackoff(failures, maximum: 5))
             }
         }
     }
 
     private func flushLoop() async {
+        var failures = 0
         while !Task.isCancelled {
             do {
                 try await flushDue.waitUnlessCancelled()
                 try await flush()
+                failures = 0
+                databaseWorked()
             } catch is CancellationError {
                 return
             } catch {
-                logger.error("cannot record delivery results", metadata: ["error": "\(error)"])
+                failures += 1
+                databaseFailed(error)
+                do { try await clock.sleep(Self.databaseBackoff(failures, maximum: 5)) } catch { return }
             }
+        }
+    }
+
+    /// The wait after `failures` failed database writes in a row: half a second, doubling up to `maximum`.
+    private static func databaseBackoff(_ failures: Int, maximum: Double) -> Duration {
+        .fromSeconds(min(0.5 * pow(2, Double(min(max(failures - 1, 0), 10))), maximum))
+    }
+
+    /// Logs the first failure of a stretch of database trouble as an error saying what to do.
+    private func databaseFailed(_ error: any Error) {
+        let first = databaseTrouble.withLock { since in
+            guard since == nil else { return false }
+            since = clock.now()
+            return true
+        }
+        guard first else {
+            return logger.debug("database still not writable", metadata: ["error": "\(error)"])
+        }
+        let advice = Self.advice(for: error)
+        logger.error(
+            "cannot write to the database: \(advice); results stay in memory and the send carries on by itself once the database is writable again",
+            metadata: ["error": "\(error)"])
+    }
+
+    /// Ends a stretch of database trouble, saying so once.
+    private func databaseWorked() {
+        guard
+            let since = databaseTrouble.withLock({ since in
+                defer { since = nil }; return since
+            })
+        else { return }
+        logger.notice(
+            "database writable again; the send carries on",
+            metadata: ["after_seconds": "\(String(format: "%.1f", clock.now().timeIntervalSince(since)))"])
+    }
+
+    private static func advice(for error: any Error) -> String {
+        switch (error as? StoreError)?.code {
+        case .diskFull: "the disk holding the database is full; free space on it"
+        case .busy: "another process holds a lock on it (a backup, an sqlite3 shell?); end that process"
+        case .readOnly: "the file is read-only; check its owner and permissions"
+        default: "check the database file and the disk holding it"
         }
     }
 
@@ -366,10 +453,12 @@ final class SendRunner: Sendable {
     private func progressLoop() async {
         var lastSent: Int?
         var lastTime = clock.now()
+        lastOutcome.withLock { $0.at = lastTime }
         while !Task.isCancelled {
             do {
                 try await clock.sleep(policy.progressInterval)
                 guard !Task.isCancelled else { return }
+                reportStall()
                 let counts = try await database.sendCounts(id: sendID)
                 let now = clock.now()
                 let elapsed = now.timeIntervalSince(lastTime)
@@ -381,6 +470,25 @@ final class SendRunner: Sendable {
                 return
             }
         }
+    }
+
+    /// Warns once when transactions are open but none has finished for ``DeliveryPolicy/stallWarningAfter``
+    /// (a relay that accepted the connections and stopped answering); ``finish(_:outcome:)`` says when
+    /// it answers again.
+    private func reportStall() {
+        let open = submitted.withLock { $0 }
+        let now = clock.now()
+        let silent = lastOutcome.withLock { last -> Double? in
+            guard open > 0, !last.stallReported, let at = last.at,
+                now.timeIntervalSince(at) >= policy.stallWarningAfter.seconds
+            else { return nil }
+            last.stallReported = true
+            return now.timeIntervalSince(at)
+        }
+        guard let silent else { return }
+        logger.warning(
+            "the relay has not finished a transaction for \(Int(silent)) s with \(open) open; it may be stalled: check it (transactions time out after smtp.timeout_seconds)"
+        )
     }
 
     private func conclude(_ reason: Stop) async throws {

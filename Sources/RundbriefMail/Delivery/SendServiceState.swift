@@ -23,7 +23,14 @@ final class SendServiceState: Sendable {
     private let retryAfter = Mutex<[Int64: Date]>([:])
     private let progress = Mutex<[Int64: SendProgress]>([:])
     private let latest = Mutex<Int64?>(nil)
+    /// Sends whose `sending` rows this process has re-queued: only rows a previous process left.
+    private let recovered = Mutex<Set<Int64>>([])
     private let stopping = Mutex(false)
+    /// Probing the relay for sends paused after connection failures: when next, the current wait,
+    /// and whether a probe is running.
+    private let relayProbe = Mutex<(next: Date?, delay: Double, running: Bool)>((nil, 0, false))
+    /// Aborts the transactions still running at half the shutdown timeout (a stalled relay).
+    private let abortTimer = Mutex<Task<Void, Never>?>(nil)
 
     init(
         database: AppDatabase, transport: any MailTransport, policy: DeliveryPolicy,
@@ -37,7 +44,7 @@ final class SendServiceState: Sendable {
         self.tick = tick
         self.logger = logger
         rateLimiter = RateLimiter(perSecond: policy.rate, perHour: policy.ratePerHour, clock: clock)
-        domains = DomainThrottle(limits: policy.domainLimits)
+        domains = DomainThrottle(limits: policy.domainLimits, maxBackoff: policy.domainBackoffMax.seconds)
     }
 
     func run() async throws {
@@ -51,6 +58,11 @@ final class SendServiceState: Sendable {
                     for send in try await sendsNeedingRunner() {
                         group.addTask { await self.runSend(send) }
                     }
+                    if let waiting = try await relayProbeDue() {
+                        group.addTask { await self.probeRelay(resuming: waiting) }
+                    }
+                } catch is CancellationError {
+                    break
                 } catch {
                     logger.error("scheduler error", metadata: ["error": "\(error)"])
                 }
@@ -59,12 +71,29 @@ final class SendServiceState: Sendable {
             shutdown()
             await group.waitForAll()
         }
+        abortTimer.withLock { $0?.cancel() }
         logger.info("sender stopped")
     }
 
+    /// Stops claiming; transactions in flight may finish for half of `delivery.shutdown_timeout_seconds`,
+    /// then they are aborted and their deliveries go back to the queue for the next start, so the
+    /// shutdown always ends in time (a relay that stalls mid-transaction would otherwise hold it).
     func shutdown() {
-        stopping.withLock { $0 = true }
+        let first = stopping.withLock { stopping in
+            defer { stopping = true }
+            return !stopping
+        }
         for runner in runners.withLock({ Array($0.values) }) { runner.requestStop() }
+        guard first else { return }
+        let grace = policy.shutdownTimeout / 2
+        let timer = Task { [clock, transport, logger] in
+            do { try await clock.sleep(grace) } catch { return }
+            logger.warning(
+                "SMTP transactions still running \(grace.seconds) s into the shutdown; aborting them (their deliveries go again at the next start)"
+            )
+            transport.abortTransfers()
+        }
+        abortTimer.withLock { $0 = timer }
     }
 
     func currentProgress() -> SendProgress? {
@@ -142,18 +171,76 @@ final class SendServiceState: Sendable {
         }
         defer { _ = runners.withLock { $0.removeValue(forKey: id) } }
         do {
-            // Nothing of this send is in flight in this process: rows still `sending` were left by a
-            // process that died mid-transaction. Sending them again may duplicate at most the in-flight window.
-            let requeued = try await database.requeueInFlight(sendID: id, now: clock.now())
-            if requeued > 0 {
-                log.notice(
-                    "resuming after an interruption: re-queued deliveries that were in flight",
-                    metadata: ["count": "\(requeued)"])
+            // Once per process, before this process claimed anything of the send: rows still `sending`
+            // were left by a previous process (it holds no daemon lock any more: it died or stopped
+            // mid-transaction). Sending them again may duplicate at most the in-flight window. A later
+            // runner of the same send in this process never re-queues: those rows are its own.
+            if !recovered.withLock({ $0.contains(id) }) {
+                let requeued = try await database.requeueInFlight(sendID: id, now: clock.now())
+                recovered.withLock { _ = $0.insert(id) }
+                if requeued > 0 {
+                    log.notice(
+                        "resuming after an interruption: re-queued deliveries that were in flight",
+                        metadata: ["count": "\(requeued)"])
+                }
             }
             _ = try await runner.run()
+        } catch is CancellationError {
+            // The shutdown deadline came while results could not be written (a full disk, a lock):
+            // their deliveries stay `sending`, and the next start re-queues them, as after a crash.
+            log.notice("send interrupted by shutdown before all results were written; the next start sends those again")
         } catch {
             log.error("sender error; retrying shortly", metadata: ["error": "\(error)"])
             retryAfter.withLock { $0[id] = clock.now().addingTimeInterval(5) }
+        }
+    }
+
+    // MARK: - Resuming after the relay comes back
+
+    /// Sends paused for connection failures, when a probe of the relay is due (and none runs).
+    private func relayProbeDue() async throws -> [Send]? {
+        let waiting = try await database.pausedSends().filter {
+            $0.statusReason?.contains(SendRunner.relayPauseMarker) == true
+        }
+        let now = clock.now()
+        let initial = policy.relayProbeInitial.seconds
+        return relayProbe.withLock { probe in
+            guard !waiting.isEmpty else {
+                if !probe.running { probe = (nil, 0, false) }
+                return nil
+            }
+            guard !probe.running else { return nil }
+            guard let next = probe.next else {
+                probe = (now.addingTimeInterval(initial), initial, false)
+                return nil
+            }
+            guard next <= now else { return nil }
+            probe.running = true
+            return waiting
+        }
+    }
+
+    /// Probes the relay; when it answers, resumes the sends that paused because it did not (one notice
+    /// each), else waits twice as long (up to five minutes) before the next probe.
+    private func probeRelay(resuming waiting: [Send]) async {
+        let answers = await transport.probe()
+        let now = clock.now()
+        relayProbe.withLock { probe in
+            let delay = answers ? 0 : min(max(probe.delay, 1) * 2, 300)
+            probe = (answers ? nil : now.addingTimeInterval(delay), delay, false)
+        }
+        guard answers, !stopping.withLock({ $0 }) else { return }
+        for send in waiting {
+            guard let id = send.id else { continue }
+            do {
+                if try await database.resumePausedSend(id: id, reason: send.statusReason, now: now) {
+                    logger.notice(
+                        "send resumed: the relay answers again",
+                        metadata: ["send.id": "\(id)", "edition": "\(send.decodedSnapshot?.slug ?? "?")"])
+                }
+            } catch {
+                logger.error("cannot resume send", metadata: ["send.id": "\(id)", "error": "\(error)"])
+            }
         }
     }
 

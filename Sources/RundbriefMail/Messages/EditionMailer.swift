@@ -73,8 +73,11 @@ public struct EditionMailer: Sendable {
             unsubscribeMailto: token == nil
                 ? ""
                 : UnsubscribeLinks.mailto(
-                    address: unsubscribeAddress, subscriberID: subscriberID, listID: listID, signer: tokens),
-            messageID: try messageID ?? MessageID(sendID: sendID, subscriberID: subscriberID, domain: bounceDomain))
+                    address: unsubscribeAddress, subscriberID: subscriberID, listID: listID, issued: issued,
+                    signer: tokens),
+            messageID: try messageID
+                ?? SignedMessageID.make(
+                    sendID: sendID, subscriberID: subscriberID, domain: bounceDomain, signer: tokens))
         let envelope =
             deliveryID.map {
                 VERPAddress.make(deliveryID: $0, localPart: bounceLocalPart, domain: bounceDomain, signer: tokens)

@@ -74,7 +74,7 @@ final class CurlEasyHandle {
         return value
     }
 
-    private func check(_ code: CURLcode, _ name: String) throws(TransportError) {
+    func check(_ code: CURLcode, _ name: String) throws(TransportError) {
         guard code == CURLE_OK else {
             throw TransportError(.invalidOption, "\(name): \(String(cString: curl_easy_strerror(code)))")
         }

@@ -12,6 +12,8 @@ public final class CurlSMTPTransport: MailTransport {
     /// The configuration the transport was created with.
     public let configuration: Configuration
     private let queue: BlockingJobQueue<SMTPJob>
+    /// Shared by the workers' handles, which it outlives (they hold it too).
+    private let abortFlag = TransferAbortFlag()
 
     /// Creates the transport and starts its worker threads; nothing connects until the first message.
     /// - Throws: ``TransportError`` when the configuration is invalid or libcurl rejects an option
@@ -22,7 +24,7 @@ public final class CurlSMTPTransport: MailTransport {
         queue = BlockingJobQueue(workers: configuration.concurrency)
         var workers: [SMTPConnectionWorker] = []
         for _ in 0..<configuration.concurrency {
-            workers.append(try SMTPConnectionWorker(configuration: configuration))
+            workers.append(try SMTPConnectionWorker(configuration: configuration, abort: abortFlag))
         }
         for (index, worker) in workers.enumerated() {
             start(worker, index: index)
@@ -58,6 +60,26 @@ public final class CurlSMTPTransport: MailTransport {
 
     /// Stops the transport: transactions in progress finish, queued messages are answered
     /// `.connectionFailed` (not sent), then every connection is closed with QUIT.
+    /// Aborts every transaction in progress within about a second (libcurl's transfer-info callback),
+    /// and every later one at once: their outcome is a connection failure. For the shutdown deadline.
+    public func abortTransfers() {
+        abortFlag.raise()
+    }
+
+    /// Connects to the relay on a thread of its own (greeting, EHLO, STARTTLS, AUTH; no message), then
+    /// closes the connection: whether the relay answers again.
+    public func probe() async -> Bool {
+        let configuration = self.configuration
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let worker = try? SMTPConnectionWorker(configuration: configuration, abort: TransferAbortFlag())
+                continuation.resume(returning: worker?.probe() ?? false)
+            }
+            thread.name = "rundbrief-smtp-probe"
+            thread.start()
+        }
+    }
+
     public func shutdown() async {
         for job in queue.close() {
             job.answer(Self.shutDownOutcome)

@@ -17,6 +17,15 @@ public protocol MailTransport: Sendable {
     /// `work.message()` and `work.finished(_:)` on a thread of its own. The send engine uses it so a
     /// message costs no hand-offs between the concurrency pool and the connection threads.
     func enqueue(_ work: any TransportWork)
+
+    /// Ends the transactions in progress now, for a shutdown that cannot wait any longer (a stalled
+    /// relay); their outcome is a connection failure. Transports whose transactions cannot hang need
+    /// not implement it.
+    func abortTransfers()
+
+    /// Whether the relay answers now (connects, greets, and accepts the login), to resume a send that
+    /// paused because it could not be reached. Transports that cannot fail that way answer `true`.
+    func probe() async -> Bool
 }
 
 /// A message the transport composes and delivers on its own thread (see ``MailTransport/enqueue(_:)``).
@@ -30,6 +39,10 @@ public protocol TransportWork: Sendable {
 }
 
 extension MailTransport {
+    public func abortTransfers() {}
+
+    public func probe() async -> Bool { true }
+
     /// For transports without threads of their own: one task per message.
     public func enqueue(_ work: any TransportWork) {
         Task {

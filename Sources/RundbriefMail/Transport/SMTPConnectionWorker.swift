@@ -6,9 +6,14 @@ final class SMTPConnectionWorker {
     private let handle: CurlEasyHandle
     private let state = SMTPTransferState()
 
-    init(configuration: CurlSMTPTransport.Configuration) throws(TransportError) {
+    /// Raised when the transport's transfers must end now (the daemon's shutdown deadline).
+    private let abort: TransferAbortFlag
+
+    init(configuration: CurlSMTPTransport.Configuration, abort: TransferAbortFlag) throws(TransportError) {
         handle = try CurlEasyHandle()
+        self.abort = abort
         try configure(with: configuration)
+        try handle.check(ccurl_easy_set_abort_flag(handle.raw, abort.pointer), "CURLOPT_XFERINFOFUNCTION")
     }
 
     private func configure(with configuration: CurlSMTPTransport.Configuration) throws(TransportError) {
@@ -63,6 +68,12 @@ final class SMTPConnectionWorker {
         queue.workerExited()
     }
 
+    /// Connects and logs in without sending anything (CURLOPT_CONNECT_ONLY): whether the relay answers.
+    func probe() -> Bool {
+        guard (try? handle.set(CURLOPT_CONNECT_ONLY, 1, name: "CURLOPT_CONNECT_ONLY")) != nil else { return false }
+        return handle.perform() == CURLE_OK
+    }
+
     /// Runs one SMTP transaction, retrying once when a reused connection turned out to be dead
     /// before the relay answered anything (nothing can have been delivered then).
     func deliver(_ message: OutgoingMessage) -> SMTPOutcome {
@@ -86,6 +97,12 @@ final class SMTPConnectionWorker {
     private func outcome(for code: CURLcode) -> (outcome: SMTPOutcome, retryable: Bool) {
         let transcript = state.transcript
         let reply = transcript.lastReply
+        if code == CURLE_ABORTED_BY_CALLBACK {
+            // Cut off by the shutdown deadline: the relay may or may not have taken the message.
+            return (
+                SMTPOutcome(classification: .connectionFailed, stage: transcript.stage, detail: Self.aborted), false
+            )
+        }
         guard code != CURLE_OK else {
             return (
                 SMTPOutcome(classification: .delivered, stage: .endOfData, reply: reply),
@@ -104,6 +121,8 @@ final class SMTPConnectionWorker {
             && (stage == .connect || stage == .mailFrom)
         return (outcome, reusedDeadConnection)
     }
+
+    static let aborted = "transaction aborted: the daemon is shutting down"
 
     /// libcurl's own codes pin down failures the dialogue cannot show (a TLS handshake has no reply).
     private static func stage(for code: CURLcode, transcript: SMTPTranscript) -> SMTPStage {
@@ -132,4 +151,20 @@ enum SMTPJob: Sendable {
         case .work(let work): work.finished(outcome)
         }
     }
+}
+
+/// A flag libcurl's transfer-info callback reads on every worker thread of a transport: once raised,
+/// every transfer in progress or started later ends with `CURLE_ABORTED_BY_CALLBACK` within a second.
+final class TransferAbortFlag: @unchecked Sendable {
+    // @unchecked: the int is only touched through the C shim's atomic load and store.
+    let pointer: UnsafeMutablePointer<Int32>
+
+    init() {
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: 0)
+    }
+
+    func raise() { ccurl_abort_flag_raise(pointer) }
+
+    deinit { pointer.deallocate() }
 }

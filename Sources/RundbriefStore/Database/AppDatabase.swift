@@ -1,6 +1,7 @@
 import CSQLiteSupport
 import Foundation
 public import GRDB
+import enum RundbriefCore.PrivateFile
 
 /// The Rundbrief database: one SQLite file in WAL mode, shared by the daemon and every command.
 ///
@@ -24,11 +25,21 @@ public struct AppDatabase: Sendable {
             throw StoreError(
                 .cannotOpen, "cannot open database \(path): directory \(directory) does not exist")
         }
+        if !readOnly {
+            // Subscribers' personal data: owner-only whatever the umask. SQLite gives the -wal and -shm
+            // files the database file's mode when it creates them; older ones are tightened here.
+            do {
+                try PrivateFile.prepare(path)
+            } catch {
+                throw StoreError(.cannotOpen, "cannot open database \(path): \(error.localizedDescription)")
+            }
+            for suffix in ["-wal", "-shm", "-journal"] { PrivateFile.restrict(path + suffix) }
+        }
         do {
             let pool = try DatabasePool(path: path, configuration: config)
             try self.init(writer: pool, migrate: !readOnly)
         } catch let error as DatabaseError {
-            throw StoreError(from: error, context: "database \(path)")
+            throw StoreError(from: error, context: "database \(path)", path: path)
         }
     }
 
@@ -42,7 +53,7 @@ public struct AppDatabase: Sendable {
             do {
                 try Schema.migrator.migrate(writer)
             } catch let error as DatabaseError {
-                throw StoreError(from: error, context: "migrating the database")
+                throw StoreError(from: error, context: "migrating the database", path: writer.path)
             }
         }
     }
@@ -77,7 +88,7 @@ public struct AppDatabase: Sendable {
         do {
             return try writer.write(work)
         } catch let error as DatabaseError {
-            throw StoreError(from: error, context: "writing to the database")
+            throw StoreError(from: error, context: "writing to the database", path: writer.path)
         }
     }
 
@@ -86,7 +97,7 @@ public struct AppDatabase: Sendable {
         do {
             return try writer.read(work)
         } catch let error as DatabaseError {
-            throw StoreError(from: error, context: "reading the database")
+            throw StoreError(from: error, context: "reading the database", path: writer.path)
         }
     }
 
@@ -97,7 +108,7 @@ public struct AppDatabase: Sendable {
         do {
             return try await writer.write(work)
         } catch let error as DatabaseError {
-            throw StoreError(from: error, context: "writing to the database")
+            throw StoreError(from: error, context: "writing to the database", path: writer.path)
         }
     }
 
@@ -107,19 +118,27 @@ public struct AppDatabase: Sendable {
         do {
             return try await writer.read(work)
         } catch let error as DatabaseError {
-            throw StoreError(from: error, context: "reading the database")
+            throw StoreError(from: error, context: "reading the database", path: writer.path)
         }
     }
 }
 
 extension StoreError {
     /// Maps a SQLite error to an operator-readable store error. Statement arguments are not included.
-    init(from error: DatabaseError, context: String) {
+    /// - Parameter path: the database file: an I/O error while the disk holding it has no room left
+    ///   is reported as a full disk (SQLite says `SQLITE_IOERR` when it cannot even create the WAL).
+    init(from error: DatabaseError, context: String, path: String? = nil) {
+        if error.resultCode == .SQLITE_IOERR, let path, Self.diskIsFull(holding: path) {
+            self.init(.diskFull, "\(context): the disk holding the database is full; free space on it and try again")
+            return
+        }
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             self.init(
                 .busy,
                 "\(context): the database is locked by another process (busy timeout exceeded); try again")
+        case .SQLITE_FULL:
+            self.init(.diskFull, "\(context): the disk holding the database is full; free space on it and try again")
         case .SQLITE_READONLY:
             self.init(.readOnly, "\(context): the database file is read-only")
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
@@ -134,5 +153,13 @@ extension StoreError {
                 .corrupt,
                 "\(context): SQLite error \(error.resultCode.rawValue): \(error.message ?? "unknown")")
         }
+    }
+
+    /// Whether the file system holding `path` (or its directory) has no block left for us.
+    static func diskIsFull(holding path: String) -> Bool {
+        var info = statvfs()
+        let directory = (path as NSString).deletingLastPathComponent
+        guard statvfs(directory.isEmpty ? "." : directory, &info) == 0 else { return false }
+        return info.f_bavail == 0
     }
 }

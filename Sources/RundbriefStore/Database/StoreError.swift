@@ -10,6 +10,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case readOnly
         /// Another process held a lock for longer than the busy timeout.
         case busy
+        /// The disk (file system) holding the database has no room left.
+        case diskFull
         /// The database file is damaged or not a Rundbrief database.
         case corrupt
         /// A referenced object does not exist (list, subscriber, edition, send).
@@ -36,7 +38,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var exitCode: Int32 {
         switch code {
         case .cannotOpen, .readOnly: 73  // EX_CANTCREAT
-        case .busy: 75  // EX_TEMPFAIL
+        case .busy, .diskFull: 75  // EX_TEMPFAIL
         case .corrupt: 74  // EX_IOERR
         case .notFound: 66  // EX_NOINPUT
         case .alreadyExists, .invalidState, .invalidInput: 65  // EX_DATAERR

@@ -140,6 +140,27 @@ extension AppDatabase {
         }
     }
 
+    /// Sends in the paused state (the sender resumes those it paused itself for relay failures).
+    public func pausedSends() async throws -> [Send] {
+        try await read { db in
+            try Send.filter(Column("status") == SendStatus.paused.rawValue).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Sets a paused send running again, unless its pause reason changed meanwhile (an operator's
+    /// pause or cancel wins). - Returns: whether it was resumed.
+    public func resumePausedSend(id: Int64, reason: String?, now: Date) async throws -> Bool {
+        try await write { db in
+            var send = try Self.send(id: id, in: db)
+            guard send.status == .paused, send.audienceFrozen, send.statusReason == reason else { return false }
+            send.status = .running
+            send.statusReason = nil
+            send.updatedAt = now
+            try send.update(db)
+            return true
+        }
+    }
+
     /// Sends in the running state.
     public func runningSends() async throws -> [Send] {
         try await read { db in

@@ -73,11 +73,15 @@ extension AppDatabase {
     /// With a list, that membership becomes active; without one (undoing "unsubscribe from all"),
     /// every membership that was unsubscribed at or after `restoringSince` comes back.
     /// The subscriber becomes active whatever their status was: confirming is the person's own act.
+    /// - Parameter tokenIssued: when the confirmation token was made; a token older than the subscriber
+    ///   answers `.unknownSubscriber` (see `Subscriber.accepts(tokenIssuedAt:)`).
     public func confirm(
-        subscriberID: Int64, list listID: Int64?, restoringSince: Date? = nil, consent: Consent
+        subscriberID: Int64, list listID: Int64?, restoringSince: Date? = nil, consent: Consent, tokenIssued: Date
     ) async throws -> ConfirmOutcome {
         try await write { db in
-            guard var subscriber = try Subscriber.fetchOne(db, key: subscriberID) else {
+            guard var subscriber = try Subscriber.fetchOne(db, key: subscriberID),
+                subscriber.accepts(tokenIssuedAt: tokenIssued)
+            else {
                 return .unknownSubscriber
             }
             var changed = false
@@ -138,12 +142,16 @@ extension AppDatabase {
     }
 
     /// Unsubscribes from one list or from all, as `unsubscribe(subscriberID:…)`, but answers
-    /// `false` instead of throwing when the subscriber was erased (there is nothing left to stop).
+    /// `false` instead of throwing when the subscriber was erased (there is nothing left to stop)
+    /// or the token (issued at `tokenIssued`) is older than the subscriber.
     public func unsubscribeIfKnown(
-        subscriberID: Int64, list listID: Int64?, source: String, detail: [String: String], now: Date
+        subscriberID: Int64, list listID: Int64?, source: String, detail: [String: String], now: Date,
+        tokenIssued: Date
     ) async throws -> Bool {
         try await write { db in
-            guard try Subscriber.fetchOne(db, key: subscriberID) != nil else { return false }
+            guard let subscriber = try Subscriber.fetchOne(db, key: subscriberID),
+                subscriber.accepts(tokenIssuedAt: tokenIssued)
+            else { return false }
             return try Self.unsubscribe(
                 subscriberID: subscriberID, list: listID, source: source, detail: detail, now: now, in: db)
         }

@@ -15,7 +15,9 @@ extension SubscriberWeb {
         case .success(let verified): claims = verified
         case .failure(let error): return try await linkInvalid(error.code == .expired, language)
         }
-        guard let subscriber = try await database.fetchSubscriber(id: claims.subscriberID) else {
+        guard let subscriber = try await database.fetchSubscriber(id: claims.subscriberID),
+            subscriber.accepts(tokenIssuedAt: claims.issued)
+        else {
             return try await linkInvalid(true, language)
         }
         let listName = try await listName(claims.listID)
@@ -28,7 +30,7 @@ extension SubscriberWeb {
         }
         let outcome = try await database.confirm(
             subscriberID: claims.subscriberID, list: claims.listID,
-            consent: consent("double-opt-in", request, context))
+            consent: consent("double-opt-in", request, context), tokenIssued: claims.issued)
         if outcome == .confirmed, configuration.web.welcomeMail, let listID = claims.listID {
             try await queueWelcome(subscriber, listID: listID, language: language)
         }
@@ -52,7 +54,7 @@ extension SubscriberWeb {
         let outcome = try await database.confirm(
             subscriberID: claims.subscriberID, list: claims.listID,
             restoringSince: claims.listID == nil ? claims.issued : nil,
-            consent: consent("web-resubscribe", request, context))
+            consent: consent("web-resubscribe", request, context), tokenIssued: claims.issued)
         if outcome == .unknownSubscriber { return try await linkInvalid(true, language) }
         let listName = try await listName(claims.listID)
         return page(.confirmed, language: language, values: ["list": listName])

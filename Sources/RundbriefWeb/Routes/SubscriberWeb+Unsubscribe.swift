@@ -40,10 +40,17 @@ extension SubscriberWeb {
         case "all": listID = nil
         default: return errorPage(.badRequest, language: language)
         }
+        // A token older than its subscriber was made for someone else: no unsubscribe, and no undo link
+        // (a fresh confirmation token) for a stranger.
+        if let holder = try await database.fetchSubscriber(id: claims.subscriberID),
+            !holder.accepts(tokenIssuedAt: claims.issued)
+        {
+            return errorPage(.badRequest, language: language)
+        }
         let now = self.now()
         _ = try await database.unsubscribeIfKnown(
             subscriberID: claims.subscriberID, list: listID, source: "web",
-            detail: ["scope": listID == nil ? "all" : "list"], now: now)
+            detail: ["scope": listID == nil ? "all" : "list"], now: now, tokenIssued: claims.issued)
         // The undo button re-subscribes with a fresh token: the page's visitor holds the link.
         let undo = signer.sign(
             TokenClaims(purpose: .confirm, subscriberID: claims.subscriberID, listID: listID, issued: now))
@@ -59,7 +66,7 @@ extension SubscriberWeb {
         }
         _ = try await database.unsubscribeIfKnown(
             subscriberID: claims.subscriberID, list: claims.listID, source: "one-click", detail: [:],
-            now: now())
+            now: now(), tokenIssued: claims.issued)
         return text("unsubscribed")
     }
 

@@ -30,6 +30,7 @@ struct SendCommand: ParsableCommand {
                 let date = try SendTime.parse(at, timeZone: configuration.delivery.timezone)
                 let send = try database.scheduleSend(edition: edition, list: list, at: date)
                 let report = try database.sendReport(id: send.id!)
+                AuditLog.notice("send scheduled send.id=\(send.id!) edition=\(edition) list=\(list) at=\(date)")
                 if json {
                     try Output.json(SendJSON(report, now: Date()))
                 } else {
@@ -111,7 +112,8 @@ struct SendCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 let (_, database) = try global.open()
-                try database.pauseSend(id: id, reason: "paused by operator")
+                let send = try database.pauseSend(id: id, reason: "paused by operator")
+                AuditLog.notice("send paused send.id=\(id) list.id=\(send.listID)")
                 Output.line("paused send \(id)")
             }
         }
@@ -127,6 +129,7 @@ struct SendCommand: ParsableCommand {
             try reporting {
                 let (_, database) = try global.open()
                 let send = try database.resumeSend(id: id)
+                AuditLog.notice("send resumed send.id=\(id) list.id=\(send.listID) status=\(send.status.rawValue)")
                 Output.line("resumed send \(id) (\(send.status.rawValue))")
             }
         }
@@ -141,7 +144,8 @@ struct SendCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 let (_, database) = try global.open()
-                try database.cancelSend(id: id)
+                let send = try database.cancelSend(id: id)
+                AuditLog.notice("send cancelled send.id=\(id) list.id=\(send.listID)")
                 Output.line("cancelled send \(id)")
             }
         }
@@ -157,6 +161,7 @@ struct SendCommand: ParsableCommand {
             try reporting {
                 let (_, database) = try global.open()
                 let count = try database.retryFailed(id: id)
+                AuditLog.notice("send failed deliveries re-queued send.id=\(id) count=\(count)")
                 Output.line(
                     count == 0 ? "send \(id) has no failed deliveries" : "re-queued \(count) deliveries of send \(id)")
             }

@@ -26,10 +26,21 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let (config, database) = try reporting { try global.open() }
+        // Before anything that could be signalled: a SIGHUP in the first milliseconds must not kill
+        // the daemon (the reload service takes SIGHUP over once it runs).
+        signal(SIGHUP, SIG_IGN)
         // A closed log stream or client socket must cost a failed write, not the daemon (systemd ignores
         // SIGPIPE for services by default; a shell does not).
         signal(SIGPIPE, SIG_IGN)
+        let config = try reporting { try global.loadConfiguration() }
+        for warning in try reporting({ try ConfigurationChecks.publicKey(config) }) {
+            Output.note("warning: \(warning)")
+        }
+        // One daemon per database: the lock comes before the database is opened or anything written,
+        // so a second daemon neither re-queues the first one's deliveries nor touches its heartbeat.
+        let lock = try reporting { try ServeStartChecks.lock(config) }
+        try reporting { try ServeStartChecks.portFree(host: config.http.host, port: config.http.port) }
+        let (_, database) = try reporting { try global.open() }
         LoggingBootstrap.bootstrap(configured: config.log.level)
         let logger = Logger(label: "rundbrief")
         let registry = MetricsBootstrap.bootstrap()
@@ -61,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("stopped after an error: \(error)")
             throw ExitCode(70)  // EX_SOFTWARE
         }
+        withExtendedLifetime(lock) {}  // held until here: the process ends next
     }
 }
 
@@ -196,6 +208,7 @@ enum ConfigurationDifference {
         if old.bounces != new.bounces { changed.append("bounces") }
         if old.web != new.web { changed.append("web") }
         if old.templates != new.templates { changed.append("templates") }
+        if old.secrets != new.secrets { changed.append("secrets") }
         return changed
     }
 }

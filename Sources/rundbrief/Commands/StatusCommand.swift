@@ -48,10 +48,51 @@ struct StatusCommand: AsyncParsableCommand {
             daemon: Self.daemon(DaemonStateFile(databasePath: config.database.path), now: Date()),
             database: config.database.path, operations: Self.masked(snapshot))
         if json {
-            try Output.json(report)
+            try Self.printJSON(report)
         } else {
-            StatusScreen(report: report).print()
+            StatusScreen(report: report, timeZone: config.delivery.timezone).print()
         }
+    }
+
+    /// Prints the report with snake_case keys, as every other `--json`; until the next release the
+    /// camelCase keys of earlier versions stand beside them (README: "Operating Rundbrief").
+    static func printJSON(_ report: Report) throws {
+        func object(_ strategy: JSONEncoder.KeyEncodingStrategy) throws -> Any {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.keyEncodingStrategy = strategy
+            return try JSONSerialization.jsonObject(with: try encoder.encode(report))
+        }
+        let merged = withLegacyKeys(try object(.convertToSnakeCase), camel: try object(.useDefaultKeys))
+        let data = try JSONSerialization.data(
+            withJSONObject: merged, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        Output.line(String(decoding: data, as: UTF8.self))
+    }
+
+    /// `snake` with every key of `camel` that differs added beside its snake_case twin.
+    private static func withLegacyKeys(_ snake: Any, camel: Any) -> Any {
+        if let camelArray = camel as? [Any], let snakeArray = snake as? [Any], camelArray.count == snakeArray.count {
+            return zip(snakeArray, camelArray).map { withLegacyKeys($0, camel: $1) }
+        }
+        guard let camelObject = camel as? [String: Any], var result = snake as? [String: Any] else { return snake }
+        for (key, value) in camelObject {
+            let snakeKey = snakeCase(key)
+            if let twin = result[snakeKey] { result[snakeKey] = withLegacyKeys(twin, camel: value) }
+            if snakeKey != key, result[key] == nil { result[key] = value }
+        }
+        return result
+    }
+
+    private static func snakeCase(_ key: String) -> String {
+        var out = ""
+        for character in key {
+            if character.isUppercase {
+                out += "_" + character.lowercased()
+            } else {
+                out.append(character)
+            }
+        }
+        return out
     }
 
     static func daemon(_ file: DaemonStateFile, now: Date) -> DaemonReport {
@@ -77,8 +118,10 @@ struct StatusCommand: AsyncParsableCommand {
 }
 
 /// The human layout of `rundbrief status`.
+/// Every time is shown in the configured zone (`delivery.timezone`), labelled.
 private struct StatusScreen {
     let report: StatusCommand.Report
+    let timeZone: String
 
     func print() {
         Output.line("daemon       " + daemonLine)
@@ -88,7 +131,7 @@ private struct StatusScreen {
         }
         Output.line("subscribers  " + subscribers.joined(separator: " · "))
         Output.line("queue        \(report.operations.queueDepth) deliveries waiting")
-        let bounces = ["hard", "soft", "complaint", "sender-blocked"].map {
+        let bounces = ["hard", "soft", "complaint", "sender-blocked", "unverified"].map {
             "\($0) \(report.operations.bouncesByKind[$0] ?? 0)"
         }
         Output.line("bounces 7d   " + bounces.joined(separator: " · "))
@@ -121,7 +164,7 @@ private struct StatusScreen {
                 [
                     "\(send.id)", send.status, send.editionSlug, send.listSlug, "\(send.done)/\(send.total)",
                     "\(send.deliveries["deferred"] ?? 0)", "\(send.deliveries["failed"] ?? 0)",
-                    Output.timestamp.string(from: send.scheduledAt),
+                    SendTime.format(send.scheduledAt, timeZone: timeZone),
                 ]
             })
     }
@@ -134,7 +177,7 @@ private struct StatusScreen {
             let code = [error.code.map(String.init), error.enhancedStatus].compactMap { $0 }
                 .joined(separator: " ")
             Output.line(
-                "  \(Output.timestamp.string(from: error.at))  send \(error.sendID)  \(error.status)  \(code)  "
+                "  \(SendTime.format(error.at, timeZone: timeZone))  send \(error.sendID)  \(error.status)  \(code)  "
                     + (error.reply ?? "").prefix(100))
         }
     }

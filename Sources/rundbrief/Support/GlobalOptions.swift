@@ -21,7 +21,10 @@ struct GlobalOptions: ParsableArguments {
         do {
             return try ConfigurationLoader().load(explicitPath: path)
         } catch {
-            throw CommandFailure("configuration error: \(error)", exitCode: 78)  // EX_CONFIG
+            // Every problem on a line of its own, each naming its file and line (or variable) and key.
+            let lines = error.all.map { ConfigurationError(location: $0.location, key: $0.key, message: $0.message) }
+            throw CommandFailure(
+                lines.map { "configuration error: \($0)" }.joined(separator: "\nrundbrief: "), exitCode: 78)  // EX_CONFIG
         }
     }
 
