@@ -105,6 +105,11 @@ public struct WebApplication: Sendable {
         router.post("/confirm") { try await web.confirmButton($0, $1) }
         router.get("/unsubscribe") { try await web.unsubscribePage($0, $1) }
         router.post("/unsubscribe") { try await web.unsubscribe($0, $1) }
+        router.get("/u/:token") { try await web.shortUnsubscribe($0, $1) }
+        router.post("/u/:token") { try await web.shortUnsubscribe($0, $1) }
+        for method in [HTTPRequest.Method.put, .delete, .patch] {
+            router.on("/u/:token", method: method) { request, _ in web.shortUnsubscribeMethodNotAllowed(request) }
+        }
         router.get("/healthz") { await web.health($0, $1) }
         web.addArchiveRoutes(to: router)
         extraRoutes(router)

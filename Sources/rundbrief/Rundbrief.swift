@@ -38,6 +38,7 @@ struct Rundbrief: AsyncParsableCommand {
             EditionCommand.self,
             BounceCommand.self,
             TokensCommand.self,
+            DkimCommand.self,
             SendCommand.self,
             ServeCommand.self,
             StatusCommand.self,

@@ -15,6 +15,9 @@ import Testing
         let fixture = try OpsFixture()
         let key = Self.repository.appendingPathComponent("Tests/RundbriefCoreTests/Fixtures/dkim/ed25519.pem").path
         var text = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
+        // One-click unsubscribe (List-Unsubscribe-Post) is offered only with an https base URL.
+        text = text.replacingOccurrences(
+            of: "listen = \"127.0.0.1:0\"", with: "listen = \"127.0.0.1:0\"\nbase_url = \"https://news.example.org\"")
         text += "\n[dkim]\ndomain = \"example.org\"\nselector = \"rb\"\nkey_file = \"\(key)\"\n"
         text +=
             "[sender]\naddress = \"newsletter@example.org\"\nname = \"Landesbeauftragter für Interkommunale Zusammenarbeit NRW\"\n"
@@ -68,7 +71,7 @@ import Testing
         let check = try runPython(script, [eml, record])
         #expect(check.status == 0, "\(check.stderr)")
         // The unsubscribe link is the subscriber's real one: it carries a token, not a placeholder.
-        #expect(check.stdout.contains("/unsubscribe?token="))
+        #expect(check.stdout.contains("https://news.example.org/u/"))
     }
 
     @Test func testSendsAreMarkedAndANonSubscriberGetsNoToken() throws {
@@ -117,7 +120,7 @@ import Testing
         #expect(!stranger.contains("Sie erhalten diese E-Mail"))
         #expect(stranger.contains("Testversand"))
         // A subscriber's test reads like their message, with their real unsubscribe link.
-        #expect((messages[1]["unsubscribe"] as? String)?.contains("/unsubscribe?token=") == true)
+        #expect((messages[1]["unsubscribe"] as? String)?.contains("https://news.example.org/u/") == true)
         #expect((messages[1]["body"] as? String)?.contains("Sie erhalten diese E-Mail") == true)
     }
 

@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func namesTheFileOfAnUnusableKey() throws {
-        for name in ["missing.pem", "garbage.pem", "rsa1024.pem", "rsa2048.dns"] {
+        for name in ["missing.pem", "garbage.pem", "rsa768.pem", "rsa2048.dns"] {
             let path = try Self.fixture(name)
             let error = try #require(throws: DKIMError.self) {
                 try DKIMPrivateKey(contentsOfPEMFile: path)
@@ -126,6 +126,45 @@ import Testing
             #expect(error.code == (name == "missing.pem" ? .unreadableKey : .invalidKey))
             #expect(error.description.contains(path))
         }
+    }
+
+    @Test func acceptsRSAKeysFrom1024BitsAndSaysTheirSize() throws {
+        #expect(try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("rsa1024.pem")).rsaBits == 1024)
+        #expect(try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("rsa2048.pem")).rsaBits == 2048)
+        #expect(try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("ed25519.pem")).rsaBits == nil)
+    }
+
+    @Test(arguments: [DKIMPrivateKey.Algorithm.rsaSHA256, .ed25519SHA256])
+    func generatedKeysReadBackAndPublishTheirPublicKey(algorithm: DKIMPrivateKey.Algorithm) throws {
+        let key = try DKIMPrivateKey.generate(algorithm)
+        let again = try DKIMPrivateKey(pemRepresentation: key.pemRepresentation, source: "test")
+        #expect(again.algorithm == algorithm)
+        #expect(again.dnsRecord == key.dnsRecord)
+        #expect(key.rsaBits == (algorithm == .rsaSHA256 ? 2048 : nil))
+        // OpenSSL reads the file and derives the same public key.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dkim-\(UUID()).pem").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try key.pemRepresentation.write(toFile: path, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["pkey", "-in", path, "-pubout", "-outform", "DER"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let der = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let published = algorithm == .rsaSHA256 ? der : der.suffix(32)
+        #expect(key.dnsRecord.hasSuffix("p=" + published.base64EncodedString()))
+    }
+
+    @Test func zoneFileLineSplitsLongRecordsInto255OctetStrings() throws {
+        let key = try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("rsa2048.pem"))
+        let line = DKIMPublication.zoneFileLine(selector: "mail2025", domain: "example.org", record: key.dnsRecord)
+        #expect(line.hasPrefix("mail2025._domainkey.example.org. IN TXT \"v=DKIM1; k=rsa; p="))
+        let strings = line.split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        #expect(strings.count == 2 && strings.allSatisfy { $0.utf8.count <= 255 })
+        #expect(strings.joined() == key.dnsRecord)
     }
 
     @Test func refusesInvalidSigningIdentities() throws {

@@ -24,7 +24,7 @@ import Testing
             configuration: configuration, edition: edition,
             list: MailingList(id: 3, slug: "interkommunales-nrw", name: "Interkommunales.NRW"),
             templates: try TemplateLibrary(directory: configuration.templates.directory),
-            tokens: TokenSigner(keys: [TokenKey(id: "k1", secret: Array(repeating: 9, count: 32))]), dkim: nil,
+            tokens: TokenSigner(keys: [TokenKey(id: "k1", secret: Array(repeating: 9, count: 32))]), dkim: [],
             sendID: 0, issued: Date(), test: test)
         let outgoing = try mailer.message(
             subscriberID: 0, email: "pressestelle@example.net", name: "", attributes: [:], deliveryID: nil,
@@ -86,7 +86,7 @@ import Testing
                 subjectPrefix: "[PROBE] ", header: ("X-Rundbrief-Test", "yes"), recipientIsSubscriber: true))
         #expect(message["subject"] as? String == "[PROBE] Newsletter III/2025 – Interkommunales.NRW")
         #expect(message["test"] as? [String] == ["yes"])
-        #expect((message["unsubscribe"] as? [String])?.first?.contains("/unsubscribe?token=") == true)
+        #expect((message["unsubscribe"] as? [String])?.first?.contains("https://news.example.org/u/") == true)
         #expect((message["plain"] as? String)?.contains("Sie erhalten diese E-Mail") == true)
     }
 

@@ -1,9 +1,10 @@
 extension Configuration.DKIMSection {
-    /// The signer for `[dkim]`, or nil when no key is configured.
+    /// One signer per configured key (the single-key form first); empty when no key is configured.
     /// - Throws: `DKIMError` naming the key file when it cannot be read or used.
-    public func signer() throws -> DKIMSigner? {
-        guard isEnabled else { return nil }
-        let key = try DKIMPrivateKey(contentsOfPEMFile: keyFile)
-        return try DKIMSigner(domain: domain, selector: selector, key: key)
+    public func signers() throws -> [DKIMSigner] {
+        try signingKeys.map { entry in
+            let key = try DKIMPrivateKey(contentsOfPEMFile: entry.keyFile)
+            return try DKIMSigner(domain: domain, selector: entry.selector, key: key)
+        }
     }
 }

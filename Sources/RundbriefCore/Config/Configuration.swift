@@ -128,11 +128,29 @@ public struct Configuration: Sendable, Equatable {
         public var confirmTTLHours = 72
     }
 
+    /// One DKIM key: the selector it is published under and its PEM file.
+    public struct DKIMKey: Sendable, Equatable {
+        public var selector: String
+        public var keyFile: String
+
+        public init(selector: String, keyFile: String) {
+            self.selector = selector
+            self.keyFile = keyFile
+        }
+    }
+
     public struct DKIMSection: Sendable, Equatable {
         public var domain = ""
+        /// The single-key form (`dkim.selector`, `dkim.key_file`); signs first when set.
         public var selector = ""
         public var keyFile = ""
-        public var isEnabled: Bool { !keyFile.isEmpty }
+        /// Further keys from `[[dkim.key]]` tables: every message carries one signature per key.
+        public var keys: [DKIMKey] = []
+        /// Every key that signs, the single-key form first.
+        public var signingKeys: [DKIMKey] {
+            (keyFile.isEmpty ? [] : [DKIMKey(selector: selector, keyFile: keyFile)]) + keys
+        }
+        public var isEnabled: Bool { !signingKeys.isEmpty }
     }
 
     public struct BouncesSection: Sendable, Equatable {

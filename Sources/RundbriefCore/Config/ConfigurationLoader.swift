@@ -99,6 +99,14 @@ public struct ConfigurationLoader: Sendable {
                     }
                     continue
                 }
+                if sectionName == "dkim" && name == "key" {
+                    do {
+                        config.dkim.keys = try Self.dkimKeys(value, location: location)
+                    } catch {
+                        problems.append(error)
+                    }
+                    continue
+                }
                 guard let key = keys.first(where: { $0.section == sectionName && $0.name == name }) else {
                     problems.append(
                         ConfigurationError(location: location, key: "\(sectionName).\(name)", message: "unknown key"))
@@ -162,7 +170,10 @@ public struct ConfigurationLoader: Sendable {
         if config.metrics.bearerToken.isEmpty, let token = secret("metrics-token") {
             config.metrics.bearerToken = token
         }
-        if config.dkim.keyFile.isEmpty, let path = file("dkim-key") {
+        // With [[dkim.key]] tables the credential is the single-key form's file only if a selector names it.
+        if config.dkim.keyFile.isEmpty, config.dkim.keys.isEmpty || !config.dkim.selector.isEmpty,
+            let path = file("dkim-key")
+        {
             config.dkim.keyFile = path
         }
     }

@@ -22,6 +22,9 @@ struct ConfigurationValidator {
             fail(
                 "http.base_url", "must be an http:// or https:// URL (got '\(config.http.baseURL)')")
         }
+        if let base, base.scheme?.lowercased() == "http", base.host != nil, let problem = Self.baseURLProblem(base) {
+            fail("http.base_url", "\(problem) (got '\(config.http.baseURL)')")
+        }
         while config.http.baseURL.hasSuffix("/") { config.http.baseURL.removeLast() }
         for proxy in config.http.trustedProxies where IPNetwork(proxy) == nil {
             fail(
@@ -60,14 +63,7 @@ struct ConfigurationValidator {
         {
             fail("tokens.key_file", "cannot read \(config.tokens.keyFile)")
         }
-        if config.dkim.isEnabled {
-            if config.dkim.domain.isEmpty {
-                fail("dkim.domain", "is required when dkim.key_file is set")
-            }
-            if config.dkim.selector.isEmpty {
-                fail("dkim.selector", "is required when dkim.key_file is set")
-            }
-        }
+        if let problem = Self.dkimProblem(config.dkim) { fail(problem.key, problem.message) }
         if !["de", "en"].contains(config.web.defaultLanguage) {
             fail("web.default_language", "must be \"de\" or \"en\"")
         }

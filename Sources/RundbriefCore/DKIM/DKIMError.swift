@@ -5,7 +5,7 @@ public struct DKIMError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The key file could not be read.
         case unreadableKey
         /// The file is not a PEM private key this signer supports
-        /// (PKCS#1 or PKCS#8 RSA of at least 2048 bits, PKCS#8 Ed25519).
+        /// (PKCS#1 or PKCS#8 RSA of at least 1024 bits, PKCS#8 Ed25519).
         case invalidKey
         /// The signing domain or selector is not a valid DNS label sequence.
         case invalidIdentity

@@ -54,12 +54,47 @@ public struct DKIMPrivateKey: Sendable {
             throw DKIMError(
                 .invalidKey, source: source, reason: "no PEM private key (PKCS#1 or PKCS#8) found")
         }
+        // RFC 8301: verifiers accept 1024 bits and up; check-config warns under 2048.
         do {
-            backing = .rsa(try _RSA.Signing.PrivateKey(pemRepresentation: pem))
+            backing = .rsa(try _RSA.Signing.PrivateKey(unsafePEMRepresentation: pem))
         } catch {
             throw DKIMError(
-                .invalidKey, source: source, reason: "not an RSA key of at least 2048 bits or Ed25519 key")
+                .invalidKey, source: source,
+                reason: "not an RSA key of at least 1024 bits or an Ed25519 key")
         }
+    }
+
+    /// The RSA modulus size in bits; nil for Ed25519.
+    public var rsaBits: Int? {
+        if case .rsa(let key) = backing { key.keySizeInBits } else { nil }
+    }
+
+    /// The key as a PEM file this type reads back: PKCS#8 (`PRIVATE KEY`) for both algorithms.
+    public var pemRepresentation: String {
+        switch backing {
+        case .rsa(let key): key.pkcs8PEMRepresentation
+        case .ed25519(let key): Ed25519PKCS8.pem(seed: Array(key.rawRepresentation))
+        }
+    }
+
+    /// A new random key: RSA of `rsaBits` bits or Ed25519.
+    /// - Throws: ``DKIMError`` `.invalidKey` if the crypto library cannot make the key.
+    public static func generate(_ algorithm: Algorithm, rsaBits: Int = 2048) throws -> DKIMPrivateKey {
+        switch algorithm {
+        case .ed25519SHA256:
+            return DKIMPrivateKey(backing: .ed25519(Curve25519.Signing.PrivateKey()))
+        case .rsaSHA256:
+            do {
+                return DKIMPrivateKey(
+                    backing: .rsa(try _RSA.Signing.PrivateKey(keySize: .init(bitCount: rsaBits))))
+            } catch {
+                throw DKIMError(.invalidKey, source: "generate", reason: "cannot make an RSA key of \(rsaBits) bits")
+            }
+        }
+    }
+
+    private init(backing: Backing) {
+        self.backing = backing
     }
 
     /// The DNS TXT record to publish at `selector._domainkey.domain`.

@@ -20,6 +20,12 @@ enum Ed25519PKCS8 {
         0x30, 0x2E, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
     ]
 
+    /// The PEM `PRIVATE KEY` file for a 32-byte seed, lines of 64 characters as OpenSSL writes them.
+    static func pem(seed: [UInt8]) -> String {
+        let base64 = Data(prefix + seed).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        return "-----BEGIN PRIVATE KEY-----\n\(base64)\n-----END PRIVATE KEY-----\n"
+    }
+
     static func seed(in der: [UInt8]) -> [UInt8]? {
         guard der.count == prefix.count + 32, der.starts(with: prefix) else { return nil }
         return Array(der[prefix.count...])

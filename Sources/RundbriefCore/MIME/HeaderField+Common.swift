@@ -15,6 +15,10 @@ extension HeaderField {
     public static let mimeVersion = HeaderField(verifiedName: "MIME-Version", value: "1.0")
 
     /// `List-Unsubscribe` with an https URL and/or a mailto URL (RFC 2369, RFC 8058).
+    ///
+    /// When the first URL does not fit the first line, each URL gets a line of its own (the field
+    /// name stands alone on the first): a URL cannot be folded, and a relay that re-serialises a
+    /// line longer than 78 octets (Python's `email`) rewrites it and breaks the DKIM signature.
     /// - Throws: ``MIMEError`` if a URL is not printable ASCII without spaces and angle brackets.
     public static func listUnsubscribe(https: String, mailto: String) throws -> HeaderField {
         let urls = [https, mailto].filter { !$0.isEmpty }
@@ -24,8 +28,13 @@ extension HeaderField {
                 .forbiddenCharacterInHeader, context: "List-Unsubscribe",
                 reason: "URL has a space, '<', '>' or non-ASCII")
         }
-        return try HeaderField(
-            name: "List-Unsubscribe", structured: urls.map { "<\($0)>" }.joined(separator: ", "))
+        let atoms = urls.enumerated().map { "<\($1)>" + ($0 < urls.count - 1 ? "," : "") }
+        let name = "List-Unsubscribe"
+        guard let first = atoms.first, name.utf8.count + 2 + first.utf8.count > HeaderFolding.preferredLineLength
+        else {
+            return HeaderField(verifiedName: name, value: try HeaderFolding.fold(atoms: atoms, name: name))
+        }
+        return HeaderField(verifiedName: name, value: atoms.map { "\r\n " + $0 }.joined())
     }
 
     /// `List-Id: Name <id>` (RFC 2919); `id` is a dot-atom such as `news.example.org`.

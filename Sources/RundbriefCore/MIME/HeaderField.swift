@@ -54,14 +54,12 @@ public struct HeaderField: Sendable, Hashable {
         self.value = value
     }
 
-    /// Appends `name: value` CRLF.
+    /// Appends `name: value` CRLF (no space when the value starts on the next line).
     public func write(to output: inout [UInt8]) {
         output.append(contentsOf: name.utf8)
         output.append(0x3A)
-        if !value.isEmpty {
-            output.append(ASCII.space)
-            output.append(contentsOf: value.utf8)
-        }
+        if !value.isEmpty, !value.hasPrefix("\r\n") { output.append(ASCII.space) }
+        output.append(contentsOf: value.utf8)
         output.append(contentsOf: ASCII.crlf)
     }
 

@@ -5,14 +5,16 @@ public import Foundation
 /// Made once per (edition, send): the body's literal text is quoted-printable
 /// encoded once and the shared headers are encoded and folded once. Per
 /// recipient, only the slot values, `To`, `Date`, `Message-ID` and
-/// `List-Unsubscribe` are encoded, and the message is signed when a signer is set.
+/// `List-Unsubscribe` are encoded, and the message gets one DKIM signature per signer.
+/// The body hash is computed once per message and shared by every signature (once
+/// per edition when the body has no per-recipient slots).
 public struct MessageComposer: Sendable {
     private let leadingHeaders: [HeaderField]
     private let subject: HeaderField
     private let contentHeaders: [HeaderField]
     private let trailingHeaders: [HeaderField]
     private let body: PreparedBody
-    private let signer: DKIMSigner?
+    private let signers: [DKIMSigner]
 
     private static let unsubscribePost = HeaderField(
         verifiedName: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click")
@@ -25,6 +27,18 @@ public struct MessageComposer: Sendable {
     /// - Throws: ``MIMEError`` when a shared header cannot be written safely.
     public init(
         edition: RenderedEdition, configuration: NewsletterConfiguration, signer: DKIMSigner? = nil
+    ) throws {
+        try self.init(edition: edition, configuration: configuration, signers: signer.map { [$0] } ?? [])
+    }
+
+    /// - Parameters:
+    ///   - edition: The rendered edition; its `preheader` is expected inside `html` already.
+    ///   - configuration: The list's shared headers.
+    ///   - signers: Each adds a DKIM signature to every message (e.g. an RSA and an Ed25519 key,
+    ///     so verifiers without RFC 8463 still find one they can check).
+    /// - Throws: ``MIMEError`` when a shared header cannot be written safely.
+    public init(
+        edition: RenderedEdition, configuration: NewsletterConfiguration, signers: [DKIMSigner]
     ) throws {
         var leading = [try HeaderField(name: "From", mailboxes: [configuration.from])]
         if let replyTo = configuration.replyTo {
@@ -48,7 +62,7 @@ public struct MessageComposer: Sendable {
             trailing.append(try HeaderField(name: extra.name, text: extra.value))
         }
         trailingHeaders = trailing
-        self.signer = signer
+        self.signers = signers
     }
 
     /// The complete message for one recipient: CRLF line ends, ending in CRLF.
@@ -61,10 +75,11 @@ public struct MessageComposer: Sendable {
         let encodedBody = body.render(recipient.value(for:))
         var output: [UInt8] = []
         output.reserveCapacity(encodedBody.count + 2048)
-        if let signer {
-            let signature = try signer.signature(
-                headers: headers, bodyHash: body.hash(of: encodedBody), timestamp: date)
-            signature.write(to: &output)
+        if !signers.isEmpty {
+            let bodyHash = body.hash(of: encodedBody)
+            for signer in signers {
+                try signer.signature(headers: headers, bodyHash: bodyHash, timestamp: date).write(to: &output)
+            }
         }
         for header in headers { header.write(to: &output) }
         output.append(contentsOf: ASCII.crlf)
@@ -85,7 +100,10 @@ public struct MessageComposer: Sendable {
             headers.append(
                 try .listUnsubscribe(https: recipient.unsubscribeURL, mailto: recipient.unsubscribeMailto))
         }
-        if !recipient.unsubscribeURL.isEmpty { headers.append(Self.unsubscribePost) }
+        // RFC 8058: one-click only with an https URI (providers ignore it on http).
+        if recipient.unsubscribeURL.lowercased().hasPrefix("https://") {
+            headers.append(Self.unsubscribePost)
+        }
         headers += trailingHeaders
         return headers
     }

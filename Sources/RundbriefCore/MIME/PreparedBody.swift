@@ -26,6 +26,8 @@ struct PreparedBody: Sendable {
     /// Whether rendered bodies are already relaxed-canonical. A single part may end
     /// in empty lines, which relaxed canonicalization removes.
     private let isCanonical: Bool
+    /// The body hash when the body has no slots: the same for every recipient.
+    private let constantHash: SHA256Digest?
 
     /// A multipart/alternative body (text first, then HTML), or a single text/plain
     /// part when `html` is nil.
@@ -64,6 +66,11 @@ struct PreparedBody: Sendable {
             prefixLength = 0
         }
         prefixHash = hasher
+        if pieces.count == 1, case .bytes(let only) = pieces[0] {
+            constantHash = SHA256.hash(data: isCanonical ? only : DKIMCanonicalization.relaxedBody(only))
+        } else {
+            constantHash = nil
+        }
     }
 
     /// The encoded body with `value(slot)` filled in.
@@ -86,6 +93,7 @@ struct PreparedBody: Sendable {
 
     /// SHA-256 of the relaxed canonical form of a body returned by ``render(_:)``.
     func hash(of body: [UInt8]) -> SHA256Digest {
+        if let constantHash { return constantHash }
         guard isCanonical else { return SHA256.hash(data: DKIMCanonicalization.relaxedBody(body)) }
         var hasher = prefixHash
         body.withUnsafeBufferPointer {

@@ -53,11 +53,25 @@ public struct TokenClaims: Sendable, Equatable {
 
 /// The binary layout of a token before signing:
 /// `version | key id length | key id | purpose (bit 7: has list) | varint subscriber | [varint list] | varint issued`,
-/// followed by a 16-byte HMAC-SHA256 tag over everything before it.
+/// followed by an HMAC-SHA256 tag over everything before it. Version 2 (written now) counts `issued` in
+/// seconds from 2026-01-01 and carries a 12-byte tag; version 1 (still verified: links in mail sent
+/// earlier keep working) counts from 1970 with a 16-byte tag. Version 2 is 5 bytes shorter, so an
+/// unsubscribe URL fits a 78-octet `List-Unsubscribe` line.
 enum SignedToken {
-    static let version: UInt8 = 1
-    static let tagLength = 16
+    static let version: UInt8 = 2
+    static let legacyVersion: UInt8 = 1
+    /// The start of version 2's clock (2026-01-01T00:00:00Z).
+    static let epoch: Int64 = 1_767_225_600
     private static let hasListFlag: UInt8 = 0x80
+
+    /// The tag length of a token of `version`; nil for an unknown version.
+    static func tagLength(version: UInt8) -> Int? {
+        switch version {
+        case SignedToken.version: 12
+        case legacyVersion: 16
+        default: nil
+        }
+    }
 
     static func payload(_ claims: TokenClaims, keyID: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = [version, UInt8(keyID.count)]
@@ -65,16 +79,18 @@ enum SignedToken {
         bytes.append(claims.purpose.code | (claims.listID == nil ? 0 : hasListFlag))
         Varint.append(claims.subscriberID, to: &bytes)
         if let listID = claims.listID { Varint.append(listID, to: &bytes) }
-        Varint.append(Int64(claims.issued.timeIntervalSince1970.rounded(.down)), to: &bytes)
+        Varint.append(Int64(claims.issued.timeIntervalSince1970.rounded(.down)) - epoch, to: &bytes)
         return bytes
     }
 
-    /// The key id of a decoded token, or `nil` if the bytes are not shaped like a token.
-    static func keyID(in bytes: [UInt8]) -> [UInt8]? {
-        guard bytes.count > 2 + tagLength, bytes[0] == version else { return nil }
+    /// The key id and tag length of a decoded token, or `nil` if the bytes are not shaped like a token.
+    static func keyID(in bytes: [UInt8]) -> (keyID: [UInt8], tagLength: Int)? {
+        guard let version = bytes.first, let tagLength = tagLength(version: version),
+            bytes.count > 2 + tagLength
+        else { return nil }
         let length = Int(bytes[1])
         guard bytes.count >= 2 + length + tagLength else { return nil }
-        return Array(bytes[2..<2 + length])
+        return (Array(bytes[2..<2 + length]), tagLength)
     }
 
     /// Parses the claims of a token whose signature has been checked.
@@ -92,8 +108,10 @@ enum SignedToken {
             listID = list
         }
         guard let seconds = Varint.read(payload, at: &index), index == payload.count else { return nil }
+        let (issued, overflow) = seconds.addingReportingOverflow(payload[0] == version ? epoch : 0)
+        guard !overflow else { return nil }
         return TokenClaims(
             purpose: purpose, subscriberID: subscriberID, listID: listID,
-            issued: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            issued: Date(timeIntervalSince1970: TimeInterval(issued)))
     }
 }

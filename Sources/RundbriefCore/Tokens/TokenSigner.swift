@@ -4,7 +4,7 @@ public import Foundation
 /// Signs and verifies stateless tokens for confirmation, unsubscribe and bounce links.
 ///
 /// A token is base64url over a compact binary payload (see ``SignedToken``) and a truncated
-/// HMAC-SHA256 tag; about 40 characters for typical ids. The first key signs, every key verifies,
+/// HMAC-SHA256 tag; about 34 characters for typical ids. The first key signs, every key verifies,
 /// so a key can be rotated by putting the new one first and dropping the old one later.
 public struct TokenSigner: Sendable {
     private let keys: [TokenKey]
@@ -20,7 +20,7 @@ public struct TokenSigner: Sendable {
     public func sign(_ claims: TokenClaims) -> String {
         let key = keys[0]
         var bytes = SignedToken.payload(claims, keyID: Array(key.id.utf8))
-        bytes += Self.tag(bytes, key: key)
+        bytes += Self.tag(bytes, key: key).prefix(SignedToken.tagLength(version: SignedToken.version) ?? 16)
         return Base64URL.encode(bytes)
     }
 
@@ -34,16 +34,16 @@ public struct TokenSigner: Sendable {
         throws(TokenError)
         -> TokenClaims
     {
-        guard let bytes = Base64URL.decode(token), let keyID = SignedToken.keyID(in: bytes) else {
+        guard let bytes = Base64URL.decode(token), let (keyID, tagLength) = SignedToken.keyID(in: bytes) else {
             throw TokenError(.malformed)
         }
         guard let key = keys.first(where: { Array($0.id.utf8) == keyID }) else {
             throw TokenError(.unknownKey)
         }
-        let payload = Array(bytes.dropLast(SignedToken.tagLength))
+        let payload = Array(bytes.dropLast(tagLength))
         guard
             Self.constantTimeEqual(
-                Self.tag(payload, key: key), Array(bytes.suffix(SignedToken.tagLength)))
+                Array(Self.tag(payload, key: key).prefix(tagLength)), Array(bytes.suffix(tagLength)))
         else {
             throw TokenError(.badSignature)
         }
@@ -62,9 +62,10 @@ public struct TokenSigner: Sendable {
         keys.map { Array(Self.tag(message, key: $0).prefix(length)) }
     }
 
+    /// The first 16 bytes of the HMAC-SHA256 of `message`; callers shorten it further.
     static func tag(_ message: [UInt8], key: TokenKey) -> [UInt8] {
         let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key.secret))
-        return Array(Array(code).prefix(SignedToken.tagLength))
+        return Array(Array(code).prefix(16))
     }
 
     /// Compares without an early exit, so timing does not reveal how many leading bytes matched.

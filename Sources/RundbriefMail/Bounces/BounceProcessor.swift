@@ -138,12 +138,18 @@ public struct BounceProcessor: Sendable {
         }
     }
 
-    /// A reply to the List-Unsubscribe mailto: address carries the unsubscribe token in its subject.
+    /// A reply to the List-Unsubscribe mailto: address: signed in its local part (`unsubscribe+…@`), or
+    /// (mail sent by earlier versions) an unsubscribe token in the subject.
     private func unsubscribeByMail(_ message: [UInt8], now: Date) throws -> Int64? {
         let headers = MessageParser().parse(message).headers
-        guard let subject = headers.decoded("Subject"), let token = UnsubscribeLinks.token(inSubject: subject),
-            let claims = try? signer.verify(token, purpose: .unsubscribe, now: now, maxAge: nil),
-            let subscriber = try database.subscriber(id: claims.subscriberID),
+        let addresses = ["To", "Cc", "Delivered-To", "X-Original-To"].compactMap { headers.decoded($0) }
+        var claims = UnsubscribeLinks.claims(inAddresses: addresses.joined(separator: ", "), signer: signer)
+        if claims == nil, let subject = headers.decoded("Subject"),
+            let token = UnsubscribeLinks.token(inSubject: subject)
+        {
+            claims = try? signer.verify(token, purpose: .unsubscribe, now: now, maxAge: nil)
+        }
+        guard let claims, let subscriber = try database.subscriber(id: claims.subscriberID),
             subscriber.accepts(tokenIssuedAt: claims.issued)
         else { return nil }
         let changed = try database.unsubscribe(

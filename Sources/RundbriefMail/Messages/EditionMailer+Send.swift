@@ -13,7 +13,7 @@ extension EditionMailer: SendMessageBuilder {
     /// The factory `SendService` calls once when a send starts or resumes: it renders the send's
     /// edition snapshot (not the edition as edited since) through the templates on disk.
     public static func factory(
-        configuration: Configuration, tokens: TokenSigner, dkim: DKIMSigner?
+        configuration: Configuration, tokens: TokenSigner, dkim: [DKIMSigner]
     ) -> SendMessageBuilderFactory {
         { send, list in
             guard let snapshot = send.decodedSnapshot, let sendID = send.id else {

@@ -27,7 +27,7 @@ public struct EditionMailer: Sendable {
     /// - Throws: `TemplateError` for a broken template, `MIMEError` for an unusable header, `DKIMError` for a bad key.
     public init(
         configuration: Configuration, edition: EditionSource, list: MailingList, templates: TemplateLibrary,
-        tokens: TokenSigner, dkim: DKIMSigner?, sendID: Int64, issued: Date, test: TestSendMarking? = nil
+        tokens: TokenSigner, dkim: [DKIMSigner], sendID: Int64, issued: Date, test: TestSendMarking? = nil
     ) throws {
         var context = RenderContext(
             configuration: configuration, listName: list.name, listSlug: list.slug, date: issued)
@@ -43,7 +43,7 @@ public struct EditionMailer: Sendable {
             listName: list.name, listID: "\(list.slug).\(sender.bounceDomain)",
             feedbackID: "\(list.slug):\(sendID):\(sender.feedbackID)")
         if let header = test?.header { newsletter.extraHeaders.append(header) }
-        composer = try MessageComposer(edition: rendered, configuration: newsletter, signer: dkim)
+        composer = try MessageComposer(edition: rendered, configuration: newsletter, signers: dkim)
         self.tokens = tokens
         self.listID = list.id ?? 0
         self.sendID = sendID
@@ -70,7 +70,11 @@ public struct EditionMailer: Sendable {
         let recipient = Recipient(
             address: email, name: name, attributes: attributes,
             unsubscribeURL: token.map { UnsubscribeLinks.https(baseURL: baseURL, token: $0) } ?? "",
-            unsubscribeMailto: token.map { UnsubscribeLinks.mailto(address: unsubscribeAddress, token: $0) } ?? "",
+            unsubscribeMailto: token == nil
+                ? ""
+                : UnsubscribeLinks.mailto(
+                    address: unsubscribeAddress, subscriberID: subscriberID, listID: listID, issued: issued,
+                    signer: tokens),
             messageID: try messageID
                 ?? SignedMessageID.make(
                     sendID: sendID, subscriberID: subscriberID, domain: bounceDomain, signer: tokens))

@@ -26,7 +26,7 @@ struct CheckConfigCommand: ParsableCommand {
 enum ConfigurationChecks {
     typealias Check = (Configuration) throws -> [String]
 
-    static var all: [Check] { [tokens, publicKey, database] }
+    static var all: [Check] { [tokens, publicKey, database, dkim] }
 
     static func tokens(_ config: Configuration) throws -> [String] {
         do {

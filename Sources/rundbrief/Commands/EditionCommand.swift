@@ -206,7 +206,7 @@ private func buildMessage(
         let mailer = try EditionMailer(
             configuration: config, edition: source, list: list,
             templates: try TemplateLibrary(directory: config.templates.directory), tokens: try config.tokens.signer(),
-            dkim: try config.dkim.signer(), sendID: 0, issued: Date(), test: marking)
+            dkim: try config.dkim.signers(), sendID: 0, issued: Date(), test: marking)
         let domain = config.sender.bounceDomain
         return try mailer.message(
             subscriberID: subscriber?.id ?? 0, email: address.value, name: subscriber?.name ?? "",

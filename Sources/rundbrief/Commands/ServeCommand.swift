@@ -121,7 +121,7 @@ private struct Daemon {
         let sender = SendService(
             database: database, transport: bulkTransport, policy: DeliveryPolicy(configuration: config),
             makeBuilder: EditionMailer.factory(
-                configuration: config, tokens: try config.tokens.signer(), dkim: try config.dkim.signer()),
+                configuration: config, tokens: try config.tokens.signer(), dkim: try config.dkim.signers()),
             logger: logger)
         return [sender] + (try bouncePoller())
     }
