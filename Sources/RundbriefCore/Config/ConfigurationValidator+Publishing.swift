@@ -3,28 +3,25 @@ import Foundation
 extension ConfigurationValidator {
     /// Checks what the footers, the public pages and test sends show: the contact address, the
     /// imprint and privacy links, and the test marking.
-    func validatePublishing(_ config: inout Configuration) throws(ConfigurationError) {
-        func fail(_ key: String, _ message: String) -> ConfigurationError {
-            ConfigurationError(location: path, key: key, message: message)
-        }
+    func validatePublishing(_ config: inout Configuration, _ fail: (String, String) -> Void) {
         if !config.sender.contactEmail.isEmpty {
             do {
                 config.sender.contactEmail = try EmailAddress(config.sender.contactEmail).value
             } catch {
-                throw fail("sender.contact_email", "not a valid address: \(error.reason)")
+                fail("sender.contact_email", "not a valid address: \(error.reason)")
             }
         }
         for (key, value) in [
             ("sender.privacy_url", config.sender.privacyURL), ("sender.imprint_url", config.sender.imprintURL),
         ]
         where !value.isEmpty && !Self.isWebURL(value) {
-            throw fail(key, "must be an http:// or https:// URL (got '\(value)')")
+            fail(key, "must be an http:// or https:// URL (got '\(value)')")
         }
         if config.sender.testSubjectPrefix.contains(where: \.isNewline) {
-            throw fail("sender.test_subject_prefix", "must be one line")
+            fail("sender.test_subject_prefix", "must be one line")
         }
         if !config.sender.testHeader.isEmpty && config.sender.testHeaderField == nil {
-            throw fail(
+            fail(
                 "sender.test_header",
                 "must be 'Name: value' in ASCII, with a name that Rundbrief does not set itself (got '\(config.sender.testHeader)')"
             )

@@ -32,6 +32,7 @@ struct ConfigurationValidator {
             fail("smtp.ca_file", "cannot read \(config.smtp.caFile)")
         }
         validateSender(&config, fail)
+        validatePublishing(&config, fail)
         if TimeZone(identifier: config.delivery.timezone) == nil {
             fail(
                 "delivery.timezone",
@@ -112,7 +113,6 @@ struct ConfigurationValidator {
         if config.sender.feedbackID.contains(where: { $0.isWhitespace || $0 == ":" }) {
             fail("sender.feedback_id", "must not contain spaces or ':'")
         }
-        try validatePublishing(&config)
     }
 }
 
