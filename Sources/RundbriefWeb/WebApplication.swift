@@ -15,12 +15,13 @@ public import RundbriefStore
 /// ```swift
 /// let web = try await WebApplication(
 ///   configuration: config, database: database, signer: try config.tokens.signer(),
-///   send: { from, to, data in try await transport.deliver(from, to, data) }, logger: logger,
-///   extraRoutes: { router in router.get("/metrics") { _, _ in metricsText() } })
+///   send: { from, to, data in try await transport.deliver(from, to, data) }, logger: logger)
 /// let group = ServiceGroup(configuration: .init(services: [try web.makeApplication(), sender], logger: logger))
 /// ```
+///
+/// `/metrics` is not served here (see `MetricsListener`): the public listener answers it 404.
 public struct WebApplication: Sendable {
-    let web: SubscriberWeb
+    var web: SubscriberWeb
     /// The page and mail templates; `reload()` them on SIGHUP.
     public let templates: WebTemplates
     let extraRoutes: @Sendable (Router<WebRequestContext>) -> Void
@@ -33,7 +34,7 @@ public struct WebApplication: Sendable {
     ///   - send: hands a transactional message to the mail system (the SMTP transport).
     ///   - logger: the daemon's logger.
     ///   - now: the clock for token expiry, rate-limit windows and consent times.
-    ///   - extraRoutes: registers more routes (e.g. `GET /metrics`) on the same router.
+    ///   - extraRoutes: registers more routes on the same (public) router.
     /// - Throws: `WebError` for missing or broken templates under `templates.directory`.
     public init(
         configuration: Configuration, database: AppDatabase, signer: TokenSigner,
@@ -44,8 +45,16 @@ public struct WebApplication: Sendable {
         templates = try await WebTemplates(directory: configuration.templates.directory)
         web = SubscriberWeb(
             configuration: configuration, database: database, signer: signer, templates: templates,
-            outbox: MailOutbox(send: send, capacity: 1_000, logger: logger),
-            limits: SignUpLimits(configuration.web), logger: logger, now: now)
+            outbox: MailOutbox(
+                send: send, capacity: Self.outboxCapacity(configuration.web),
+                retry: .init(giveUpAfter: .seconds(configuration.tokens.confirmTTLHours * 3_600)), logger: logger),
+            limits: SignUpLimits(configuration.web), proxies: SubscriberWeb.trustedProxies(configuration.http),
+            logger: logger, now: now)
+        if configuration.http.trustForwardedFor {
+            logger.warning(
+                "http.trust_forwarded_for is deprecated: it now trusts X-Forwarded-For from loopback only; list your proxies in http.trusted_proxies"
+            )
+        }
         self.extraRoutes = extraRoutes
     }
 
@@ -60,16 +69,31 @@ public struct WebApplication: Sendable {
     ) throws -> some ApplicationProtocol {
         let http = web.configuration.http
         let bind = address ?? .hostname(http.host, port: http.port)
+        let connections = ConnectionCount(limit: http.maxConnections)
+        let headerTimeout = TimeAmount.seconds(Int64(http.headerTimeoutSeconds))
         return Application(
             responder: SubscriberWebResponder(
                 inner: makeRouter().buildResponder(), web: web, allowed: Self.allowedMethods),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [
+                        ConnectionGuardInstaller(count: connections, headerTimeout: headerTimeout)
+                    ],
+                    idleTimeout: .seconds(Int64(http.idleTimeoutSeconds)))),
             configuration: .init(address: bind, serverName: nil),
             services: [web.outbox], onServerRunning: onServerRunning, logger: web.logger)
     }
 
+    /// A day of the hourly confirmation budget, and room for welcome mails: with the budget in
+    /// force only a relay outage of many hours fills it.
+    static func outboxCapacity(_ web: Configuration.WebSection) -> Int {
+        max(1_000, min(24 * web.confirmationMailsPerHour, 100_000))
+    }
+
+    /// HEAD is answered wherever GET is (as GET, without the body).
     static let allowedMethods: [String: [HTTPRequest.Method]] = [
-        "/subscribe": [.get, .post], "/confirm": [.get, .post], "/unsubscribe": [.get, .post],
-        "/healthz": [.get],
+        "/subscribe": [.get, .head, .post], "/confirm": [.get, .head, .post],
+        "/unsubscribe": [.get, .head, .post], "/healthz": [.get, .head],
     ]
 
     private func makeRouter() -> Router<WebRequestContext> {

@@ -92,6 +92,8 @@ final class CLITestBed {
             [http]
             listen = "127.0.0.1:0"
             base_url = "https://news.example.org"
+            [metrics]
+            listen = "127.0.0.1:0"
             [smtp]
             url = "smtp://127.0.0.1:\(smtpPort)"
             starttls = "off"

@@ -44,6 +44,8 @@ final class OpsFixture {
             path = "\(databasePath)"
             [http]
             listen = "127.0.0.1:0"
+            [metrics]
+            listen = "127.0.0.1:0"
             [tokens]
             keys = ["test:dGVzdC1rZXktbm90LXNlY3JldC0wMTIzNDU2Nzg5"]
             [delivery]
@@ -191,6 +193,16 @@ final class DaemonProcess {
         guard await waitForLog("serving") else { return nil }
         let line = log.split(separator: "\n").first { $0.contains("serving") } ?? ""
         guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("http.address=") }),
+            let colon = field.lastIndex(of: ":")
+        else { return nil }
+        return Int(field[field.index(after: colon)...].filter(\.isNumber))
+    }
+
+    /// The metrics listener's port, from its "metrics listening" log line.
+    func metricsPort() async -> Int? {
+        guard await waitForLog("metrics listening") else { return nil }
+        let line = log.split(separator: "\n").first { $0.contains("metrics listening") } ?? ""
+        guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("metrics.address=") }),
             let colon = field.lastIndex(of: ":")
         else { return nil }
         return Int(field[field.index(after: colon)...].filter(\.isNumber))

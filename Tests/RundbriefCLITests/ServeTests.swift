@@ -20,20 +20,28 @@ struct ServeTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test("/metrics shows Prometheus series, gauges follow the database; /healthz and the sign-up page answer")
+    @Test(
+        "/metrics (on its own listener) shows Prometheus series, gauges follow the database; /healthz and the sign-up page answer"
+    )
     func metrics() async throws {
         let fixture = try OpsFixture()
         defer { fixture.remove() }
         try fixture.addSubscribers(["anna@example.de", "ben@example.de"], status: "active")
         let daemon = try DaemonProcess(fixture: fixture)
         let port = try #require(await daemon.httpPort())
+        let metricsPort = try #require(await daemon.metricsPort())
+        #expect(metricsPort != port)
 
         #expect(
             await eventually(seconds: 20) {
-                (try? Self.get("http://127.0.0.1:\(port)/metrics"))?.body
+                (try? Self.get("http://127.0.0.1:\(metricsPort)/metrics"))?.body
                     .contains(#"rundbrief_subscribers{status="active"} 2.0"#) == true
             })
-        let metrics = try Self.get("http://127.0.0.1:\(port)/metrics").body
+        // Never on the public listener: it would reveal list sizes and whether an address is known.
+        let publicMetrics = try Self.get("http://127.0.0.1:\(port)/metrics")
+        #expect(publicMetrics.status == 22)
+        #expect(!publicMetrics.body.contains("rundbrief_"))
+        let metrics = try Self.get("http://127.0.0.1:\(metricsPort)/metrics").body
         for series in [
             #"rundbrief_messages_total{outcome="sent"} 0"#,
             #"rundbrief_smtp_replies_total{class="5xx"} 0"#,

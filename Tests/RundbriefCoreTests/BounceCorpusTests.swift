@@ -7,8 +7,16 @@ struct BounceCorpusTests {
     static let samples = BounceFixtures.all()
     let parser = BounceParser(verpDeliveryID: BounceFixtures.resolver)
 
-    @Test func corpusIsLargeAndCoversEveryKind() {
-        #expect(Self.samples.count >= 60)
+    /// The number of samples in Fixtures/bounces: update it when adding or removing one.
+    static let sampleCount = 138
+
+    @Test func everyFixtureDecodesAndNoneIsMissing() {
+        let (samples, failures) = BounceFixtures.load()
+        #expect(failures == [], "fixtures that do not decode")
+        #expect(samples.count == Self.sampleCount)
+    }
+
+    @Test func corpusCoversEveryKind() {
         let kinds = Set(Self.samples.map(\.expected.kind))
         #expect(kinds == ["bounce", "complaint", "auto-reply", "not-a-bounce"])
     }
@@ -28,6 +36,9 @@ struct BounceCorpusTests {
             if let action = wanted.action { #expect(actual.action == action) }
             if let blocked = wanted.senderBlocked { #expect(actual.senderBlocked == blocked) }
             if let mta = wanted.remoteMTA { #expect(actual.remoteMTA == mta) }
+            if let reason = wanted.reason {
+                #expect(actual.reason?.rawValue == reason, "reason for \(wanted.address)")
+            }
             if let words = wanted.diagnosticContains {
                 #expect(actual.diagnostic?.contains(words) == true)
             }

@@ -21,6 +21,7 @@ enum BounceFixtures {
             var senderBlocked: Bool?
             var remoteMTA: String?
             var diagnosticContains: String?
+            var reason: String?
         }
 
         var kind: String
@@ -36,21 +37,31 @@ enum BounceFixtures {
         Bundle.module.resourceURL!.appendingPathComponent("Fixtures/bounces")
     }
 
-    static func all() -> [Sample] {
+    static func all() -> [Sample] { load().samples }
+
+    /// Every `.eml` with its expected JSON; a message without a readable, decodable `.json`
+    /// next to it is a failure, named with the reason, never silently skipped.
+    static func load() -> (samples: [Sample], failures: [String]) {
         let files =
             FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }
             .filter { $0.pathExtension == "eml" } ?? []
-        return files.sorted { $0.path < $1.path }.compactMap { url in
-            let expectedURL = url.deletingPathExtension().appendingPathExtension("json")
-            guard let message = try? Data(contentsOf: url), let json = try? Data(contentsOf: expectedURL),
-                let expected = try? JSONDecoder().decode(Expected.self, from: json)
-            else { return nil }
+        var samples: [Sample] = []
+        var failures: [String] = []
+        for url in files.sorted(by: { $0.path < $1.path }) {
             let name =
                 url.deletingLastPathComponent().lastPathComponent + "/"
                 + url.deletingPathExtension().lastPathComponent
-            return Sample(name: name, message: Array(message), expected: expected)
+            let expectedURL = url.deletingPathExtension().appendingPathExtension("json")
+            do {
+                let message = try Data(contentsOf: url)
+                let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: expectedURL))
+                samples.append(Sample(name: name, message: Array(message), expected: expected))
+            } catch {
+                failures.append("\(name): \(error)")
+            }
         }
+        return (samples, failures)
     }
 
     /// Stands in for the signed-token check: `bounces+<id>-ok@…` resolves, any other signature does not.

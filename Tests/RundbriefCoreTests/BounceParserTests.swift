@@ -42,6 +42,7 @@ struct BounceParserTests {
         #expect(recipients?.first?["permanent"] as? Bool == true)
         #expect(recipients?.first?["status"] as? String == "5.1.1")
         #expect(recipients?.first?["diagnostic"] as? String == "550 5.1.1 no such user")
+        #expect(recipients?.first?["reason"] as? String == "user_unknown")
         let text = String(decoding: try report.jsonData(), as: UTF8.self)
         #expect(text.range(of: "\"delivery\":null") != nil)
         #expect(try JSONDecoder().decode(BounceReport.self, from: report.jsonData()) == report)
@@ -156,5 +157,60 @@ struct BounceParserTests {
         #expect(parser.parse([]).kind == .notABounce)
         #expect(parser.parse([0, 255, 13, 10, 13, 10, 0x40]).kind == .notABounce)
         #expect(parser.parse(Array(repeating: UInt8(ascii: "@"), count: 100_000)).kind == .notABounce)
+    }
+
+    /// A generic or policy status whose words name a sender-side or passing reason keeps
+    /// its own code (or the policy code), never becomes "5.1.1", and is never permanent.
+    @Test(arguments: [
+        ("5.0.0", "554 5.0.0 Message rejected: spam content detected", "spam_detected"),
+        ("5.0.0", "554 Message rejected: infected with Win.Test.EICAR_HDB-1", "virus_detected"),
+        ("5.2.0", "550 5.2.0 Message filtered by the recipient's rules", "filtered"),
+        ("5.7.1", "550 5.7.1 Message blocked by policy; recipient address rejected", "blocked"),
+        ("5.7.1", "550 5.7.1 Too many connections from your host", "rate_limited"),
+        ("5.7.1", "550 5.7.1 SPF authentication failed for news.example.org", "authentication_failure"),
+        ("5.0.0", "550 Client host rejected: listed at zen.spamhaus.example", "blocked"),
+        ("5.0.0", "550 Ip frequency limited", "rate_limited"),
+    ])
+    func senderSideReasonsAreNotUserUnknown(status: String, diagnostic: String, reason: String) throws {
+        let report = parser.parse(
+            dsn(
+                "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: \(status)\nDiagnostic-Code: smtp; \(diagnostic)"
+            ))
+        let recipient = try #require(report.recipients.first)
+        #expect(recipient.reason?.rawValue == reason)
+        #expect(recipient.status != "5.1.1")
+        #expect(recipient.status?.first == "5")
+        #expect(!recipient.permanent)
+    }
+
+    /// Passing failures keep class 4, also when the text carries no code at all.
+    @Test(arguments: [
+        ("Status: 4.2.2\nDiagnostic-Code: smtp; 452 4.2.2 Mailbox full", "4.2.2", "mailbox_full"),
+        ("Diagnostic-Code: smtp; 450 Greylisted, please try again later", "4.0.0", "temporary"),
+        ("Diagnostic-Code: X-Unix; connection timed out while talking to mx.example.com", nil, "network_error"),
+    ])
+    func passingFailuresKeepClassFour(fields: String, status: String?, reason: String) throws {
+        let report = parser.parse(dsn("Final-Recipient: rfc822; b@example.com\nAction: failed\n\(fields)"))
+        let recipient = try #require(report.recipients.first)
+        #expect(recipient.reason?.rawValue == reason)
+        if let status { #expect(recipient.status == status) }
+        #expect(recipient.status.map { $0.first == "4" } ?? true)
+        #expect(!recipient.permanent)
+    }
+
+    @Test func addressesAreValidOrNothing() {
+        let text = """
+            From: MAILER-DAEMON@mx.example.org
+            To: bounces+78-ok@news.example.org
+            Subject: Undelivered Mail Returned to Sender
+            Content-Type: text/plain
+
+            This is the mail system at host mx.example.org.
+
+            <smtp=carla.voss@example.com>: 550 5.1.1 user unknown
+            gero.falk@example.com...gero: 550 5.1.1 user unknown
+            """
+        let report = parser.parse(Array(text.utf8))
+        #expect(report.recipients.map(\.address) == ["carla.voss@example.com"])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import RundbriefCore
 import RundbriefStore
@@ -49,11 +50,26 @@ import Testing
             try EmailAddress("gone@example.net"), list: "news", consent: Consent(method: "cli"))
         let full = try database.addSubscriber(
             try EmailAddress("full@example.net"), list: "news", consent: Consent(method: "cli"))
+        // Bounces act only through a delivery of ours: one each, named by its signed VERP address.
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO editions (id, slug, subject, list_slug, markdown, source, created_at, updated_at)
+                      VALUES (1, 'e1', 'S', 'news', 'x', 'x', 0, 0);
+                    INSERT INTO sends (id, edition_id, list_id, status, scheduled_at, created_at, updated_at)
+                      VALUES (1, 1, 1, 'done', 0, 0, 0);
+                    INSERT INTO deliveries (id, send_id, subscriber_id, domain, status, updated_at, sent_at)
+                      SELECT id, 1, id, 'example.net', 'sent', 0, 0 FROM subscribers;
+                    """)
+        }
+        func verp(_ id: Int64?) -> String {
+            VERPAddress.make(deliveryID: id!, localPart: "bounces", domain: "example.org", signer: Self.signer)
+        }
         let server = try MailboxTestServer(
             script: "pop3_server.py",
             messages: [
-                1: Self.dsn(recipient: "gone@example.net", to: "bounces@example.org"),
-                2: Self.dsn(recipient: "full@example.net", to: "bounces@example.org", status: "4.2.2"),
+                1: Self.dsn(recipient: "gone@example.net", to: verp(gone.id)),
+                2: Self.dsn(recipient: "full@example.net", to: verp(full.id), status: "4.2.2"),
                 3: "From: someone@example.org\r\nSubject: Hello\r\n\r\nJust a note.\r\n",
             ])
         let client = try MailboxClient(

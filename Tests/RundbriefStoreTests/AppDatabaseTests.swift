@@ -17,7 +17,9 @@ import Testing
         #expect(journal == "wal")
         #expect(foreignKeys == true)
         #expect(
-            try temporary.database.appliedMigrations() == ["v1-subscribers", "v1-editions-and-sends"])
+            try temporary.database.appliedMigrations() == [
+                "v1-subscribers", "v1-editions-and-sends", "v2-subscriber-ids-never-reused", "v2-bounce-verification",
+            ])
         // Opening again runs nothing twice and keeps the data.
         try temporary.database.createList(slug: "news", name: "News")
         let reopened = try AppDatabase(path: temporary.path)

@@ -52,10 +52,19 @@ import Testing
             // The confirmation mail, read by Python's email package.
             let confirmation = try parseMail(try #require(await smtp.message(1)))
             #expect(confirmation.subject == "Bitte bestätigen Sie Ihre Anmeldung zu „Aktuelles aus dem Rathaus“")
-            #expect(confirmation.body.contains("Guten Tag Jörg Müller,"))
+            // A stranger's text does not travel in the official mail.
+            #expect(confirmation.body.contains("Guten Tag,"))
+            #expect(!confirmation.body.contains("Jörg"))
             let confirmLink = try #require(
                 confirmation.body.split(whereSeparator: \.isNewline).first { $0.contains("/confirm?token=") })
-            let confirmed = try curl(["-A", "LiveTest/1", local(String(confirmLink))])
+            // The link (and a scanner's HEAD) lands on a page with a button; the button confirms.
+            let landing = try curl(["-A", "LiveTest/1", local(String(confirmLink))])
+            #expect(landing.status == 200)
+            #expect(landing.body.contains("action=\"/confirm\""))
+            #expect(try curl(["-I", local(String(confirmLink))]).status == 200)
+            #expect(try database.subscriber(id: pending.id!)?.status == .pending)
+            let confirmToken = String(confirmLink.split(separator: "=", maxSplits: 1)[1])
+            let confirmed = try curl(["-A", "LiveTest/1", "-d", "token=\(confirmToken)", "\(base)/confirm"])
             #expect(confirmed.status == 200)
             let active = try #require(try database.subscriber(id: pending.id!))
             #expect(active.status == .active)
@@ -104,6 +113,7 @@ import Testing
             #expect(try curl(["\(base)/confirm?token=AAAA\(token)"]).status == 400)
             #expect(try curl(["\(base)/unsubscribe?token=\(token.dropLast(4))"]).status == 400)
             #expect(try curl(["\(base)/healthz"]).body == #"{"database":"ok","status":"ok"}"#)
+            #expect(try curl(["\(base)/metrics"]).status == 404)
         }
         await transport.shutdown()
         // Only the two expected mails went out.

@@ -21,17 +21,40 @@ import Testing
         return String(link.dropFirst("http://127.0.0.1:8080".count))
     }
 
-    @Test func confirmationActivatesWithConsentRecord() async throws {
+    /// Confirms through the page's button, as a person does: `POST /confirm` with the link's token.
+    func confirm(_ path: String, _ client: some TestClientProtocol, headers: HTTPFields = [:]) async throws
+        -> (HTTPResponse.Status, String)
+    {
+        let token = String(path.split(separator: "=", maxSplits: 1)[1])
+        var fields = HTTPFields.form
+        fields.append(contentsOf: headers)
+        return try await client.execute(
+            uri: "/confirm", method: .post, headers: fields, body: formBody([("token", token)])
+        ) { response in (response.status, String(buffer: response.body)) }
+    }
+
+    @Test func confirmationLinkShowsAButtonAndTheButtonActivatesWithConsentRecord() async throws {
         let harness = try await WebHarness()
         try await harness.web.makeApplication().test(.router) { client in
             let path = try await signUp("anna@example.org", harness, client)
-            try await client.execute(
-                uri: path, method: .get, headers: [.userAgent: "Testbrowser/1.0"]
-            ) { response in
+            // A link scanner's GET and HEAD: a page with a button, nothing changes.
+            try await client.execute(uri: path, method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(String(buffer: response.body).contains("Ihre Anmeldung ist bestätigt"))
+                let html = String(buffer: response.body)
+                #expect(html.contains("<form method=\"post\" action=\"/confirm\">"))
+                #expect(html.contains("Bitte bestätigen Sie Ihre Anmeldung"))
                 #expect(response.headers[.cacheControl] == "no-store")
             }
+            try await client.execute(uri: path, method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes == 0)
+            }
+            #expect(try harness.subscriber("anna@example.org")?.status == .pending)
+            #expect(try harness.eventKinds("anna@example.org") == ["signup-requested"])
+
+            let (status, html) = try await confirm(path, client, headers: [.userAgent: "Testbrowser/1.0"])
+            #expect(status == .ok)
+            #expect(html.contains("Ihre Anmeldung ist bestätigt"))
             let subscriber = try #require(try harness.subscriber("anna@example.org"))
             #expect(subscriber.status == .active)
             #expect(subscriber.consentMethod == "double-opt-in")
@@ -40,11 +63,14 @@ import Testing
             #expect(subscriber.consentAt == harness.clock.now)
             #expect(try harness.membership("anna@example.org") == .active)
             #expect(try harness.eventKinds("anna@example.org") == ["signup-requested", "confirmed"])
-            // Followed twice: a friendly page, no second event.
+            // Followed again: a friendly page, no second event.
             try await client.execute(uri: path, method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("bereits angemeldet"))
             }
+            let (again, page) = try await confirm(path, client)
+            #expect(again == .ok)
+            #expect(page.contains("bereits angemeldet"))
             #expect(try harness.eventKinds("anna@example.org").count == 2)
             // The welcome mail carries a working unsubscribe link.
             let mails = try await harness.mails.wait(for: 2)
@@ -87,7 +113,7 @@ import Testing
                 }
             }
             // A confirmation token does not unsubscribe, by page or by one-click.
-            try await client.execute(uri: path, method: .get) { _ in }
+            _ = try await confirm(path, client)
             try await client.execute(uri: "/unsubscribe?token=\(token)", method: .get) { response in
                 #expect(response.status == .badRequest)
             }
@@ -105,7 +131,8 @@ import Testing
     @Test func unsubscribePageNeverUnsubscribesButItsButtonDoesAndCanBeUndone() async throws {
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
-            try EmailAddress("leser@example.org"), list: "aktuell", consent: Consent(method: "cli"))
+            try EmailAddress("leser@example.org"), list: "aktuell",
+            consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         try await harness.web.makeApplication().test(.router) { client in
             try await client.execute(uri: "/unsubscribe?token=\(token)", method: .get) { response in
@@ -143,8 +170,10 @@ import Testing
     @Test func unsubscribeFromAllAndUndoRestoresWhatItEnded() async throws {
         let harness = try await WebHarness(lists: [("aktuell", "Aktuelles"), ("kultur", "Kultur")])
         let email = try EmailAddress("zwei@example.org")
-        let subscriber = try harness.database.addSubscriber(email, list: "aktuell", consent: Consent(method: "cli"))
-        try harness.database.addSubscriber(email, list: "kultur", consent: Consent(method: "cli"))
+        let subscriber = try harness.database.addSubscriber(
+            email, list: "aktuell", consent: Consent(method: "cli", at: harness.clock.now))
+        try harness.database.addSubscriber(
+            email, list: "kultur", consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         try await harness.web.makeApplication().test(.router) { client in
             var undoToken = ""
@@ -159,10 +188,9 @@ import Testing
             var detail = try harness.database.subscriberDetail(email)
             #expect(detail.subscriber.status == .unsubscribed)
             #expect(detail.lists.allSatisfy { $0.status == .unsubscribed })
-            // A GET of the undo link (a scanner) does not re-subscribe someone who left.
+            // A GET of the undo token (a scanner) does not re-subscribe someone who left.
             try await client.execute(uri: "/confirm?token=\(undoToken)", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(String(buffer: response.body).contains("action=\"/confirm\""))
+                #expect(response.status == .badRequest)
             }
             #expect(try harness.subscriber("zwei@example.org")?.status == .unsubscribed)
             try await client.execute(
@@ -177,7 +205,8 @@ import Testing
     @Test func oneClickUnsubscribesAtOnce() async throws {
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
-            try EmailAddress("klick@example.org"), list: "aktuell", consent: Consent(method: "cli"))
+            try EmailAddress("klick@example.org"), list: "aktuell",
+            consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: nil)
         try await harness.web.makeApplication().test(.router) { client in
             try await client.execute(
@@ -196,7 +225,8 @@ import Testing
     @Test func oneClickAsMultipartFormData() async throws {
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
-            try EmailAddress("multi@example.org"), list: "aktuell", consent: Consent(method: "cli"))
+            try EmailAddress("multi@example.org"), list: "aktuell",
+            consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         let body =
             "--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--XyZ--\r\n"

@@ -1,8 +1,9 @@
 /// Turns what a report says about one recipient (status, diagnostic, action) into
-/// the verdict operators act on: the status code, permanence, and sender blame.
+/// the verdict operators act on: the status code, the reason, permanence, and sender blame.
 enum BounceClassifier {
     struct Verdict: Equatable {
         var status: String?
+        var reason: BounceReason
         var permanent: Bool
         var senderBlocked: Bool
         var action: String
@@ -18,11 +19,13 @@ enum BounceClassifier {
         let status = bestStatus(field: rawStatus, diagnostic: diagnostic)
         let reply = diagnostic.flatMap { StatusCodeScanner.replyCode(in: $0.prefix(2000)) }
         let action = normalizedAction(rawAction, status: status, reply: reply)
+        let reason = reason(status: status, diagnostic: diagnostic)
+        // Without any code, a delay or words of a passing failure (greylisting, a lost
+        // connection, a rate limit) make it a 4.x.x.
         let classDigit =
             status?.first ?? reply.map { Character(String($0 / 100)) }
-            ?? (action == "delayed" ? "4" : "5")
-        let reason = reason(status: status, diagnostic: diagnostic)
-        let permanent = action == "failed" && classDigit == "5" && reason.blamesRecipient
+            ?? (action == "delayed" || [.temporary, .networkError, .rateLimited].contains(reason) ? "4" : "5")
+        let permanent = action == "failed" && classDigit == "5" && reason.weight(permanent: true) == .hard
         var finalStatus = status
         if status == nil || status?.hasSuffix(".0.0") == true {
             finalStatus =
@@ -34,7 +37,7 @@ enum BounceClassifier {
             finalStatus = implied
         }
         return Verdict(
-            status: finalStatus, permanent: permanent, senderBlocked: reason.blamesSender,
+            status: finalStatus, reason: reason, permanent: permanent, senderBlocked: reason.blamesSender,
             action: action)
     }
 
@@ -69,21 +72,20 @@ enum BounceClassifier {
         }
     }
 
-    /// Specific status codes about the address outrank policy words; words that name
-    /// a recipient fault outrank a policy code ("550 5.7.1 unknown user" happens).
-    private static func reason(status: String?, diagnostic: String?) -> BounceReason {
+    /// Specific status codes about the address outrank the words; within x.7.x (policy)
+    /// the words say which policy, or that the recipient refuses everyone ("550 5.7.1
+    /// unknown user" happens); a generic code takes the words' reason.
+    static func reason(status: String?, diagnostic: String?) -> BounceReason {
         let byStatus = BounceReason.from(status: status)
         let byWords = BounceReason.from(diagnostic: diagnostic, status: nil)
         // The sender's own address refused outranks what the callout said about it.
-        if byWords == .senderInvalid || byStatus == .senderInvalid { return .senderInvalid }
+        if byWords == .senderRejected || byStatus == .senderRejected { return .senderRejected }
         switch byStatus {
-        case .userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull, .messageTooLarge, .recipientRestricted:
+        case .userUnknown, .hostUnknown, .suspended, .mailboxFull, .messageTooLarge, .recipientRestricted,
+            .authenticationFailure, .rateLimited:
             return byStatus
-        case .senderBlocked:
-            // x.7.x is also what servers answer for a recipient that refuses everyone
-            // ("Recipient address rejected: Access denied", "Relay access denied").
-            return [.userUnknown, .hostUnknown, .mailboxDisabled, .mailboxFull, .relayDenied, .recipientRestricted]
-                .contains(byWords) ? byWords : byStatus
+        case .blocked:
+            return [.unknown, .networkError, .systemError, .expired].contains(byWords) ? byStatus : byWords
         default:
             return byWords == .unknown ? byStatus : byWords
         }

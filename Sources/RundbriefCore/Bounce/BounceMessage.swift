@@ -82,18 +82,27 @@ struct BounceMessage {
         }
     }
 
-    /// Addresses that are never the failed recipient: the bounce's own sender and
-    /// receiver, and the original's sender.
+    /// A mailing list's own addresses, in the bounce (a list reporting an error) or the original.
+    private static let listHeaders = [
+        "List-Post", "List-Owner", "List-Help", "List-Subscribe", "List-Unsubscribe", "X-BeenThere",
+        "X-Mailing-List", "X-ML-Address",
+    ]
+
+    /// Addresses that are never the failed recipient: the bounce's own sender, receiver and
+    /// Reply-To, a mailing list's addresses, and the original's sender.
     var excludedAddresses: Set<String> {
         var result: Set<String> = []
+        // Not X-Original-To: DragonFly's dma writes the failed recipient there.
         for name in [
-            "From", "Sender", "To", "Return-Path", "Delivered-To", "X-Original-To", "Envelope-To",
-        ] {
+            "From", "Sender", "To", "Reply-To", "Return-Path", "Delivered-To", "Envelope-To", "Errors-To",
+        ] + Self.listHeaders {
             for value in headers.all(name) {
                 EmailAddressScanner.addresses(in: value).forEach { result.insert($0.lowercased()) }
             }
         }
-        for name in ["From", "Sender", "Reply-To", "Return-Path", DeliveryIDLocator.headerName] {
+        for name in ["From", "Sender", "Reply-To", "Return-Path", "Errors-To", DeliveryIDLocator.headerName]
+            + Self.listHeaders
+        {
             for value in originalHeaders?.all(name) ?? [] {
                 EmailAddressScanner.addresses(in: value).forEach { result.insert($0.lowercased()) }
             }

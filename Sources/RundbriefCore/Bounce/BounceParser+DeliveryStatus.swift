@@ -21,7 +21,9 @@ extension BounceParser {
         var recipients: [BounceReport.Recipient] = []
         var sawOutcome = false
         for block in fields.recipients {
-            guard let address = Self.address(of: block) ?? Self.textAddress(of: block, in: textFindings)
+            // A lone block without a usable address takes the text's one recipient (AOL, Sina, plain DSNs).
+            let lone = fields.recipients.count == 1 && textFindings.count == 1 ? textFindings[0].address : nil
+            guard let address = Self.address(of: block) ?? Self.textAddress(of: block, in: textFindings) ?? lone
             else { continue }
             sawOutcome = true
             let fallback = textFindings.first { $0.address.lowercased() == address.lowercased() }
@@ -73,7 +75,8 @@ extension BounceParser {
             address: address, permanent: verdict.permanent, status: verdict.status,
             diagnostic: diagnostic,
             remoteMTA: block.remoteMTA.map(DeliveryStatusFields.stripType) ?? fallback?.remoteMTA,
-            action: verdict.action, senderBlocked: verdict.senderBlocked)
+            action: verdict.action, senderBlocked: verdict.senderBlocked,
+            reason: verdict.reason)
     }
 
     /// Recipients and diagnostics read from the human-readable text.

@@ -14,7 +14,10 @@ extension BounceParser {
             }
         }
         // Exim names a failure by host only ("SMTP error from remote mail server after end of data: 552 …").
-        let global = found.isEmpty ? BounceTextScanner.globalDiagnostic(bounce.humanLines) : nil
+        let global =
+            found.isEmpty
+            ? BounceTextScanner.globalDiagnostic(bounce.humanLines)
+                ?? BounceTextScanner.reasonParagraph(bounce.humanLines) : nil
         var seen: Set<String> = []
         let recipients = addresses.filter { seen.insert($0.lowercased()).inserted }.prefix(200).map {
             address in
@@ -28,7 +31,8 @@ extension BounceParser {
             return BounceReport.Recipient(
                 address: address, permanent: verdict.permanent, status: verdict.status,
                 diagnostic: diagnostic,
-                remoteMTA: finding?.remoteMTA, action: verdict.action, senderBlocked: verdict.senderBlocked)
+                remoteMTA: finding?.remoteMTA, action: verdict.action, senderBlocked: verdict.senderBlocked,
+                reason: verdict.reason)
         }
         return BounceReport(kind: .bounce, recipients: Array(recipients))
     }

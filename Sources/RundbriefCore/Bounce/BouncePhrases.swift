@@ -2,15 +2,19 @@
 /// Lists are checked in order: the first reason whose phrase matches wins, so the
 /// specific recipient faults come before the broad policy words.
 enum BouncePhrases {
-    /// The reasons in the order their phrase lists are checked.
+    /// The reasons in the order their phrase lists are checked: the sender's own address
+    /// refused, then the verdicts about our mail (virus, blocklist, spam, authentication,
+    /// rate), then the recipient faults, then the broad policy and transient words.
     static let order: [BounceReason] = [
-        .senderInvalid, .mailboxFull, .messageTooLarge, .hostUnknown, .userUnknown, .mailboxDisabled, .relayDenied,
-        .recipientRestricted, .temporary, .senderBlocked, .expired, .temporary,
+        .senderRejected, .virusDetected, .blocked, .spamDetected, .recipientRestricted, .authenticationFailure,
+        .systemError, .rateLimited, .mailboxFull, .messageTooLarge, .hostUnknown, .userUnknown, .suspended,
+        .relayDenied, .onHold, .filtered, .networkError, .blocked, .expired, .systemError, .temporary,
     ]
 
     static let reasons = PhraseSet(groups: [
-        senderInvalid, mailboxFull, tooLarge, hostUnknown, userUnknown, disabled, relayDenied, restricted, network,
-        senderBlocked, expired, temporary,
+        senderInvalid, virus, blocklisted, spam, restricted, authentication, loops, rateLimited, mailboxFull, tooLarge,
+        hostUnknown, userUnknown, disabled, relayDenied, onHold, filtered, network, senderBlocked, expired,
+        systemFailure, temporary,
     ])
 
     /// The text for phrase checks: as is when ASCII (the sets fold ASCII case themselves),
@@ -28,6 +32,63 @@ enum BouncePhrases {
         "sender verify defer", "bad sender", "invalid sender", "unknown sender", "sender unknown",
         "sender address is invalid", "sender address invalid", "sender domain does not exist",
         "sender domain not found", "sender's domain does not exist", "envelope sender",
+    ]
+
+    private static let virus = [
+        "virus", "malware", "infected", "trojan", "malicious", "vírus", "вирус",
+    ]
+
+    /// A blocklist or the sending host's reputation or DNS: about our servers, not the message.
+    private static let blocklisted = [
+        "spamhaus", "spamcop", "barracuda", "sorbs", "dnsbl", "rbl", "blacklist", "black list", "blocklist",
+        "block list", "reputation", "reverse dns", "rdns", "ptr record", "no ptr", "client host rejected",
+        "ip address has been blocked",
+    ]
+
+    private static let spam = [
+        "spam", "junk", "unsolicited", "bulk mail", "bulk e-mail", "bulk email", "спам", "迷惑メール",
+        "indésirable",
+    ]
+
+    /// SPF, DKIM and DMARC failures of our mail.
+    private static let authentication = [
+        "spf", "dkim", "dmarc", "sender policy framework", "unauthenticated", "authentication failed",
+        "authentication failure", "failed authentication", "not authenticated", "authentication required",
+        "authentication checks",
+    ]
+
+    /// A message going round in circles: the receiving side's configuration.
+    private static let loops = [
+        "too many hops", "hop count exceeded", "mail loop", "loop detected", "routing loop", "loops back",
+        "mail loops",
+    ]
+
+    private static let rateLimited = [
+        "too many connections", "too many concurrent", "too many messages", "too many mails", "too many emails",
+        "too many recipients", "too many sessions", "too many simultaneous", "rate limit", "ratelimit",
+        "rate-limit", "throttl", "sending rate", "rate exceeded", "exceeded the rate", "connection limit",
+        "frequency limit", "temporarily deferred due to", "try to reduce", "ip frequency", "rate control",
+    ]
+
+    /// A list or group holding the message for a moderator.
+    private static let onHold = [
+        "held for moderation", "awaiting moderator", "moderator approval", "requires approval",
+        "pending moderation", "held for approval", "waiting for approval", "message has been held",
+    ]
+
+    /// The recipient's own filter or rules refused this message.
+    private static let filtered = [
+        "filtered", "content filter", "mail filter", "message filter", "filter rule", "content rejected",
+        "message content", "rejected by the recipient", "refused by the recipient", "blocked by the recipient",
+        "blocked by recipient", "blocked by the user", "recipient has blocked", "user has blocked",
+        "rejected by recipient", "prohibited attachment", "attachment not allowed",
+    ]
+
+    /// The receiving system failed.
+    private static let systemFailure = [
+        "system error", "internal error", "local error", "i/o error", "server error", "configuration error",
+        "misconfigured", "out of memory", "database error", "local problem", "mail system full",
+        "system not accepting", "internal server error",
     ]
 
     private static let mailboxFull = [
@@ -147,6 +208,7 @@ enum BouncePhrases {
         "unable to relay", "relaying not allowed", "we do not relay", "relay denied",
         "relay not allowed",
         "not allowed to relay", "relaying not permitted", "relaying is not allowed", "no relaying",
+        "as a relay",
     ]
 
     /// A recipient (often a group) that takes mail only from chosen or authenticated
@@ -155,30 +217,27 @@ enum BouncePhrases {
         "sendernotauthenticatedfor", "restrictedtorecipientspermission", "delivery restriction check failed",
         "only accepts messages from", "only accepts mail from", "not authorized to send to this",
         "not allowed to send to this", "not permitted to send to this", "accepts messages only from",
+        "permission to post", "not allowed to post", "not a member of", "members only", "only members",
+        "no permission to send", "not on the allowed list",
     ]
 
     /// Network trouble on the way to the recipient's server: passing, and nobody's fault.
     private static let network = [
         "connection refused", "connection timed out", "connection reset", "no route to host",
         "network is unreachable", "lost connection", "timed out while", "conversation with",
-        "connect to", "server unavailable", "host unreachable",
+        "connect to", "server unavailable", "host unreachable", "could not connect", "unable to connect",
+        "failed to connect", "network error", "broken pipe", "connection lost", "connection closed",
+        "no answer from", "unexpected disconnect", "tls handshake",
     ]
 
+    /// Our mail refused by policy with no more specific reason named.
     private static let senderBlocked = [
-        "spam", "blocked", "blacklist", "black list", "blocklist", "block list", "listed in",
-        "listed at",
-        "spamhaus", "spamcop", "barracuda", "sorbs", "dnsbl", "rbl", "reputation", "policy",
-        "not allowed",
-        "content rejected", "rejected due to", "message rejected", "spf", "dmarc", "dkim",
+        "blocked", "policy", "not allowed", "listed in", "listed at", "rejected due to", "message rejected",
         "sender denied",
-        "sender rejected", "sender address rejected", "banned", "junk", "virus", "malware",
-        "suspicious",
-        "unsolicited", "bulk mail", "reverse dns", "rdns", "ptr record", "too many", "rate limit",
-        "ratelimit",
-        "throttl", "access denied", "not authorized", "unauthenticated", "authentication", "message refused",
-        "mail refused", "refused to talk", "refused by", "refused due to", "refused because", "delivery refused",
-        "service refused", "спам", "迷惑メール", "indésirable",
-        "abgelehnt", "gesperrt",
+        "sender rejected", "banned", "suspicious", "too many", "access denied", "not authorized",
+        "message refused", "mail refused", "refused to talk", "refused by", "refused due to", "refused because",
+        "delivery refused", "service refused", "prohibited", "administrative prohibition", "abgelehnt",
+        "gesperrt",
     ]
 
     private static let expired = [
@@ -190,7 +249,8 @@ enum BouncePhrases {
     ]
 
     private static let temporary = [
-        "temporar", "try again later", "try later", "will be retried", "greylist", "graylist",
+        "temporar", "try again later", "please try again", "greylisted", "greylisting", "graylisted", "try later",
+        "will be retried", "greylist", "graylist",
         "delayed",
         "deferred", "still trying", "not yet been delivered", "will retry", "will continue", "retrying",
         "vorübergehend", "verzögert", "noch nicht zugestellt",

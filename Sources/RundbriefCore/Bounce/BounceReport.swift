@@ -30,10 +30,13 @@ public struct BounceReport: Sendable, Equatable, Codable {
         public var action: String?
         /// True when the failure is about the sender (spam, policy, blocklist), not the recipient.
         public var senderBlocked: Bool
+        /// Why the delivery failed (`user_unknown`, `mailbox_full`, `blocked`, …); nil for
+        /// complaints and auto-replies.
+        public var reason: BounceReason?
 
         public init(
             address: String, permanent: Bool, status: String? = nil, diagnostic: String? = nil,
-            remoteMTA: String? = nil, action: String? = nil, senderBlocked: Bool = false
+            remoteMTA: String? = nil, action: String? = nil, senderBlocked: Bool = false, reason: BounceReason? = nil
         ) {
             self.address = address
             self.permanent = permanent
@@ -42,10 +45,11 @@ public struct BounceReport: Sendable, Equatable, Codable {
             self.remoteMTA = remoteMTA
             self.action = action
             self.senderBlocked = senderBlocked
+            self.reason = reason
         }
 
         private enum CodingKeys: String, CodingKey {
-            case address, permanent, status, diagnostic, remoteMTA, action, senderBlocked
+            case address, permanent, status, diagnostic, remoteMTA, action, senderBlocked, reason
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -57,6 +61,7 @@ public struct BounceReport: Sendable, Equatable, Codable {
             try container.encodeIfPresent(remoteMTA, forKey: .remoteMTA)
             try container.encodeIfPresent(action, forKey: .action)
             try container.encode(senderBlocked, forKey: .senderBlocked)
+            try container.encodeIfPresent(reason, forKey: .reason)
         }
 
         public init(from decoder: any Decoder) throws {
@@ -68,6 +73,7 @@ public struct BounceReport: Sendable, Equatable, Codable {
             remoteMTA = try container.decodeIfPresent(String.self, forKey: .remoteMTA)
             action = try container.decodeIfPresent(String.self, forKey: .action)
             senderBlocked = try container.decodeIfPresent(Bool.self, forKey: .senderBlocked) ?? false
+            reason = try container.decodeIfPresent(BounceReason.self, forKey: .reason)
         }
     }
 

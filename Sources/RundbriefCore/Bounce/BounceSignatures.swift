@@ -54,6 +54,8 @@ enum BounceSignatures {
         "this is a delivery status notification",
         "your message cannot be delivered to the following recipients",
         "the original message was received at", "delivery to the following recipients failed",
+        "this is the dragonfly mail agent", "there was an error delivering your mail to",
+        "an error has occurred while attempting to deliver a message", "the group you tried to contact",
     ])
 
     static let bodies = PhraseSet([

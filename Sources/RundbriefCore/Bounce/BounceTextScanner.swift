@@ -68,7 +68,17 @@ struct BounceTextScanner {
 
     private func occurrences(_ lines: [ArraySlice<UInt8>]) -> [Occurrence] {
         var result: [Occurrence] = []
+        var inSuggestions = false
         for (number, line) in lines.enumerated() {
+            // A directory's "did you mean …?" offers other addresses, up to the next blank line.
+            if Self.suggestionWords.matches(in: line) {
+                inSuggestions = true
+                continue
+            }
+            if inSuggestions {
+                if ByteText.isBlankLine(line) { inSuggestions = false }
+                continue
+            }
             guard line.contains(UInt8(ascii: "@")) else { continue }
             if Self.skippedLinePrefixes.matchesPrefix(of: line.prefix(60))
                 || Self.skippedLineWords.matches(in: line)
@@ -193,6 +203,24 @@ struct BounceTextScanner {
         return clean(pieces)
     }
 
+    /// The first paragraph whose words name a reason: the diagnostic of an NDR that quotes
+    /// no code at all (Google Groups' "you may not have permission to post").
+    static func reasonParagraph(_ lines: [ArraySlice<UInt8>]) -> String? {
+        var paragraph: [ArraySlice<UInt8>] = []
+        for line in Array(lines.prefix(400)) + [ArraySlice<UInt8>()] {
+            if !ByteText.isBlankLine(line) {
+                if paragraph.count < 8 { paragraph.append(ByteText.trimmed(line)) }
+                continue
+            }
+            if !paragraph.isEmpty {
+                let text = clean(paragraph)
+                if BounceReason.from(diagnostic: text, status: nil) != .unknown { return text }
+            }
+            paragraph = []
+        }
+        return nil
+    }
+
     private static func hasCode(_ line: ArraySlice<UInt8>) -> Bool {
         let text = ByteText.string(line)
         return StatusCodeScanner.replyCode(in: text) != nil
@@ -252,6 +280,11 @@ struct BounceTextScanner {
     private static let skippedLineWords = PhraseSet([
         "message-id", "message id", "msgid", "postmaster@", "mailer-daemon@", "abuse@", "https://",
         "http://",
+    ])
+
+    private static let suggestionWords = PhraseSet([
+        "did you mean", "perhaps you meant", "you may have meant", "similar addresses", "possible matches",
+        "meinten sie", "vouliez-vous dire",
     ])
 
     private static let weakLinePrefixes = PhraseSet([

@@ -74,14 +74,27 @@ enum EmailAddressScanner {
         while end > at + 1, bytes[end - 1] == UInt8(ascii: ".") || bytes[end - 1] == UInt8(ascii: "-") {
             end -= 1
         }
+        start = withoutTypePrefix(bytes, start: start, at: at)
         guard start < at, end > at + 1 else { return nil }
         let local = bytes[start..<at]
         let domain = bytes[(at + 1)..<end]
         guard domain.contains(UInt8(ascii: ".")) || isLocalhostish(domain) else { return nil }
         guard local.last != UInt8(ascii: "."), domain.first != UInt8(ascii: ".") else { return nil }
+        // "user@host...user" is a mangled text, not an address.
+        guard !ByteText.contains(Array("..".utf8), in: domain) else { return nil }
         let text = ByteText.string(local) + "@" + ByteText.string(domain).lowercased()
         return Match(address: text, start: start, end: end)
     }
+
+    /// Exchange and some gateways write "smtp=user@host" or "rfc822=user@host": the
+    /// address type is no part of the local part.
+    private static func withoutTypePrefix(_ bytes: ArraySlice<UInt8>, start: Int, at: Int) -> Int {
+        guard let equals = bytes[start..<at].firstIndex(of: UInt8(ascii: "=")) else { return start }
+        let type = ByteText.lowercased(bytes[start..<equals])
+        return typePrefixes.contains(type) ? equals + 1 : start
+    }
+
+    private static let typePrefixes: Set<[UInt8]> = [Array("smtp".utf8), Array("rfc822".utf8), Array("mailto".utf8)]
 
     private static func isLocalhostish(_ domain: ArraySlice<UInt8>) -> Bool {
         ByteText.lowercased(domain) == Array("localhost".utf8)

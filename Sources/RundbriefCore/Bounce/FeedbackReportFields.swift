@@ -9,6 +9,10 @@ struct FeedbackReportFields {
     init(_ body: [UInt8]) {
         let (headers, _) = MessageHeaders.parse(
             Self.withoutLeadingBlankLines(body)[...], maxFields: 200)
+        self.init(headers: headers)
+    }
+
+    init(headers: MessageHeaders) {
         feedbackType = headers["Feedback-Type"].map { $0.trimmingBlanks().lowercased() }
         originalRecipients = (headers.all("Original-Rcpt-To") + headers.all("Removal-Recipient"))
             .compactMap(EmailAddressScanner.normalize)
@@ -16,6 +20,46 @@ struct FeedbackReportFields {
         reportingMTA = headers["Reporting-MTA"].map(DeliveryStatusFields.stripType)
         arrivalDate = headers["Arrival-Date"] ?? headers["Received-Date"]
     }
+
+    /// A Microsoft JMRP report: an abuse complaint about the named recipient.
+    init(jmrpRecipient: String) {
+        feedbackType = "abuse"
+        originalRecipients = [jmrpRecipient].compactMap(EmailAddressScanner.normalize)
+    }
+
+    /// ARF fields written as lines of a text part, among other text; nil unless one of
+    /// them is a Feedback-Type with a known type.
+    init?(textLines body: [UInt8]) {
+        var picked: [UInt8] = []
+        var sawType = false
+        for line in ByteText.lines(body.prefix(64 * 1024)[...]).prefix(400) {
+            let trimmed = ByteText.trimmed(line)
+            guard let colon = trimmed.firstIndex(of: UInt8(ascii: ":")),
+                Self.fieldNames.contains(String(decoding: ByteText.lowercased(trimmed[..<colon]), as: UTF8.self))
+            else { continue }
+            if ByteText.hasPrefix(Array("feedback-type".utf8), ByteText.lowercased(trimmed)[...]) {
+                guard Self.isKnownType(ByteText.string(trimmed[(colon + 1)...])) else { continue }
+                sawType = true
+            }
+            picked.append(contentsOf: trimmed)
+            picked.append(ByteText.lf)
+        }
+        guard sawType else { return nil }
+        self.init(picked)
+    }
+
+    private static let fieldNames: Set<String> = [
+        "feedback-type", "user-agent", "version", "original-mail-from", "original-rcpt-to", "removal-recipient",
+        "reporting-mta", "arrival-date", "received-date", "source-ip", "incidents", "reported-domain",
+    ]
+
+    static func isKnownType(_ value: String) -> Bool {
+        knownTypes.contains(value.trimmingBlanks().lowercased())
+    }
+
+    private static let knownTypes: Set<String> = [
+        "abuse", "fraud", "virus", "other", "complaint", "opt-out", "unsubscribe", "not-spam", "auth-failure",
+    ]
 
     private static func withoutLeadingBlankLines(_ body: [UInt8]) -> ArraySlice<UInt8> {
         var start = body.startIndex

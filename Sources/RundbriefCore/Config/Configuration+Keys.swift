@@ -10,6 +10,10 @@ extension Configuration {
             .string("http", "base_url", \.http.baseURL),
             .integer("http", "max_body_bytes", \.http.maxBodyBytes, 1_024...1_048_576),
             .boolean("http", "trust_forwarded_for", \.http.trustForwardedFor),
+            .strings("http", "trusted_proxies", \.http.trustedProxies),
+            .integer("http", "header_timeout_seconds", \.http.headerTimeoutSeconds, 1...3_600),
+            .integer("http", "idle_timeout_seconds", \.http.idleTimeoutSeconds, 1...3_600),
+            .integer("http", "max_connections", \.http.maxConnections, 1...1_000_000),
 
             .string("smtp", "url", \.smtp.url),
             .string("smtp", "username", \.smtp.username),
@@ -79,8 +83,13 @@ extension Configuration {
             .string("web", "default_language", \.web.defaultLanguage),
             .integer("web", "signups_per_ip_per_hour", \.web.signupsPerIPPerHour, 1...100_000),
             .integer("web", "signups_per_address_per_day", \.web.signupsPerAddressPerDay, 1...1_000),
+            .integer(
+                "web", "confirmation_mails_per_hour", \.web.confirmationMailsPerHour, 1...1_000_000),
             .boolean("web", "welcome_mail", \.web.welcomeMail),
             .string("web", "privacy_notice", \.web.privacyNotice),
+
+            .string("metrics", "listen", \.metrics.listen),
+            .string("metrics", "bearer_token", \.metrics.bearerToken),
 
             .string("templates", "directory", \.templates.directory),
 
@@ -106,5 +115,12 @@ extension Configuration.HTTPSection {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty, !host.contains(where: \.isWhitespace) else { return nil }
         return (host, port)
+    }
+}
+
+extension Configuration.MetricsSection {
+    /// `listen` split into host and port; `nil` when metrics are off (empty) or it is malformed.
+    public var address: (host: String, port: Int)? {
+        listen.isEmpty ? nil : Configuration.HTTPSection.split(listen)
     }
 }

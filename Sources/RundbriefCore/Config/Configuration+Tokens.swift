@@ -32,8 +32,30 @@ extension Configuration.TokensSection {
         return result
     }
 
+    /// The secret of the key in `config/dev.toml`: it is published with the source code, so anybody can
+    /// sign confirmation and unsubscribe links and VERP bounce addresses with it.
+    public static let publicDevelopmentSecret = Array("development-key-not-secret-0123456789".utf8)
+
+    /// The ids of configured keys whose secret is the public development key (whatever id they carry).
+    public func publicKeyIDs() -> [String] {
+        guard let keys = try? tokenKeys() else { return [] }
+        return keys.filter { $0.secret == Self.publicDevelopmentSecret }.map(\.id)
+    }
+
     /// A signer over the configured keys.
     public func signer() throws(ConfigurationError) -> TokenSigner {
         TokenSigner(keys: try tokenKeys())
+    }
+}
+
+extension Configuration.HTTPSection {
+    /// Whether `base_url` names this machine only (`localhost`, 127.0.0.0/8, `::1`): links in mails then
+    /// reach nobody else, so a development key cannot be abused through them.
+    public var baseURLIsLoopback: Bool {
+        guard var host = URLComponents(string: baseURL)?.host?.lowercased() else { return false }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }

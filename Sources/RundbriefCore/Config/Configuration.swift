@@ -10,6 +10,7 @@ public struct Configuration: Sendable, Equatable {
     public var dkim = DKIMSection()
     public var bounces = BouncesSection()
     public var web = WebSection()
+    public var metrics = MetricsSection()
     public var templates = TemplatesSection()
     public var log = LogSection()
     public var secrets = SecretsSection()
@@ -29,8 +30,18 @@ public struct Configuration: Sendable, Equatable {
         /// The public URL subscribers reach the web pages at (links in mails are built from it).
         public var baseURL = "http://127.0.0.1:8080"
         public var maxBodyBytes = 16_384
-        /// Take the client address from X-Forwarded-For (only behind a reverse proxy you run).
+        /// Deprecated (one release): `true` trusts X-Forwarded-For from loopback peers only, as if
+        /// `trustedProxies` were `["127.0.0.0/8", "::1"]`. Use `trustedProxies`.
         public var trustForwardedFor = false
+        /// The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed.
+        public var trustedProxies: [String] = []
+        /// A connection must deliver a complete request header within this many seconds of opening
+        /// (or of the previous response on a kept-alive connection), or it is closed.
+        public var headerTimeoutSeconds = 10
+        /// A connection on which nothing arrives for this many seconds is closed (also mid-body).
+        public var idleTimeoutSeconds = 30
+        /// Open connections at most; further ones are closed at once.
+        public var maxConnections = 512
     }
 
     public enum StartTLS: String, Sendable, Equatable, CaseIterable {
@@ -145,9 +156,19 @@ public struct Configuration: Sendable, Equatable {
         public var defaultLanguage = "de"
         public var signupsPerIPPerHour = 20
         public var signupsPerAddressPerDay = 3
+        /// Confirmation mails per hour over all addresses: a flood of sign-ups cannot turn the
+        /// daemon into a mail cannon (over the budget, sign-ups are recorded but get no mail).
+        public var confirmationMailsPerHour = 500
         public var welcomeMail = true
         /// The data-protection notice under the sign-up form (GDPR Art. 13); empty shows the built-in text.
         public var privacyNotice = ""
+    }
+
+    public struct MetricsSection: Sendable, Equatable {
+        /// Where `/metrics` listens (host:port), apart from the public pages; empty = no metrics.
+        public var listen = "127.0.0.1:9464"
+        /// When set, `/metrics` wants `Authorization: Bearer <token>` (or credential `metrics-token`).
+        public var bearerToken = ""
     }
 
     public struct TemplatesSection: Sendable, Equatable {

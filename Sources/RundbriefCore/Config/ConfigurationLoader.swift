@@ -5,7 +5,8 @@ public import Foundation
 /// Order: `--config FILE`, then `$RUNDBRIEF_CONFIG`, then `/etc/rundbrief/rundbrief.toml`. Every key can
 /// then be overridden by `RUNDBRIEF_<SECTION>_<KEY>`, and secrets may come from systemd credentials in
 /// `$CREDENTIALS_DIRECTORY`, else from `secrets.credentials_directory` (`smtp-password`, `token-key`,
-/// `mailbox-password`, `dkim-key`; also with the `rundbrief_` prefix the unit's directory credential adds).
+/// `mailbox-password`, `dkim-key`, `metrics-token`; also with the `rundbrief_` prefix the unit's directory
+/// credential adds).
 public struct ConfigurationLoader: Sendable {
     public static let defaultPath = "/etc/rundbrief/rundbrief.toml"
 
@@ -157,6 +158,9 @@ public struct ConfigurationLoader: Sendable {
         }
         if config.tokens.keys.isEmpty, config.tokens.keyFile.isEmpty, let path = file("token-key") {
             config.tokens.keyFile = path
+        }
+        if config.metrics.bearerToken.isEmpty, let token = secret("metrics-token") {
+            config.metrics.bearerToken = token
         }
         if config.dkim.keyFile.isEmpty, let path = file("dkim-key") {
             config.dkim.keyFile = path

@@ -23,6 +23,16 @@ struct ConfigurationValidator {
                 "http.base_url", "must be an http:// or https:// URL (got '\(config.http.baseURL)')")
         }
         while config.http.baseURL.hasSuffix("/") { config.http.baseURL.removeLast() }
+        for proxy in config.http.trustedProxies where IPNetwork(proxy) == nil {
+            fail(
+                "http.trusted_proxies",
+                "'\(proxy)' is not an IP address or network (e.g. 10.0.0.5, 10.0.0.0/8, ::1, fd00::/8)")
+        }
+        if !config.metrics.listen.isEmpty, Configuration.HTTPSection.split(config.metrics.listen) == nil {
+            fail(
+                "metrics.listen",
+                "must be host:port, e.g. 127.0.0.1:9464, or empty (got '\(config.metrics.listen)')")
+        }
         let smtp = URL(string: config.smtp.url)
         if !["smtp", "smtps"].contains(smtp?.scheme?.lowercased() ?? "") || smtp?.host == nil {
             fail(
@@ -32,7 +42,6 @@ struct ConfigurationValidator {
             fail("smtp.ca_file", "cannot read \(config.smtp.caFile)")
         }
         validateSender(&config, fail)
-        validatePublishing(&config, fail)
         if TimeZone(identifier: config.delivery.timezone) == nil {
             fail(
                 "delivery.timezone",
@@ -113,6 +122,7 @@ struct ConfigurationValidator {
         if config.sender.feedbackID.contains(where: { $0.isWhitespace || $0 == ":" }) {
             fail("sender.feedback_id", "must not contain spaces or ':'")
         }
+        validatePublishing(&config, fail)
     }
 }
 

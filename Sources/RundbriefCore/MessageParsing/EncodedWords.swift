@@ -2,53 +2,80 @@
 ///
 /// Adjacent encoded words in the same charset are joined before decoding, because
 /// senders split multi-byte characters across words; the blanks between encoded
-/// words are dropped, as the RFC asks.
+/// words are dropped, as the RFC asks. One pass over the text that appends each
+/// word's bytes to one reused buffer, so the time is linear in the header's length;
+/// the decoded text stops at `maxDecodedBytes` (whole characters only).
 enum EncodedWords {
-    static func decode(_ text: String) -> String {
+    /// The most bytes of decoded text one header value yields.
+    static let maxDecodedBytes = 64 * 1024
+
+    static func decode(_ text: String, maxBytes: Int = maxDecodedBytes) -> String {
         guard text.contains("=?") else { return text }
         let bytes = Array(text.utf8)
-        var output = ""
-        var pending: (charset: String, bytes: [UInt8])?
+        var output = Output(limit: maxBytes)
+        var charset: String?
+        var pending: [UInt8] = []
         var index = 0
         var literalStart = 0
-        while index < bytes.count {
+        while index < bytes.count, !output.isFull {
             if bytes[index] == UInt8(ascii: "="), index + 1 < bytes.count,
                 bytes[index + 1] == UInt8(ascii: "?"),
                 let word = parseWord(bytes, at: index)
             {
                 let literal = bytes[literalStart..<index]
-                if pending == nil || !isBlankRun(literal) {
-                    flush(&pending, into: &output)
-                    output += ByteText.string(literal)
+                if charset == nil || !isBlankRun(literal) {
+                    output.flush(&pending, charset: &charset)
+                    output.append(ByteText.string(literal))
                 }
-                if let current = pending, current.charset == word.charset {
-                    pending = (current.charset, current.bytes + word.bytes)
-                } else {
-                    flush(&pending, into: &output)
-                    pending = (word.charset, word.bytes)
-                }
+                if charset != word.charset { output.flush(&pending, charset: &charset) }
+                charset = word.charset
+                pending.append(contentsOf: word.bytes)
+                // A run of words longer than the cap is cut; its first bytes are enough.
+                if pending.count > maxBytes { output.flush(&pending, charset: &charset) }
                 index = word.end
                 literalStart = index
                 continue
             }
             index += 1
         }
-        let tail = bytes[literalStart..<bytes.count]
-        flush(&pending, into: &output)
-        output += ByteText.string(tail)
-        return output
+        output.flush(&pending, charset: &charset)
+        output.append(ByteText.string(bytes[min(literalStart, bytes.count)...]))
+        return output.text
+    }
+
+    /// The decoded text so far and its size in bytes, never beyond the limit.
+    private struct Output {
+        let limit: Int
+        var text = ""
+        var count = 0
+        var isFull = false
+
+        mutating func append(_ piece: String) {
+            guard !isFull, !piece.isEmpty else { return }
+            let size = piece.utf8.count
+            if count + size <= limit {
+                text += piece
+                count += size
+                return
+            }
+            for character in piece {
+                let width = character.utf8.count
+                guard count + width <= limit else { break }
+                text.append(character)
+                count += width
+            }
+            isFull = true
+        }
+
+        mutating func flush(_ pending: inout [UInt8], charset: inout String?) {
+            if let label = charset, !pending.isEmpty { append(Charset.decode(pending, label: label)) }
+            pending.removeAll(keepingCapacity: true)
+            charset = nil
+        }
     }
 
     private static func isBlankRun(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.allSatisfy { ByteText.isBlank($0) || $0 == ByteText.cr || $0 == ByteText.lf }
-    }
-
-    private static func flush(
-        _ pending: inout (charset: String, bytes: [UInt8])?, into output: inout String
-    ) {
-        guard let word = pending else { return }
-        output += Charset.decode(word.bytes, label: word.charset)
-        pending = nil
     }
 
     /// Parses one encoded word starting at `start` ("=?"), bounded to 512 bytes so a

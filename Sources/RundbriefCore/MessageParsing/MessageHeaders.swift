@@ -35,7 +35,7 @@ public struct MessageHeaders: Sendable, Equatable {
 
     /// The first value of `name` with RFC 2047 encoded words decoded.
     public func decoded(_ name: String) -> String? {
-        self[name].map(EncodedWords.decode)
+        self[name].map { EncodedWords.decode($0) }
     }
 
     /// Whether any field is called `name`.

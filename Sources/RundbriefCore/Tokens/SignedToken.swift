@@ -16,12 +16,15 @@ public struct TokenKey: Sendable {
 /// What a token allows; a token for one purpose never works for another.
 public enum TokenPurpose: String, Sendable, CaseIterable {
     case confirm, unsubscribe, bounce
+    /// Undoes one web unsubscribe: `issued` is the time of that unsubscribe (short-lived).
+    case undo
 
     var code: UInt8 {
         switch self {
         case .confirm: 1
         case .unsubscribe: 2
         case .bounce: 3
+        case .undo: 4
         }
     }
 

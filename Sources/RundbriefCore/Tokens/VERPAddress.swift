@@ -16,7 +16,7 @@ public struct VERPAddress: Sendable {
         -> String
     {
         let tag = signer.tags(message(deliveryID), length: tagLength)[0]
-        return "\(localPart)+\(deliveryID)-\(encode(tag))@\(domain)"
+        return "\(localPart)+\(deliveryID)-\(base32(tag))@\(domain)"
     }
 
     /// The delivery id a bounce address names, or `nil` if the address is not one of ours or its tag is forged.
@@ -41,7 +41,7 @@ public struct VERPAddress: Sendable {
         var matched = false
         for tag in signer.tags(message(id), length: tagLength) {
             // Check every key, so timing does not tell which one matched.
-            matched = TokenSigner.constantTimeEqual(Array(encode(tag).utf8), given) || matched
+            matched = TokenSigner.constantTimeEqual(Array(base32(tag).utf8), given) || matched
         }
         return matched ? id : nil
     }
@@ -52,7 +52,8 @@ public struct VERPAddress: Sendable {
         return bytes
     }
 
-    private static func encode(_ bytes: [UInt8]) -> String {
+    /// Lower-case base32 without padding: mail systems may change the case of a local part.
+    static func base32(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         var buffer: UInt32 = 0
         var bits = 0

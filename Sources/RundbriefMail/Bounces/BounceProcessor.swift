@@ -5,6 +5,11 @@ public import RundbriefStore
 
 /// Turns one inbound message (a DSN, a complaint, a reply to the unsubscribe address) into recorded
 /// decisions. `rundbrief bounce ingest` and the mailbox poller share it.
+///
+/// Anybody can mail the bounce address, so a report acts only through a delivery it proves: a signed
+/// VERP address, or our signed Message-ID (`SignedMessageID`) in the returned or reported original.
+/// The store then also checks that the reported recipient is that delivery's subscriber; everything
+/// else is recorded as an unverified report.
 public struct BounceProcessor: Sendable {
     public var database: AppDatabase
     public var policy: BouncePolicy
@@ -46,7 +51,10 @@ public struct BounceProcessor: Sendable {
     /// - Parameter source: "ingest" or "mailbox", for the audit log.
     /// - Throws: `StoreError` when the database cannot record it (the caller must keep the message).
     public func process(_ message: [UInt8], source: String, now: Date = Date()) throws -> Outcome {
-        let report = parser.parse(message)
+        var report = parser.parse(message)
+        if report.delivery == nil, let id = try deliveryID(messageID: report.originalMessageID) {
+            report.delivery = String(id)
+        }
         var outcome = Outcome(report: report, decisions: [])
         switch report.kind {
         case .bounce, .complaint:
@@ -68,11 +76,19 @@ public struct BounceProcessor: Sendable {
         return outcome
     }
 
-    /// One store input per failed recipient; a complaint names its recipient or only its delivery.
+    /// The delivery our signed Message-ID names, when the original carries one.
+    private func deliveryID(messageID: String?) throws -> Int64? {
+        guard let messageID, let named = SignedMessageID.delivery(in: messageID, signer: signer) else { return nil }
+        return try database.deliveryID(sendID: named.sendID, subscriberID: named.subscriberID)
+    }
+
+    /// One store input per reported recipient, each with the verified delivery (the store checks that
+    /// the recipient is its subscriber). A complaint about one message names its delivery only: feedback
+    /// loops often redact the recipient's address, and the verified delivery says who received it.
     func inputs(for report: BounceReport, source: String) -> [BounceInput] {
         let deliveryID = report.delivery.flatMap { Int64($0) }
         let recipients = report.recipients
-        if recipients.isEmpty {
+        if recipients.isEmpty || (report.kind == .complaint && recipients.count == 1 && deliveryID != nil) {
             guard let deliveryID else { return [] }
             let kind: BounceRecord.Kind =
                 report.kind == .complaint ? .complaint : (report.senderBlocked ? .senderBlocked : .hard)
@@ -87,9 +103,8 @@ public struct BounceProcessor: Sendable {
             } else {
                 kind = recipient.permanent ? .hard : .soft
             }
-            // The VERP delivery id names the recipient only when the report has exactly one.
             return BounceInput(
-                kind: kind, deliveryID: recipients.count == 1 ? deliveryID : nil,
+                kind: kind, deliveryID: deliveryID,
                 address: try? EmailAddress(recipient.address), status: recipient.status,
                 diagnostic: recipient.diagnostic, source: source)
         }
@@ -109,6 +124,10 @@ public struct BounceProcessor: Sendable {
                 metadata: metadata)
         case .suppressed, .unsubscribed:
             logger.notice("subscriber suppressed by bounce policy", metadata: metadata)
+        case .unverified:
+            logger.notice(
+                "bounce or complaint recorded as unverified (no signed delivery of ours for this recipient); nobody's status changed",
+                metadata: metadata)
         default:
             logger.info("bounce recorded", metadata: metadata)
         }
@@ -123,7 +142,9 @@ public struct BounceProcessor: Sendable {
     private func unsubscribeByMail(_ message: [UInt8], now: Date) throws -> Int64? {
         let headers = MessageParser().parse(message).headers
         guard let subject = headers.decoded("Subject"), let token = UnsubscribeLinks.token(inSubject: subject),
-            let claims = try? signer.verify(token, purpose: .unsubscribe, now: now, maxAge: nil)
+            let claims = try? signer.verify(token, purpose: .unsubscribe, now: now, maxAge: nil),
+            let subscriber = try database.subscriber(id: claims.subscriberID),
+            subscriber.accepts(tokenIssuedAt: claims.issued)
         else { return nil }
         let changed = try database.unsubscribe(
             subscriberID: claims.subscriberID, list: claims.listID, source: "mailto", detail: [:], now: now)

@@ -71,7 +71,9 @@ public struct EditionMailer: Sendable {
             address: email, name: name, attributes: attributes,
             unsubscribeURL: token.map { UnsubscribeLinks.https(baseURL: baseURL, token: $0) } ?? "",
             unsubscribeMailto: token.map { UnsubscribeLinks.mailto(address: unsubscribeAddress, token: $0) } ?? "",
-            messageID: try messageID ?? MessageID(sendID: sendID, subscriberID: subscriberID, domain: bounceDomain))
+            messageID: try messageID
+                ?? SignedMessageID.make(
+                    sendID: sendID, subscriberID: subscriberID, domain: bounceDomain, signer: tokens))
         let envelope =
             deliveryID.map {
                 VERPAddress.make(deliveryID: $0, localPart: bounceLocalPart, domain: bounceDomain, signer: tokens)

@@ -1,4 +1,5 @@
 public import Foundation
+import RundbriefCore
 
 #if canImport(Glibc)
     import Glibc
@@ -45,7 +46,7 @@ public struct DaemonStateFile: Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(state).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try PrivateFile.write(encoder.encode(state), to: path)
     }
 
     /// The last state written, or nil when there is none (no daemon, or it stopped cleanly).

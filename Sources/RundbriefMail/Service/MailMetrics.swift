@@ -47,7 +47,7 @@ public enum MailMetrics {
             gauge("rundbrief_sends", ("status", status))
                 .record(Double(snapshot.sends.count { $0.status == status }))
         }
-        for kind in ["hard", "soft", "complaint", "sender-blocked"] {
+        for kind in ["hard", "soft", "complaint", "sender-blocked", "unverified"] {
             gauge("rundbrief_bounces", ("kind", kind))
                 .record(Double(snapshot.bouncesTotalByKind[kind] ?? 0))
         }

@@ -1,4 +1,5 @@
 public import Foundation
+import RundbriefCore
 import Synchronization
 
 /// Writes each message into a directory instead of sending it: for previews, demos and tests.
@@ -50,10 +51,9 @@ public final class FileTransport: MailTransport {
             "timestamp": Date().timeIntervalSince1970,
         ]
         let json = try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys])
-        try json.write(to: directory.appendingPathComponent("\(number).json"), options: .atomic)
+        try PrivateFile.write(json, to: directory.appendingPathComponent("\(number).json").path)
         // The .eml comes last and atomically: a reader that sees it also sees its envelope.
-        try Data(message.data).write(
-            to: directory.appendingPathComponent("\(number).eml"), options: .atomic)
+        try PrivateFile.write(Data(message.data), to: directory.appendingPathComponent("\(number).eml").path)
     }
 
     /// Continues numbering after files already present, so a second run never overwrites the first.

@@ -1,6 +1,7 @@
 import CSQLiteSupport
 import Foundation
 public import GRDB
+import enum RundbriefCore.PrivateFile
 
 /// The Rundbrief database: one SQLite file in WAL mode, shared by the daemon and every command.
 ///
@@ -23,6 +24,16 @@ public struct AppDatabase: Sendable {
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw StoreError(
                 .cannotOpen, "cannot open database \(path): directory \(directory) does not exist")
+        }
+        if !readOnly {
+            // Subscribers' personal data: owner-only whatever the umask. SQLite gives the -wal and -shm
+            // files the database file's mode when it creates them; older ones are tightened here.
+            do {
+                try PrivateFile.prepare(path)
+            } catch {
+                throw StoreError(.cannotOpen, "cannot open database \(path): \(error.localizedDescription)")
+            }
+            for suffix in ["-wal", "-shm", "-journal"] { PrivateFile.restrict(path + suffix) }
         }
         do {
             let pool = try DatabasePool(path: path, configuration: config)

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The versioned schema. A shipped migration never changes: new needs get a new migration.
@@ -6,6 +7,8 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-subscribers", migrate: createSubscriberTables)
         migrator.registerMigration("v1-editions-and-sends", migrate: createSendTables)
+        migrator.registerMigration("v2-subscriber-ids-never-reused", migrate: neverReuseSubscriberIDs)
+        migrator.registerMigration("v2-bounce-verification", migrate: addBounceVerification)
         return migrator
     }
 
@@ -71,6 +74,39 @@ enum Schema {
                   created_at DATETIME NOT NULL
                 ) WITHOUT ROWID;
                 """)
+    }
+
+    /// `subscribers.id` becomes AUTOINCREMENT, so an erased subscriber's id is never given to someone
+    /// else (tokens name subscribers by id). SQLite cannot alter a primary key: the table is rebuilt from
+    /// its own definition (every column, constraint and index kept), with foreign keys off meanwhile
+    /// (GRDB checks them when the migration ends). Ids erased before this migration, above the highest
+    /// one left, cannot be known: tokens made before a subscriber's creation are refused for that reason too.
+    private static func neverReuseSubscriberIDs(_ db: Database) throws {
+        guard
+            let table = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'subscribers'")
+        else { return }
+        let indexes = try String.fetchAll(
+            db,
+            sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'subscribers' AND sql IS NOT NULL")
+        guard let key = table.range(of: "INTEGER PRIMARY KEY") else {
+            throw DatabaseError(message: "unexpected definition of the subscribers table")
+        }
+        var rebuilt = table
+        rebuilt.replaceSubrange(key, with: "INTEGER PRIMARY KEY AUTOINCREMENT")
+        // The first "subscribers" is the table's name, in `CREATE TABLE subscribers (`.
+        rebuilt.replaceSubrange(rebuilt.range(of: "subscribers")!, with: "subscribers_rebuilt")
+        try db.execute(sql: rebuilt)
+        try db.execute(sql: "INSERT INTO subscribers_rebuilt SELECT * FROM subscribers")
+        try db.execute(sql: "DROP TABLE subscribers")
+        try db.execute(sql: "ALTER TABLE subscribers_rebuilt RENAME TO subscribers")
+        for index in indexes { try db.execute(sql: index) }
+    }
+
+    /// A bounce or complaint acts only when it came through a verified delivery of ours; every other
+    /// report is recorded with `verified = 0`, shown and counted, never acted on. Earlier rows were acted on.
+    private static func addBounceVerification(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE bounces ADD COLUMN verified BOOLEAN NOT NULL DEFAULT 1")
     }
 
     private static func createSendTables(_ db: Database) throws {

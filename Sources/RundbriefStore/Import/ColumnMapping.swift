@@ -18,6 +18,9 @@ struct ColumnMapping {
     ]
 
     let email: Int
+    /// `subscribers export` writes these two: not attributes, but the subscriber's own fields.
+    let status: Int?
+    let createdAt: Int?
     let name: Int?
     let first: Int?
     let last: Int?
@@ -32,10 +35,12 @@ struct ColumnMapping {
                 "no email column in the header row (found \(shown)); name one column 'email'")
         }
         self.email = email
+        status = keys.firstIndex(of: "status")
+        createdAt = keys.firstIndex(of: "created_at")
         name = keys.firstIndex { Self.nameNames.contains($0) }
         first = name == nil ? keys.firstIndex { Self.firstNames.contains($0) } : nil
         last = name == nil ? keys.firstIndex { Self.lastNames.contains($0) } : nil
-        let used = Set([email, name, first, last].compactMap { $0 })
+        let used = Set([email, status, createdAt, name, first, last].compactMap { $0 })
         var attributes: [(Int, String)] = []
         for (index, key) in keys.enumerated() where !used.contains(index) && !key.isEmpty {
             attributes.append((index, key))
@@ -62,18 +67,34 @@ struct ColumnMapping {
         if name.contains(where: { $0.isNewline || $0 == "\0" }) {
             return .failure(RowError("the name contains a line break"))
         }
+        if let status, let value = SubscriberStatus(rawValue: field(status, of: fields)), value.isSticky {
+            return .failure(RowError("the file says the subscriber is \(value.rawValue); not imported"))
+        }
         var attributes: [String: String] = [:]
         for (index, key) in self.attributes where index < fields.count {
-            let value = fields[index].trimmedField
+            let value = CSVLine.restored(fields[index].trimmedField)
             if !value.isEmpty { attributes[key] = value }
         }
         return .success(
             PendingRow(
-                line: record.line, address: address, name: name, attributesJSON: JSONObject.encode(attributes)))
+                line: record.line, address: address, name: name, attributesJSON: JSONObject.encode(attributes),
+                createdAt: createdAt.flatMap { Self.databaseTimestamp(field($0, of: fields)) }))
     }
 
+    /// A text cell as the export wrote it, with the spreadsheet guard (`CSVLine.neutralised`) undone.
     private func field(_ index: Int, of fields: [String]) -> String {
-        index < fields.count ? fields[index].trimmedField : ""
+        index < fields.count ? CSVLine.restored(fields[index].trimmedField) : ""
+    }
+
+    /// `2026-12-01T17:10:00Z` (the export's `created_at`) as the database writes dates, or nil for anything else.
+    static func databaseTimestamp(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+        guard bytes.count == 20, digits.allSatisfy({ bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }),
+            bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A,
+            bytes[19] == 0x5A
+        else { return nil }
+        return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(8)) + ".000"
     }
 }
 

@@ -164,8 +164,11 @@ public struct SubscriberImporter: Sendable {
             return .skipped("address was erased or blocked earlier; not imported")
         }
         // Most rows of a big import are new: one INSERT finds out, instead of a lookup and then an insert.
+        // An export's creation time comes back with it, but never one later than now: tokens issued
+        // before a subscriber's creation are refused.
+        let created = row.createdAt.map { min($0, stamp) } ?? stamp
         let inserted = try statements.insertSubscriber.run(
-            row.address.value, row.name, status.rawValue, row.attributesJSON, stamp, stamp, stamp)
+            row.address.value, row.name, status.rawValue, row.attributesJSON, stamp, created, stamp)
         if inserted > 0 {
             joined.append(db.lastInsertedRowID)
             return .imported
@@ -323,6 +326,8 @@ struct PendingRow: Sendable {
     var name: String
     /// The extra columns as a JSON object, encoded on the reading thread (the writer is the bottleneck).
     var attributesJSON: String
+    /// The creation time the file gives (an export's `created_at`), as the database writes dates.
+    var createdAt: String? = nil
 }
 
 /// An import that cannot start or go on, with the reason.

@@ -24,11 +24,14 @@ public struct BounceRecord: Sendable, Codable, Equatable, FetchableRecord, Mutab
     public var source: String
     public var status: String?
     public var diagnostic: String?
+    /// Whether the report came through a verified delivery of ours and named its subscriber; only
+    /// verified reports act (see `AppDatabase.recordBounce`).
+    public var verified: Bool
     public var createdAt: Date
 
     public init(
         id: Int64? = nil, subscriberID: Int64?, deliveryID: Int64?, kind: Kind, source: String, status: String?,
-        diagnostic: String?, createdAt: Date = Date()
+        diagnostic: String?, verified: Bool = true, createdAt: Date = Date()
     ) {
         self.id = id
         self.subscriberID = subscriberID
@@ -37,11 +40,12 @@ public struct BounceRecord: Sendable, Codable, Equatable, FetchableRecord, Mutab
         self.source = source
         self.status = status
         self.diagnostic = diagnostic
+        self.verified = verified
         self.createdAt = createdAt
     }
 
     public enum CodingKeys: String, CodingKey {
-        case id, kind, source, status, diagnostic
+        case id, kind, source, status, diagnostic, verified
         case subscriberID = "subscriber_id"
         case deliveryID = "delivery_id"
         case createdAt = "created_at"

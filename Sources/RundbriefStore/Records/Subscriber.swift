@@ -54,6 +54,13 @@ public struct Subscriber: Sendable, Codable, Equatable, FetchableRecord, Mutable
         id = inserted.rowID
     }
 
+    /// Whether a token issued at `issued` may act for this subscriber: never one made before the
+    /// subscriber existed (it was made for someone who had this id before, or for a restored copy).
+    /// Tokens carry whole seconds, so the creation time is compared to the second.
+    public func accepts(tokenIssuedAt issued: Date) -> Bool {
+        issued.timeIntervalSince1970 >= createdAt.timeIntervalSince1970.rounded(.down)
+    }
+
     /// The address's domain, for per-domain delivery limits.
     public var domain: String {
         email.split(separator: "@", omittingEmptySubsequences: false).last.map(String.init) ?? ""

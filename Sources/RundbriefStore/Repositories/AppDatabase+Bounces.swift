@@ -29,7 +29,11 @@ public struct BouncePolicy: Sendable, Equatable {
     }
 }
 
-/// A bounce or complaint to record: who (by delivery, else by address), what, and where from.
+/// A bounce or complaint to record: which delivery and which reported address, what, and where from.
+///
+/// Only `deliveryID` can make it act: set it only for a delivery the caller verified (a signed VERP
+/// address or Message-ID, or our own SMTP transaction). `address` is the recipient the report names;
+/// when both are given they must agree.
 public struct BounceInput: Sendable, Equatable {
     public var kind: BounceRecord.Kind
     public var deliveryID: Int64?
@@ -56,6 +60,9 @@ public struct BounceDecision: Sendable, Equatable, Codable {
     public enum Action: String, Sendable, Codable {
         /// No subscriber matched: recorded, nothing else to do.
         case unmatched
+        /// Not from a verified delivery of ours, or naming another recipient than that delivery's:
+        /// recorded (and counted) as an unverified report, never acted on.
+        case unverified
         /// The address was suppressed (status bounced).
         case suppressed
         /// A soft bounce was counted; the address stays active.
@@ -80,6 +87,11 @@ public struct BounceDecision: Sendable, Equatable, Codable {
 extension AppDatabase {
     /// Records a bounce or complaint and applies the suppression policy, in one transaction.
     ///
+    /// Only a verified report acts: one for a delivery of ours (`input.deliveryID`) that names no other
+    /// recipient than that delivery's subscriber. Anybody can mail the bounce address, so everything
+    /// else (no delivery, or extra recipients beside it) is recorded with `verified = false`, listed and
+    /// counted, and changes nobody's status.
+    ///
     /// Hard bounce → the address is suppressed now. Soft bounces → suppressed after `softLimit` within
     /// `softWindowDays`; only soft bounces newer than the subscriber's last delivery that did not bounce
     /// count, so older ones decay and a good delivery resets the count. A sender-blocked rejection (5.7.x
@@ -94,31 +106,27 @@ extension AppDatabase {
     public static func recordBounce(_ input: BounceInput, policy: BouncePolicy, now: Date, in db: Database) throws
         -> BounceDecision
     {
-        var subscriberID: Int64?
-        var sendID: Int64?
-        var deliveryID = input.deliveryID
-        if let id = input.deliveryID,
-            let row = try Row.fetchOne(
-                db, sql: "SELECT subscriber_id, send_id FROM deliveries WHERE id = ?", arguments: [id])
-        {
-            subscriberID = row[0]
-            sendID = row[1]
-        } else {
-            deliveryID = nil
-        }
-        if subscriberID == nil, let address = input.address {
+        // The failure's reason decides how it counts: a block or spam verdict is not the recipient's fault.
+        let input = input.weighedByReason()
+        let match = try verifiedMatch(input, in: db)
+        var subscriberID = match.subscriberID
+        if !match.verified, let address = input.address {
+            // Shown beside the report in `bounce list`; it does not act.
             subscriberID = try Int64.fetchOne(
                 db, sql: "SELECT id FROM subscribers WHERE email = ?", arguments: [address.value])
         }
         var record = BounceRecord(
-            subscriberID: subscriberID, deliveryID: deliveryID, kind: input.kind, source: input.source,
-            status: input.status, diagnostic: input.diagnostic.map { String($0.prefix(1_000)) }, createdAt: now)
+            subscriberID: subscriberID, deliveryID: match.deliveryID, kind: input.kind, source: input.source,
+            status: input.status, diagnostic: input.diagnostic.map { String($0.prefix(1_000)) },
+            verified: match.verified, createdAt: now)
         try record.insert(db)
         let bounceID = record.id!
-        var decision = BounceDecision(action: .unmatched, subscriberID: subscriberID, bounceID: bounceID)
-        guard let subscriberID, var subscriber = try Subscriber.fetchOne(db, key: subscriberID) else {
+        var decision = BounceDecision(
+            action: match.verified ? .unmatched : .unverified, subscriberID: subscriberID, bounceID: bounceID)
+        guard match.verified, let subscriberID, var subscriber = try Subscriber.fetchOne(db, key: subscriberID) else {
             return decision
         }
+        let sendID = match.sendID
         let detail = ["status": input.status ?? "", "source": input.source, "bounce": "\(bounceID)"]
         switch input.kind {
         case .senderBlocked:
@@ -157,6 +165,28 @@ extension AppDatabase {
         return decision
     }
 
+    /// The delivery `input` names, and whether the report is verified: the delivery exists and the
+    /// reported address (if any) is its subscriber's.
+    private static func verifiedMatch(_ input: BounceInput, in db: Database) throws -> (
+        verified: Bool, deliveryID: Int64?, sendID: Int64?, subscriberID: Int64?
+    ) {
+        guard let id = input.deliveryID,
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT d.send_id, d.subscriber_id, s.email FROM deliveries d
+                    LEFT JOIN subscribers s ON s.id = d.subscriber_id WHERE d.id = ?
+                    """, arguments: [id])
+        else { return (false, nil, nil, nil) }
+        let sendID: Int64 = row[0]
+        let subscriberID: Int64? = row[1]
+        let email: String? = row[2]
+        guard let address = input.address else { return (true, id, sendID, subscriberID) }
+        // The address as stored is normalised like the reported one; NOCASE compares like the column does.
+        guard let email, email.lowercased() == address.value.lowercased() else { return (false, id, sendID, nil) }
+        return (true, id, sendID, subscriberID)
+    }
+
     private static func suppress(
         _ subscriber: inout Subscriber, reason: String, detail: [String: String], now: Date, db: Database
     ) throws -> BounceDecision.Action {
@@ -183,12 +213,14 @@ extension AppDatabase {
             sql: """
                 SELECT max(d.sent_at) FROM deliveries d
                 WHERE d.subscriber_id = ? AND d.status = 'sent' AND d.sent_at < ?
-                  AND NOT EXISTS (SELECT 1 FROM bounces b WHERE b.delivery_id = d.id)
+                  AND NOT EXISTS (SELECT 1 FROM bounces b WHERE b.delivery_id = d.id AND b.verified)
                 """,
             arguments: [subscriberID, now.addingTimeInterval(-86_400)])
         let since = max(windowStart, lastGood ?? windowStart)
         return try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM bounces WHERE subscriber_id = ? AND kind = 'soft' AND created_at > ?",
+            db,
+            sql:
+                "SELECT count(*) FROM bounces WHERE subscriber_id = ? AND kind = 'soft' AND verified AND created_at > ?",
             arguments: [subscriberID, since]) ?? 0
     }
 
@@ -203,9 +235,9 @@ extension AppDatabase {
                     SELECT s.status,
                       (SELECT count(*) FROM deliveries WHERE send_id = s.id AND status IN ('sent', 'failed')) AS attempted,
                       (SELECT count(*) FROM bounces b JOIN deliveries d ON d.id = b.delivery_id
-                         WHERE d.send_id = s.id AND b.kind = 'hard') AS hard,
+                         WHERE d.send_id = s.id AND b.kind = 'hard' AND b.verified) AS hard,
                       (SELECT count(*) FROM bounces b JOIN deliveries d ON d.id = b.delivery_id
-                         WHERE d.send_id = s.id AND b.kind = 'complaint') AS complaints
+                         WHERE d.send_id = s.id AND b.kind = 'complaint' AND b.verified) AS complaints
                     FROM sends s WHERE s.id = ?
                     """, arguments: [sendID]),
             (row["status"] as String) == SendStatus.running.rawValue
@@ -258,5 +290,16 @@ public struct RecentBounce: Sendable, Equatable, Encodable {
         try bounce.encode(to: encoder)
         var container = encoder.container(keyedBy: ExtraKeys.self)
         try container.encode(email, forKey: .email)
+    }
+}
+
+extension AppDatabase {
+    /// The delivery of `sendID` to `subscriberID` (what a signed Message-ID names), if there is one.
+    public func deliveryID(sendID: Int64, subscriberID: Int64) throws -> Int64? {
+        try read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT id FROM deliveries WHERE send_id = ? AND subscriber_id = ?",
+                arguments: [sendID, subscriberID])
+        }
     }
 }

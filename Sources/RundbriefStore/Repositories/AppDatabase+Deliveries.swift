@@ -185,11 +185,11 @@ extension AppDatabase {
         }
     }
 
-    /// How many hard bounces are recorded for a subscriber.
+    /// How many verified hard bounces are recorded for a subscriber.
     public func hardBounceCount(subscriberID: Int64) throws -> Int {
         try read { db in
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM bounces WHERE subscriber_id = ? AND kind = 'hard'",
+                db, sql: "SELECT count(*) FROM bounces WHERE subscriber_id = ? AND kind = 'hard' AND verified",
                 arguments: [subscriberID]) ?? 0
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RundbriefCore
 
 extension AppDatabase {
     /// Copies the database into a new file with SQLite's online backup, from one read snapshot:
@@ -27,6 +28,8 @@ extension AppDatabase {
     }
 
     private func copy(toPartial partial: String) throws {
+        // Created owner-only before SQLite opens it: a backup holds every subscriber's personal data.
+        try PrivateFile.prepare(partial)
         let destination = try DatabaseQueue(path: partial)
         try writer.backup(to: destination)
         // A single file is easier to move around than a WAL trio: fold the copy into rollback mode.

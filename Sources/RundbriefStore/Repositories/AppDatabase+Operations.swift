@@ -99,12 +99,15 @@ extension AppDatabase {
                 total + ["queued", "deferred", "sending"].reduce(0) { $0 + (send.deliveries[$1] ?? 0) }
             },
             bouncesByKind: try counts(
-                db, sql: "SELECT kind, COUNT(*) FROM bounces WHERE created_at >= ? GROUP BY kind",
+                db, sql: "\(bounceKind), COUNT(*) FROM bounces WHERE created_at >= ? GROUP BY 1",
                 arguments: [weekAgo]),
             bouncesSince: weekAgo,
-            bouncesTotalByKind: try counts(db, sql: "SELECT kind, COUNT(*) FROM bounces GROUP BY kind"),
+            bouncesTotalByKind: try counts(db, sql: "\(bounceKind), COUNT(*) FROM bounces GROUP BY 1"),
             recentErrors: try recentErrors(db, since: now.addingTimeInterval(-86_400), limit: errorLimit))
     }
+
+    /// Bounces by kind; unverified reports (which did not act) are counted apart as "unverified".
+    private static let bounceKind = "SELECT CASE WHEN verified THEN kind ELSE 'unverified' END"
 
     static func counts(_ db: Database, sql: String, arguments: StatementArguments = [])
         throws -> [String: Int]

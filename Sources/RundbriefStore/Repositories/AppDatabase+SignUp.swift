@@ -23,7 +23,8 @@ public enum ConfirmOutcome: Sendable, Equatable {
 extension AppDatabase {
     /// Records a sign-up from the web form: a new subscriber is created `pending`, an existing one
     /// keeps their status and name (an unconfirmed request must not change a stranger's data),
-    /// and the list membership becomes `pending` unless it is active already.
+    /// and the list membership becomes `pending` unless it is active already. A suppressed
+    /// (erased or blocked) address stores nothing but an anonymous `signup-suppressed` event.
     /// - Throws: `StoreError.notFound` for an unknown list.
     public func signUp(
         _ address: EmailAddress, name: String, list listSlug: String, detail: [String: String],
@@ -31,13 +32,28 @@ extension AppDatabase {
     ) async throws -> SignUpOutcome {
         try await write { db in
             let list = try Self.list(slug: listSlug, in: db)
-            if try Self.isSuppressed(address.value, in: db) { return .suppressed }
+            // Every path writes about as much (a row for the subscriber, the membership and the
+            // event), so the answer's timing does not tell a new address from a known or erased one.
+            if try Self.isSuppressed(address.value, in: db) {
+                // Two writes that change nothing stand in for the subscriber and membership rows.
+                try db.execute(
+                    sql: "UPDATE suppressions SET reason = reason WHERE email_hash = ?",
+                    arguments: [SuppressionHash.of(address.value)])
+                try db.execute(sql: "UPDATE lists SET slug = slug WHERE id = ?", arguments: [list.id])
+                var event = Event(
+                    subscriberID: nil, listID: list.id, kind: "signup-suppressed", source: "web",
+                    detail: detail, createdAt: now)
+                try event.insert(db)
+                return .suppressed
+            }
             var subscriber = try Subscriber.filter(Column("email") == address.value).fetchOne(db)
             if subscriber == nil {
                 var new = Subscriber(
                     email: address.value, name: name, status: .pending, createdAt: now, updatedAt: now)
                 try new.insert(db)
                 subscriber = new
+            } else {
+                try db.execute(sql: "UPDATE subscribers SET status = status WHERE id = ?", arguments: [subscriber!.id])
             }
             let subscriberID = subscriber!.id!
             let listID = list.id!
@@ -45,6 +61,10 @@ extension AppDatabase {
                 db, key: ["subscriber_id": subscriberID, "list_id": listID])
             if membership == nil || membership?.status == .unsubscribed {
                 try Self.setMembership(subscriberID, listID, .pending, now, db)
+            } else {
+                try db.execute(
+                    sql: "UPDATE subscriptions SET status = status WHERE subscriber_id = ? AND list_id = ?",
+                    arguments: [subscriberID, listID])
             }
             var event = Event(
                 subscriberID: subscriberID, listID: listID, kind: "signup-requested", source: "web",
@@ -70,26 +90,22 @@ extension AppDatabase {
 
     /// Makes a subscription active with the consent record of the person who confirmed it.
     ///
-    /// With a list, that membership becomes active; without one (undoing "unsubscribe from all"),
-    /// every membership that was unsubscribed at or after `restoringSince` comes back.
-    /// The subscriber becomes active whatever their status was: confirming is the person's own act.
+    /// With a list, that membership becomes active; without one, only the subscriber's own status
+    /// (undoing an unsubscribe is `undoUnsubscribe`). The subscriber becomes active whatever their status was: confirming is the person's own act.
+    /// - Parameter tokenIssued: when the confirmation token was made; a token older than the subscriber
+    ///   answers `.unknownSubscriber` (see `Subscriber.accepts(tokenIssuedAt:)`).
     public func confirm(
-        subscriberID: Int64, list listID: Int64?, restoringSince: Date? = nil, consent: Consent
+        subscriberID: Int64, list listID: Int64?, consent: Consent, tokenIssued: Date
     ) async throws -> ConfirmOutcome {
         try await write { db in
-            guard var subscriber = try Subscriber.fetchOne(db, key: subscriberID) else {
+            guard var subscriber = try Subscriber.fetchOne(db, key: subscriberID),
+                subscriber.accepts(tokenIssuedAt: tokenIssued)
+            else {
                 return .unknownSubscriber
             }
             var changed = false
             if let listID {
                 changed = try Self.activate(subscriberID: subscriberID, listID: listID, at: consent.at, db)
-            } else if let restoringSince {
-                try db.execute(
-                    sql: """
-                        UPDATE subscriptions SET status = 'active', updated_at = ?
-                        WHERE subscriber_id = ? AND status = 'unsubscribed' AND updated_at >= ?
-                        """, arguments: [consent.at, subscriberID, restoringSince])
-                changed = db.changesCount > 0
             }
             if subscriber.status != .active {
                 subscriber.status = .active
@@ -138,12 +154,16 @@ extension AppDatabase {
     }
 
     /// Unsubscribes from one list or from all, as `unsubscribe(subscriberID:…)`, but answers
-    /// `false` instead of throwing when the subscriber was erased (there is nothing left to stop).
+    /// `false` instead of throwing when the subscriber was erased (there is nothing left to stop)
+    /// or the token (issued at `tokenIssued`) is older than the subscriber.
     public func unsubscribeIfKnown(
-        subscriberID: Int64, list listID: Int64?, source: String, detail: [String: String], now: Date
+        subscriberID: Int64, list listID: Int64?, source: String, detail: [String: String], now: Date,
+        tokenIssued: Date
     ) async throws -> Bool {
         try await write { db in
-            guard try Subscriber.fetchOne(db, key: subscriberID) != nil else { return false }
+            guard let subscriber = try Subscriber.fetchOne(db, key: subscriberID),
+                subscriber.accepts(tokenIssuedAt: tokenIssued)
+            else { return false }
             return try Self.unsubscribe(
                 subscriberID: subscriberID, list: listID, source: source, detail: detail, now: now, in: db)
         }

@@ -2,9 +2,9 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// The outermost responder: answers methods a subscriber path does not take with 405, turns
-/// every error into a page (never a stack trace, never an empty 500), and puts the security
-/// headers on every response.
+/// The outermost responder: answers methods a subscriber path does not take with 405, answers
+/// HEAD as GET without the body, turns every error into a page (never a stack trace, never an
+/// empty 500), and puts the security headers on every response.
 struct SubscriberWebResponder<Inner: HTTPResponder>: HTTPResponder
 where Inner.Context == WebRequestContext {
     typealias Context = WebRequestContext
@@ -15,7 +15,18 @@ where Inner.Context == WebRequestContext {
     let allowed: [String: [HTTPRequest.Method]]
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        var response = await guarded(request, context)
+        guard request.method == .head else { return secured(await guarded(request, context)) }
+        var head = request.head
+        head.method = .get
+        var response = secured(await guarded(Request(head: head, body: request.body), context))
+        let length = response.headers[.contentLength]
+        response.body = ResponseBody()
+        response.headers[.contentLength] = length
+        return response
+    }
+
+    private func secured(_ response: Response) -> Response {
+        var response = response
         // The archive's web version of an edition brings its own policy (the mail's inline styles).
         if response.headers[.contentSecurityPolicy] == nil {
             response.headers[.contentSecurityPolicy] = web.pages.contentSecurityPolicy

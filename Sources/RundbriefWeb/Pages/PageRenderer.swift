@@ -56,6 +56,8 @@ public enum Page: String, Sendable, CaseIterable {
     case subscribe
     /// "Check your inbox" after a sign-up.
     case checkInbox = "check-inbox"
+    /// A valid confirmation link: a button confirms (link scanners fetch every GET).
+    case confirm
     /// The subscription is active.
     case confirmed
     /// A confirmation link for someone who unsubscribed: a button re-subscribes.

@@ -24,7 +24,11 @@ extension SubscriberWeb {
 
     /// `POST /subscribe` (form or JSON: `email`, `name`, `list`): records a pending sign-up and
     /// queues the confirmation mail. The answer is the same whether the address was new, known,
-    /// active, unsubscribed or erased, so the form cannot be used to probe for subscribers.
+    /// active, unsubscribed or erased, so the form cannot be used to probe for subscribers; and so
+    /// is the work (see `finishSignUp`), so its timing cannot either.
+    ///
+    /// Only valid sign-ups count towards the client's hourly limit: malformed or empty requests
+    /// cost nothing and cannot fill the limiter's table.
     func signUp(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let language = language(of: request)
         let wantsJSON = request.headers[.contentType]?.lowercased().hasPrefix("application/json") ?? false
@@ -34,7 +38,8 @@ extension SubscriberWeb {
             return answer.failure(.badRequest)
         }
         let now = self.now()
-        guard limits.admitRequest(from: clientAddress(request, context), now: now) else {
+        let client = clientAddress(request, context)
+        guard limits.allowsRequest(from: client, now: now) else {
             return answer.failure(.tooManyRequests)
         }
         // The honeypot field is hidden from people; a bot that fills it gets the usual answer.
@@ -50,31 +55,38 @@ extension SubscriberWeb {
             let errors = (address == nil ? ["email"] : []) + (name == nil ? ["name"] : [])
             return answer.invalid(formValues(lists, chosen: list.slug, fields: fields, errors: errors))
         }
+        limits.countRequest(from: client, now: now)
         let outcome = try await database.signUp(
             address, name: name, list: list.slug, detail: ["language": language.rawValue], now: now)
-        if case .awaitingConfirmation(let subscriberID, let listID) = outcome,
-            limits.admitMail(to: address, now: now)
-        {
-            queueConfirmation(
-                to: address, name: name, list: list, subscriberID: subscriberID, listID: listID,
-                language: language, now: now)
-        }
+        await signUpProbe(finishSignUp(outcome, address: address, list: list, language: language, now: now))
         return answer.success()
     }
 
-    private func queueConfirmation(
-        to address: EmailAddress, name: String, list: MailingList, subscriberID: Int64, listID: Int64,
-        language: Language, now: Date
-    ) {
+    /// Builds the confirmation mail whatever the outcome, then queues it or throws it away: the
+    /// signing, rendering and MIME encoding cost the same for a new, a known and an erased address.
+    private func finishSignUp(
+        _ outcome: SignUpOutcome, address: EmailAddress, list: MailingList, language: Language, now: Date
+    ) -> SignUpPath {
+        var ids = (subscriber: Int64(0), list: list.id ?? 0)
+        if case .awaitingConfirmation(let subscriberID, let listID) = outcome {
+            ids = (subscriberID, listID)
+        }
         let token = signer.sign(
-            TokenClaims(purpose: .confirm, subscriberID: subscriberID, listID: listID, issued: now))
+            TokenClaims(purpose: .confirm, subscriberID: ids.subscriber, listID: ids.list, issued: now))
+        // The name is left out: a stranger's text must not travel in an official mail.
         let mail = mails.render(
             .confirm, language: language,
-            values: mailValues(name: name, list: list).merging([
+            values: mailValues(name: "", list: list).merging([
                 "link": link("/confirm", token: token),
                 "hours": String(configuration.tokens.confirmTTLHours),
             ]) { $1 })
-        enqueue(mail, to: address.value, kind: "confirm", subscriberID: subscriberID, now: now)
+        let message = outboxMessage(
+            mail, to: address.value, kind: "confirm", subscriberID: ids.subscriber, now: now)
+        let admitted = limits.admitMail(to: address, now: now)
+        guard case .awaitingConfirmation = outcome else { return .suppressed }
+        guard admitted, let message else { return .withheld }
+        outbox.enqueue(message)
+        return .queued
     }
 
     func mailValues(name: String, list: MailingList) -> [String: String] {
@@ -88,6 +100,16 @@ extension SubscriberWeb {
         _ mail: (subject: String, body: String), to recipient: String, kind: String,
         subscriberID: Int64, now: Date
     ) {
+        if let message = outboxMessage(mail, to: recipient, kind: kind, subscriberID: subscriberID, now: now) {
+            outbox.enqueue(message)
+        }
+    }
+
+    /// The finished message (Core's MIME writer), or `nil` (logged) when it cannot be built.
+    func outboxMessage(
+        _ mail: (subject: String, body: String), to recipient: String, kind: String,
+        subscriberID: Int64, now: Date
+    ) -> OutboxMessage? {
         let sender = configuration.sender.address
         let domain = sender.split(separator: "@").last.map(String.init) ?? "localhost"
         let data: [UInt8]
@@ -104,11 +126,10 @@ extension SubscriberWeb {
             data = try message.encoded(signer: nil)
         } catch {
             logger.error("cannot build the \(kind) mail: \(error)", metadata: ["subscriber.id": "\(subscriberID)"])
-            return
+            return nil
         }
-        outbox.enqueue(
-            OutboxMessage(
-                envelopeFrom: sender, recipient: recipient, data: data, kind: kind, subscriberID: subscriberID))
+        return OutboxMessage(
+            envelopeFrom: sender, recipient: recipient, data: data, kind: kind, subscriberID: subscriberID)
     }
 
     /// The sign-up form's values: the lists to choose from, what was typed, which fields are wrong.
@@ -138,4 +159,14 @@ extension SubscriberWeb {
         else { return nil }
         return FormFields(dictionary: dictionary.compactMapValues { $0 as? String })
     }
+}
+
+/// Which way a valid sign-up went (for the log-free timing test; the answer is always the same).
+enum SignUpPath: Sendable, Equatable {
+    /// A confirmation mail was queued.
+    case queued
+    /// The mailbox's daily share or the hourly budget was spent: no mail.
+    case withheld
+    /// The address is erased or blocked: nothing stored, no mail.
+    case suppressed
 }

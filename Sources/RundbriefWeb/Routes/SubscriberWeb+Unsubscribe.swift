@@ -40,17 +40,27 @@ extension SubscriberWeb {
         case "all": listID = nil
         default: return errorPage(.badRequest, language: language)
         }
+        // A token older than its subscriber was made for someone else: no unsubscribe, and no undo link
+        // (a fresh confirmation token) for a stranger.
+        if let holder = try await database.fetchSubscriber(id: claims.subscriberID),
+            !holder.accepts(tokenIssuedAt: claims.issued)
+        {
+            return errorPage(.badRequest, language: language)
+        }
         let now = self.now()
-        _ = try await database.unsubscribeIfKnown(
+        let changed = try await database.unsubscribeIfKnown(
             subscriberID: claims.subscriberID, list: listID, source: "web",
-            detail: ["scope": listID == nil ? "all" : "list"], now: now)
-        // The undo button re-subscribes with a fresh token: the page's visitor holds the link.
-        let undo = signer.sign(
-            TokenClaims(purpose: .confirm, subscriberID: claims.subscriberID, listID: listID, issued: now))
+            detail: ["scope": listID == nil ? "all" : "list"], now: now, tokenIssued: claims.issued)
+        // Undo is offered only for this unsubscribe, and only when it changed something: the
+        // token names its time, so a forwarded newsletter's link cannot bring back someone who
+        // had left before.
         let listName = try await listName(listID)
-        return page(
-            .unsubscribed, language: language,
-            values: ["undoToken": undo, "list": listName, "all": listID == nil])
+        var values: [String: any Sendable] = ["list": listName, "all": listID == nil]
+        if changed {
+            values["undoToken"] = signer.sign(
+                TokenClaims(purpose: .undo, subscriberID: claims.subscriberID, listID: listID, issued: now))
+        }
+        return page(.unsubscribed, language: language, values: values)
     }
 
     private func oneClick(_ token: String?) async throws -> Response {
@@ -59,7 +69,7 @@ extension SubscriberWeb {
         }
         _ = try await database.unsubscribeIfKnown(
             subscriberID: claims.subscriberID, list: claims.listID, source: "one-click", detail: [:],
-            now: now())
+            now: now(), tokenIssued: claims.issued)
         return text("unsubscribed")
     }
 

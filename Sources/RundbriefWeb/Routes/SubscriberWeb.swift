@@ -14,8 +14,13 @@ struct SubscriberWeb: Sendable {
     let templates: WebTemplates
     let outbox: MailOutbox
     let limits: SignUpLimits
+    /// The peers whose X-Forwarded-For is believed (`http.trusted_proxies`).
+    let proxies: [IPNetwork]
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Called once per valid sign-up with the path it took, after all its work; a seam for the
+    /// timing test to show it notices a path doing more or less than the others.
+    var signUpProbe: @Sendable (SignUpPath) async -> Void = { _ in }
 
     var pages: PageRenderer { templates.pages }
     var mails: MailTemplates { templates.mails }
@@ -32,16 +37,27 @@ struct SubscriberWeb: Sendable {
             fallback: Language(rawValue: configuration.web.defaultLanguage) ?? .de)
     }
 
-    /// The client's address: the TCP peer, or behind a trusted proxy the last X-Forwarded-For entry
-    /// (the one the proxy itself appended; earlier entries are whatever the client claimed).
+    /// The client's address: the TCP peer, or, when the peer is a trusted proxy, the nearest
+    /// X-Forwarded-For entry that is not itself a trusted proxy (entries further left are whatever
+    /// the client claimed). From any other peer the header is ignored.
     func clientAddress(_ request: Request, _ context: WebRequestContext) -> String {
-        if configuration.http.trustForwardedFor, let forwarded = request.headers[SecurityHeaders.forwardedFor],
-            let last = forwarded.split(separator: ",").last
-        {
-            let address = String(last).trimmingCharacters(in: .whitespaces)
-            if !address.isEmpty { return address }
+        let peer = context.remoteAddress?.ipAddress ?? "unknown"
+        guard proxies.contains(where: { $0.contains(peer) }) else { return peer }
+        let forwarded = request.headers[values: SecurityHeaders.forwardedFor].joined(separator: ",")
+        for entry in forwarded.split(separator: ",").reversed() {
+            let address = String(entry).trimmingCharacters(in: .whitespaces)
+            guard IPNetwork.address(address) != nil else { return peer }
+            if !proxies.contains(where: { $0.contains(address) }) { return address }
         }
-        return context.remoteAddress?.ipAddress ?? "unknown"
+        return peer
+    }
+
+    /// The proxies `http.trusted_proxies` names; the deprecated `trust_forwarded_for = true`
+    /// adds loopback only (a proxy on the same host), never any peer.
+    static func trustedProxies(_ http: Configuration.HTTPSection) -> [IPNetwork] {
+        var proxies = http.trustedProxies.compactMap(IPNetwork.init)
+        if http.trustForwardedFor { proxies += ["127.0.0.0/8", "::1"].compactMap(IPNetwork.init) }
+        return proxies
     }
 
     func userAgent(_ request: Request) -> String? {
@@ -101,7 +117,11 @@ struct SubscriberWeb: Sendable {
             return .failure(TokenError(.malformed))
         }
         let maxAge: Duration? =
-            purpose == .confirm ? .seconds(configuration.tokens.confirmTTLHours * 3_600) : nil
+            switch purpose {
+            case .confirm: .seconds(configuration.tokens.confirmTTLHours * 3_600)
+            case .undo: Self.undoLifetime
+            default: nil
+            }
         do {
             return .success(try signer.verify(token, purpose: purpose, now: now(), maxAge: maxAge))
         } catch {

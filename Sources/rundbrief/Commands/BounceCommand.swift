@@ -88,7 +88,12 @@ struct BounceCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show recent bounces and complaints, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show recent bounces and complaints, newest first.",
+            discussion: """
+                VERIFIED says whether the report came through a signed delivery of ours (VERP address or Message-ID)
+                and named that delivery's recipient; only verified reports change a subscriber's status.
+                """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "How many days back.") var days = 7
         @Flag(help: "Print an array of bounce objects.") var json = false
@@ -102,10 +107,11 @@ struct BounceCommand: ParsableCommand {
                     return
                 }
                 Output.table(
-                    ["WHEN", "KIND", "STATUS", "ADDRESS", "SOURCE", "DIAGNOSTIC"],
+                    ["WHEN", "KIND", "VERIFIED", "STATUS", "ADDRESS", "SOURCE", "DIAGNOSTIC"],
                     bounces.map { item in
                         [
                             Output.timestamp.string(from: item.bounce.createdAt), item.bounce.kind.rawValue,
+                            item.bounce.verified ? "yes" : "no",
                             item.bounce.status ?? "-", item.email ?? "(unknown)", item.bounce.source,
                             String((item.bounce.diagnostic ?? "").prefix(60)),
                         ]

@@ -26,7 +26,7 @@ struct CheckConfigCommand: ParsableCommand {
 enum ConfigurationChecks {
     typealias Check = (Configuration) throws -> [String]
 
-    static var all: [Check] { [tokens, database] }
+    static var all: [Check] { [tokens, publicKey, database] }
 
     static func tokens(_ config: Configuration) throws -> [String] {
         do {
@@ -35,6 +35,20 @@ enum ConfigurationChecks {
             throw CommandFailure("configuration error: \(error)", exitCode: 78)
         }
         return []
+    }
+
+    /// The development key of `config/dev.toml` is public: a warning on this machine, refused anywhere else.
+    static func publicKey(_ config: Configuration) throws -> [String] {
+        let ids = config.tokens.publicKeyIDs().map { "\"\($0)\"" }.joined(separator: ", ")
+        guard !ids.isEmpty else { return [] }
+        guard config.http.baseURLIsLoopback else {
+            throw CommandFailure(
+                "configuration error: tokens.keys: key \(ids) is the public development key and http.base_url is not a loopback address; create your own key with: rundbrief tokens generate-key",
+                exitCode: 78)
+        }
+        return [
+            "tokens.keys: key \(ids) is the public development key: anyone can sign links with it; use it on this machine only"
+        ]
     }
 
     static func database(_ config: Configuration) throws -> [String] {

@@ -27,14 +27,17 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Before anything that could be signalled: a SIGHUP in the first milliseconds must not kill
-        // the daemon (the reload service takes SIGHUP over once it runs). A closed log stream or client
-        // socket must cost a failed write, not the daemon (systemd ignores SIGPIPE for services by
-        // default; a shell does not).
+        // the daemon (the reload service takes SIGHUP over once it runs).
         signal(SIGHUP, SIG_IGN)
+        // A closed log stream or client socket must cost a failed write, not the daemon (systemd ignores
+        // SIGPIPE for services by default; a shell does not).
         signal(SIGPIPE, SIG_IGN)
+        let config = try reporting { try global.loadConfiguration() }
+        for warning in try reporting({ try ConfigurationChecks.publicKey(config) }) {
+            Output.note("warning: \(warning)")
+        }
         // One daemon per database: the lock comes before the database is opened or anything written,
         // so a second daemon neither re-queues the first one's deliveries nor touches its heartbeat.
-        let config = try reporting { try global.loadConfiguration() }
         let lock = try reporting { try ServeStartChecks.lock(config) }
         try reporting { try ServeStartChecks.portFree(host: config.http.host, port: config.http.port) }
         let (_, database) = try reporting { try global.open() }
@@ -47,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
             config: config, database: database, logger: logger, notifier: SystemdNotifier(),
             configPath: global.config)
         let work: [any Service]
-        let http: any Service
+        let http: [any Service]
         let templates: WebTemplates
         let transport: CurlSMTPTransport
         let bulkTransport: CurlSMTPTransport
@@ -55,13 +58,14 @@ struct ServeCommand: AsyncParsableCommand {
             bulkTransport = try CurlSMTPTransport(configuration: .init(smtp: config.smtp))
             work = try daemon.workServices(bulkTransport: bulkTransport)
             transport = try CurlSMTPTransport(configuration: daemon.transportConfiguration())
-            (http, templates) = try await daemon.httpService(address: address, registry: registry, transport: transport)
+            (http, templates) = try await daemon.httpService(address: address, transport: transport)
         } catch {
             Output.error("configuration error: \(error)")
             throw ExitCode(78)  // EX_CONFIG
         }
         do {
-            try await daemon.run(http: http, work: work, templates: templates)
+            try await daemon.run(
+                http: http + daemon.metricsService(registry: registry), work: work, templates: templates)
             // After the web and the sender stopped: mails in flight finish, then the connections say QUIT.
             await transport.shutdown()
             await bulkTransport.shutdown()
@@ -81,7 +85,7 @@ private struct Daemon {
     let notifier: SystemdNotifier?
     let configPath: String?
 
-    func run(http: any Service, work: [any Service], templates: WebTemplates) async throws {
+    func run(http: [any Service], work: [any Service], templates: WebTemplates) async throws {
         let stateFile = DaemonStateFile(databasePath: config.database.path)
         defer { stateFile.remove() }
         let status = DaemonStatusService(
@@ -97,7 +101,7 @@ private struct Daemon {
         // Listed in dependency order: shutdown runs in reverse, so STOPPING=1 goes out first, the web
         // server stops taking requests next, and the sender finishes its in-flight transactions last.
         let services: [any Service] =
-            work + [http, reload, status]
+            work + http + [reload, status]
         var groupConfig = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = .seconds(config.delivery.shutdownTimeoutSeconds)
@@ -145,23 +149,34 @@ private struct Daemon {
             logger: logger)
     }
 
-    /// The subscriber web (sign-up, confirmation, unsubscribe, `/healthz`) with `/metrics` added to its
-    /// router; READY=1 goes out once it listens. Confirmation mails go through `transport`.
+    /// The subscriber web (sign-up, confirmation, unsubscribe, `/healthz`) on the public listener;
+    /// READY=1 goes out once it listens. Confirmation mails go through `transport`.
     /// - Throws: `WebError` for missing templates, `ConfigurationError` for unusable token keys,
     ///   `TransportError` for an unusable smtp.url.
-    func httpService(
-        address: BindAddress, registry: PrometheusCollectorRegistry, transport: CurlSMTPTransport
-    ) async throws -> (any Service, WebTemplates) {
+    func httpService(address: BindAddress, transport: CurlSMTPTransport) async throws -> ([any Service], WebTemplates) {
+        FileLimit.raiseToHardLimit(connections: config.http.maxConnections, logger: logger)
         let web = try await WebApplication(
             configuration: config, database: database, signer: try config.tokens.signer(),
-            transport: transport, logger: logger,
-            extraRoutes: { MetricsRoutes.registerMetrics(on: $0, registry: registry) })
+            transport: transport, logger: logger)
         let application = try web.makeApplication(address: address) { [notifier, logger] channel in
             let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
             logger.info("serving", metadata: ["http.address": "\(bound)"])
             notifier?.ready(status: "serving on \(bound)")
         }
-        return (application, web.templates)
+        return ([application], web.templates)
+    }
+
+    /// `/metrics` on its own listener (`metrics.listen`), apart from the public pages; none when empty.
+    func metricsService(registry: PrometheusCollectorRegistry) -> [any Service] {
+        let metrics = config.metrics
+        guard let (host, port) = metrics.address else { return [] }
+        let listener = MetricsListener(bearerToken: metrics.bearerToken) { registry.emitToBuffer() }
+        return [
+            listener.makeApplication(address: .hostname(host, port: port), logger: logger) { [logger] channel in
+                let bound = channel.localAddress.map { "\($0)" } ?? metrics.listen
+                logger.info("metrics listening", metadata: ["metrics.address": "\(bound)"])
+            }
+        ]
     }
 
     /// The SMTP settings for transactional mail: the `[smtp]` section with one connection of its own,
@@ -204,6 +219,7 @@ enum ConfigurationDifference {
         if old.dkim != new.dkim { changed.append("dkim") }
         if old.bounces != new.bounces { changed.append("bounces") }
         if old.web != new.web { changed.append("web") }
+        if old.metrics != new.metrics { changed.append("metrics") }
         if old.templates != new.templates { changed.append("templates") }
         if old.secrets != new.secrets { changed.append("secrets") }
         return changed

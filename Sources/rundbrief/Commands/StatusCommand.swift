@@ -131,7 +131,7 @@ private struct StatusScreen {
         }
         Output.line("subscribers  " + subscribers.joined(separator: " · "))
         Output.line("queue        \(report.operations.queueDepth) deliveries waiting")
-        let bounces = ["hard", "soft", "complaint", "sender-blocked"].map {
+        let bounces = ["hard", "soft", "complaint", "sender-blocked", "unverified"].map {
             "\($0) \(report.operations.bouncesByKind[$0] ?? 0)"
         }
         Output.line("bounces 7d   " + bounces.joined(separator: " · "))

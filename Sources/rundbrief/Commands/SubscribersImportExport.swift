@@ -10,7 +10,9 @@ extension SubscribersCommand {
             abstract:
                 "Import subscribers from a CSV file (UTF-8, ',' or ';', header row with an email column).",
             discussion: """
-                Other columns become attributes; name (or first/last name) columns fill the name. Re-importing updates,
+                Other columns become attributes; name (or first/last name) columns fill the name; the status and
+                created_at columns of an export are read as such (unsubscribed, bounced and complained rows are not
+                imported), and its spreadsheet guard (a ' before a leading = + - @) is undone. Re-importing updates,
                 never duplicates; unsubscribed, bounced and erased addresses are never re-added. Bad rows are reported
                 with their line number while good rows are imported. Exits 0 when every row was read, 65 when some
                 rows were rejected (the rest is imported), and 65/66/73/75 when nothing could be imported.
@@ -94,7 +96,7 @@ extension SubscribersCommand {
                             subscriber.email, subscriber.name, subscriber.status.rawValue,
                             ISO8601DateFormatter().string(from: subscriber.createdAt),
                         ] + keys.map { subscriber.attributes[$0] ?? "" }
-                    sink.write(CSVLine.make(fields))
+                    sink.write(CSVLine.make(fields, verbatim: [0]))
                 }
             }
         }
@@ -113,9 +115,8 @@ final class ExportSink {
             ownsHandle = false
             return
         }
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else {
+        // Personal data: owner-only whatever the umask.
+        guard let handle = try? PrivateFile.openForWriting(path) else {
             throw CommandFailure("cannot write \(path)", exitCode: 73)
         }
         self.handle = handle
@@ -135,24 +136,5 @@ final class ExportSink {
     func close() {
         flush()
         if ownsHandle { try? handle.close() }
-    }
-}
-
-/// One RFC 4180 CSV line (CRLF-terminated), quoting where needed.
-enum CSVLine {
-    static func make(_ fields: [String]) -> String {
-        fields.map(quote).joined(separator: ",") + "\r\n"
-    }
-
-    static func quote(_ field: String) -> String {
-        // A leading = + @ makes spreadsheets evaluate the cell: prefix a quote so an export is safe to open.
-        var value = field
-        if let first = value.unicodeScalars.first, "=+@\t\r".unicodeScalars.contains(first) {
-            value = "'" + value
-        }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == ";" || $0.isNewline }) else {
-            return value
-        }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
