@@ -195,7 +195,7 @@ import Testing
         let first = try DaemonProcess(fixture: fixture)
         #expect(await first.httpPort() != nil)
         let heartbeat = fixture.databasePath + ".daemon.json"
-        #expect(FileManager.default.fileExists(atPath: heartbeat))
+        #expect(await eventually(seconds: 10) { FileManager.default.fileExists(atPath: heartbeat) })
 
         // The second one writes its stderr to a file of its own
         let secondLog = fixture.directory.appendingPathComponent("second.log").path
