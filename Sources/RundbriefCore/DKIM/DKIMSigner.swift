@@ -49,7 +49,9 @@ public struct DKIMSigner: Sendable {
     func signature(headers: [HeaderField], bodyHash: SHA256Digest, timestamp: Date?) throws
         -> HeaderField
     {
-        let names = signedNames(present: headers)
+        // Each field name lowercased once per message, not once per signed name.
+        let lowercasedNames = headers.map { $0.name.lowercased() }
+        let names = signedNames(present: lowercasedNames)
         var tags = [
             "v=1;", "a=\(key.algorithm.rawValue);", "c=relaxed/relaxed;", "d=\(domain);",
             "s=\(selector);",
@@ -58,7 +60,8 @@ public struct DKIMSigner: Sendable {
         tags +=
             Self.chunkedList(names) + Self.chunked("bh=" + Data(bodyHash).base64EncodedString() + ";")
         var hasher = SHA256()
-        hasher.update(data: canonicalHeaderData(names: names, headers: headers))
+        hasher.update(
+            data: canonicalHeaderData(names: names, headers: headers, lowercasedNames: lowercasedNames))
         let unsigned = DKIMCanonicalization.relaxedHeader(
             name: "DKIM-Signature", value: (tags + ["b="]).joined(separator: " "))
         hasher.update(data: unsigned)
@@ -77,25 +80,27 @@ public struct DKIMSigner: Sendable {
     }
 
     /// The `h=` names: each configured name once per occurrence, `from` once more.
-    private func signedNames(present headers: [HeaderField]) -> [String] {
+    private func signedNames(present lowercasedNames: [String]) -> [String] {
         var names: [String] = []
         for name in signedHeaders {
-            let count = headers.count { $0.name.lowercased() == name }
+            let count = lowercasedNames.count { $0 == name }
             names += Array(repeating: name, count: name == "from" ? count + 1 : count)
         }
         return names
     }
 
     /// Canonical headers in `h=` order, each occurrence taken from the bottom up (RFC 6376 §5.4.2).
-    private func canonicalHeaderData(names: [String], headers: [HeaderField]) -> [UInt8] {
+    private func canonicalHeaderData(names: [String], headers: [HeaderField], lowercasedNames: [String])
+        -> [UInt8]
+    {
         var used: [String: Int] = [:]
         var data: [UInt8] = []
         for name in names {
-            let matches = headers.filter { $0.name.lowercased() == name }
+            let matches = headers.indices.filter { lowercasedNames[$0] == name }
             let taken = used[name, default: 0]
             used[name] = taken + 1
             guard taken < matches.count else { continue }
-            let field = matches[matches.count - 1 - taken]
+            let field = headers[matches[matches.count - 1 - taken]]
             data += DKIMCanonicalization.relaxedHeader(name: field.name, value: field.value)
             data += ASCII.crlf
         }

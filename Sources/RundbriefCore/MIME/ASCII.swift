@@ -11,6 +11,7 @@ enum ASCII {
     static let capitalF: UInt8 = 0x46
     static let crlf: [UInt8] = [0x0D, 0x0A]
     static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+    static let lowercaseHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {

@@ -12,8 +12,10 @@ public struct MessageID: Sendable, Hashable, CustomStringConvertible {
     public init(sendID: Int64, subscriberID: Int64, domain: String) throws {
         var hasher = SHA256()
         hasher.update(data: Array("rundbrief-message-id\0\(sendID)\0\(subscriberID)\0\(domain)".utf8))
-        let hash = hasher.finalize().prefix(5).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-        try self.init("rb.\(sendID).\(subscriberID).\(hash)@\(domain)")
+        let hex = hasher.finalize().prefix(5).flatMap {
+            [ASCII.lowercaseHexDigits[Int($0 >> 4)], ASCII.lowercaseHexDigits[Int($0 & 0x0F)]]
+        }
+        try self.init("rb.\(sendID).\(subscriberID).\(String(decoding: hex, as: UTF8.self))@\(domain)")
     }
 
     /// Accepts `local@domain` with or without angle brackets, e.g. from the store.
@@ -29,10 +31,4 @@ public struct MessageID: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "<\(value)>" }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        String(repeating: "0", count: Swift.max(0, length - count)) + self
-    }
 }

@@ -18,56 +18,61 @@ public struct SMTPReply: Sendable, Hashable, CustomStringConvertible {
     /// Parses a reply from its lines as sent by the server (`250-first`, `250 last`), without CRLF.
     /// - Returns: `nil` when the first line does not start with a three-digit code.
     public init?(lines: [String]) {
-        guard let first = lines.first, let code = Self.code(of: first) else { return nil }
-        let texts = lines.map { Self.text(of: $0) }
-        var firstText = texts[0]
-        let status = Self.enhancedStatus(in: firstText, code: code)
-        if let status {
-            firstText = String(firstText.dropFirst(status.count).drop { $0 == " " })
+        guard let first = lines.first, let code = Self.code(of: first.utf8) else { return nil }
+        // Works on the UTF-8 bytes: every message's last reply is parsed, and String slicing costs.
+        var firstText = Substring(first).utf8.dropFirst(4)
+        let status = Self.enhancedStatus(in: &firstText, code: code)
+        var text = String(Substring(firstText))
+        for line in lines.dropFirst() {
+            text += "\n"
+            text += Substring(Substring(line).utf8.dropFirst(4))
         }
-        self.init(
-            code: code, enhancedStatus: status,
-            text: ([firstText] + texts.dropFirst()).joined(separator: "\n"))
+        self.init(code: code, enhancedStatus: status, text: text)
     }
 
     /// `550 5.1.1 text`, as an operator reads it in a log.
     public var description: String {
-        [String(code), enhancedStatus, text.isEmpty ? nil : text].compactMap { $0 }.joined(
-            separator: " ")
+        var result = String(code)
+        if let enhancedStatus { result += " " + enhancedStatus }
+        if !text.isEmpty { result += " " + text }
+        return result
     }
 
     /// The class of the reply: 2 (success), 3 (intermediate), 4 (transient), 5 (permanent).
     public var severity: Int { code / 100 }
 
-    static func code(of line: String) -> Int? {
-        let digits = line.utf8.prefix(3)
-        guard digits.count == 3,
-            digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-        else {
-            return nil
+    private static func code(of line: String.UTF8View) -> Int? {
+        var code = 0
+        var digits = 0
+        for byte in line.prefix(3) where (0x30...0x39).contains(byte) {
+            code = code * 10 + Int(byte - 0x30)
+            digits += 1
         }
-        return Int(String(decoding: digits, as: UTF8.self))
+        return digits == 3 ? code : nil
     }
 
-    /// Whether `line` is the last line of a reply (`250 text` or a bare `250`), not a continuation (`250-`).
-    static func isFinalLine(_ line: String) -> Bool {
-        let bytes = Array(line.utf8.prefix(4))
-        return bytes.count == 3 || (bytes.count == 4 && bytes[3] != UInt8(ascii: "-"))
-    }
-
-    private static func text(of line: String) -> String {
-        String(line.dropFirst(4))
-    }
-
-    /// RFC 3463: `class.subject.detail`, where class is the reply's first digit.
-    private static func enhancedStatus(in text: String, code: Int) -> String? {
-        guard let token = text.split(separator: " ", maxSplits: 1).first else { return nil }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "\(code / 100)",
-            parts.allSatisfy({
-                (1...3).contains($0.count) && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber)
-            })
+    /// RFC 3463: `class.subject.detail`, where class is the reply's first digit, at the start of
+    /// `text` (after spaces); when found, it and the spaces after it are removed from `text`.
+    private static func enhancedStatus(in text: inout Substring.UTF8View, code: Int) -> String? {
+        let start = text.firstIndex { $0 != 0x20 } ?? text.endIndex
+        let end = text[start...].firstIndex(of: 0x20) ?? text.endIndex
+        let token = text[start..<end]
+        var parts = 0
+        var length = 0
+        for byte in token {
+            if byte == UInt8(ascii: ".") {
+                guard (1...3).contains(length), parts < 2 else { return nil }
+                parts += 1
+                length = 0
+            } else {
+                guard (0x30...0x39).contains(byte) else { return nil }
+                length += 1
+            }
+        }
+        guard parts == 2, (1...3).contains(length), token.first == UInt8(ascii: "0") + UInt8(code / 100),
+            token.dropFirst().first == UInt8(ascii: ".")
         else { return nil }
-        return String(token)
+        text = text[end...].drop { $0 == 0x20 }
+        return String(Substring(token))
     }
 }

@@ -5,18 +5,24 @@
 /// Commands are matched by their verb only and never stored: `AUTH` lines carry credentials.
 final class SMTPTranscript {
     private(set) var stage: SMTPStage = .connect
-    /// The lines of the last complete reply; parsed only when asked for (a message sees four replies,
-    /// and only the last one is read).
-    private var lastReplyLines: [String] = []
-    private var pendingLines: [String] = []
+    /// The lines of the last complete reply, each ending in LF, kept as bytes: a message sees four
+    /// replies and only the last one is read, so it is parsed only when asked for.
+    private var lastReplyLines: [UInt8] = []
+    private var pendingLines: [UInt8] = []
     private var partialLine: [UInt8] = []
     /// After QUIT (libcurl closes a failed transaction's connection) replies no longer describe the message.
     private var isClosing = false
 
-    /// Starts a new transaction; on a reused connection the first command is `MAIL FROM`.
     /// The last complete reply of the transaction.
-    var lastReply: SMTPReply? { lastReplyLines.isEmpty ? nil : SMTPReply(lines: lastReplyLines) }
+    var lastReply: SMTPReply? {
+        guard !lastReplyLines.isEmpty else { return nil }
+        return SMTPReply(
+            lines: lastReplyLines.dropLast().split(separator: Self.lf, omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self)
+            })
+    }
 
+    /// Starts a new transaction; on a reused connection the first command is `MAIL FROM`.
     func reset() {
         stage = .connect
         lastReplyLines.removeAll(keepingCapacity: true)
@@ -44,21 +50,26 @@ final class SMTPTranscript {
     /// Records reply bytes from the server (`CURLINFO_HEADER_IN`), which may hold several lines or part of one.
     func replyReceived(_ bytes: UnsafeRawBufferPointer) {
         guard !isClosing else { return }
-        for byte in bytes {
-            if byte == UInt8(ascii: "\n") {
-                finishLine()
-            } else if byte != UInt8(ascii: "\r") {
-                partialLine.append(byte)
-            }
+        var rest = bytes[...]
+        while let end = rest.firstIndex(of: Self.lf) {
+            partialLine.append(contentsOf: rest[..<end])
+            finishLine()
+            rest = rest[(end + 1)...]
         }
+        partialLine.append(contentsOf: rest)
     }
 
     private func finishLine() {
-        let line = String(decoding: partialLine, as: UTF8.self)
-        partialLine.removeAll(keepingCapacity: true)
-        guard SMTPReply.code(of: line) != nil else { return }
-        pendingLines.append(line)
-        if SMTPReply.isFinalLine(line) {
+        partialLine.removeAll { $0 == Self.cr }
+        defer { partialLine.removeAll(keepingCapacity: true) }
+        // Only lines starting with a three-digit code belong to a reply.
+        guard partialLine.count >= 3, partialLine.prefix(3).allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return
+        }
+        pendingLines.append(contentsOf: partialLine)
+        pendingLines.append(Self.lf)
+        // `250 text` or a bare `250` ends the reply; `250-text` continues it.
+        if partialLine.count == 3 || partialLine[3] != UInt8(ascii: "-") {
             swap(&lastReplyLines, &pendingLines)
             pendingLines.removeAll(keepingCapacity: true)
         }
@@ -75,6 +86,8 @@ final class SMTPTranscript {
     ]
 
     private static let quit = Array("QUIT".utf8)
+    private static let lf = UInt8(ascii: "\n")
+    private static let cr = UInt8(ascii: "\r")
 
     private static func stage(forCommand bytes: UnsafeRawBufferPointer) -> SMTPStage? {
         for entry in commandStages where bytes.count >= entry.prefix.count {

@@ -126,24 +126,33 @@ extension AppDatabase {
     private static func mark(_ rows: [DueRow], sendStatus: SendStatus, now: Date, in db: Database) throws
         -> DeliveryClaim
     {
-        let sending = try db.cachedStatement(
-            sql: "UPDATE deliveries SET status = 'sending', updated_at = ? WHERE id = ?")
         let skipping = try db.cachedStatement(
             sql: "UPDATE deliveries SET status = 'skipped', next_attempt_at = NULL, updated_at = ? WHERE id = ?")
         var claimed: [Delivery.Claimed] = []
         claimed.reserveCapacity(rows.count)
         var skipped = 0
+        // The claimed rows are marked in one statement: their ids as a JSON array.
+        var sendingIDs = "["
         for row in rows {
             guard row.mailable, let subscriberID = row.subscriberID, let email = row.email else {
                 try skipping.execute(arguments: [now, row.id])
                 skipped += 1
                 continue
             }
-            try sending.execute(arguments: [now, row.id])
+            if sendingIDs.utf8.count > 1 { sendingIDs += "," }
+            sendingIDs += String(row.id)
             claimed.append(
                 Delivery.Claimed(
                     id: row.id, subscriberID: subscriberID, email: email, name: row.name ?? "",
                     attributes: decodeAttributes(row.attributes), domain: row.domain, attempts: row.attempts))
+        }
+        if !claimed.isEmpty {
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET status = 'sending', updated_at = ?
+                    WHERE id IN (SELECT value FROM json_each(?))
+                    """
+            ).execute(arguments: [now, sendingIDs + "]"])
         }
         return DeliveryClaim(sendStatus: sendStatus, deliveries: claimed, skipped: skipped)
     }
