@@ -185,6 +185,10 @@ import Testing
         let result = try ingest(Self.dsn(to: verp("echt@example.de"), [("echt@example.de", "5.1.1")]))
         #expect(result.status == 0)
         #expect(try status("echt@example.de") == "bounced")
+        // The journal is the audit trail: one notice naming the masked address and the source.
+        let notice = result.stderr.split(separator: "\n").first { $0.contains("suppressed by bounce policy") }
+        #expect(notice?.contains("e***@example.de") == true && notice?.contains("source=") == true)
+        #expect(!result.stderr.contains("echt@example.de"))
     }
 
     @Test func mailtoUnsubscribeWithASignedTokenStillWorks() throws {
@@ -198,8 +202,11 @@ import Testing
             please
 
             """
-        #expect(try ingest(message).status == 0)
+        let result = try ingest(message)
+        #expect(result.status == 0)
         #expect(try status("abmelder@example.de") == "unsubscribed")
+        let notice = result.stderr.split(separator: "\n").first { $0.contains("unsubscribed by mail") }
+        #expect(notice?.contains("a***@example.de") == true && notice?.contains("source=mailto") == true)
     }
 
     @Test func genuineComplaintThroughOurSignedMessageIDUnsubscribes() throws {
@@ -210,6 +217,8 @@ import Testing
         let result = try ingest(Self.arf(recipient: "redacted@example.de", original: "Message-ID: \(messageID)"))
         #expect(result.status == 0)
         #expect(try status("beschwerde@example.de") == "complained")
+        let notice = result.stderr.split(separator: "\n").first { $0.contains("unsubscribed from every list") }
+        #expect(notice?.contains("b***@example.de") == true && notice?.contains("source=ingest") == true)
         let list = try fixture.run(["bounce", "list", "--json"])
         let reports = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
         #expect(reports?.map { $0["verified"] as? Bool } == [true])

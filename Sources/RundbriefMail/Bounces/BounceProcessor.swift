@@ -123,7 +123,16 @@ public struct BounceProcessor: Sendable {
                 "a receiving server refused our sender (policy or blocklist): check the sender's reputation",
                 metadata: metadata)
         case .suppressed, .unsubscribed:
-            logger.notice("subscriber suppressed by bounce policy", metadata: metadata)
+            // The journal is the audit trail: who was suppressed or unsubscribed, from what, and why.
+            metadata["lists"] = "all"
+            metadata["source"] = "\(input.source)"
+            if let id = decision.subscriberID, let email = try? database.subscriber(id: id)?.email {
+                metadata["subscriber.email"] = "\(LogRedaction.address(email))"
+            }
+            logger.notice(
+                decision.action == .unsubscribed
+                    ? "subscriber unsubscribed from every list: a complaint (marked as spam)"
+                    : "subscriber suppressed by bounce policy", metadata: metadata)
         case .unverified:
             logger.notice(
                 "bounce or complaint recorded as unverified (no signed delivery of ours for this recipient); nobody's status changed",
@@ -157,7 +166,11 @@ public struct BounceProcessor: Sendable {
         logger.notice(
             changed
                 ? "unsubscribed by mail to the List-Unsubscribe address" : "unsubscribe by mail: already unsubscribed",
-            metadata: ["subscriber.id": "\(claims.subscriberID)"])
+            metadata: [
+                "subscriber.id": "\(claims.subscriberID)",
+                "subscriber.email": "\(LogRedaction.address(subscriber.email))",
+                "list.id": "\(claims.listID.map(String.init) ?? "all")", "source": "mailto",
+            ])
         return claims.subscriberID
     }
 }

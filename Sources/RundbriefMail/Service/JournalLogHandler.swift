@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import RundbriefCore
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import RundbriefCore
 import RundbriefStore
 
@@ -54,6 +55,7 @@ extension SubscriberWeb {
         // Undo is offered only for this unsubscribe, and only when it changed something: the
         // token names its time, so a forwarded newsletter's link cannot bring back someone who
         // had left before.
+        if changed { try await logUnsubscribe(claims.subscriberID, listID: listID, source: "web") }
         let listName = try await listName(listID)
         var values: [String: any Sendable] = ["list": listName, "all": listID == nil]
         if changed {
@@ -67,10 +69,24 @@ extension SubscriberWeb {
         guard case .success(let claims) = verify(token, .unsubscribe) else {
             return text("invalid unsubscribe link", status: .badRequest)
         }
-        _ = try await database.unsubscribeIfKnown(
+        let changed = try await database.unsubscribeIfKnown(
             subscriberID: claims.subscriberID, list: claims.listID, source: "one-click", detail: [:],
             now: now(), tokenIssued: claims.issued)
+        if changed { try await logUnsubscribe(claims.subscriberID, listID: claims.listID, source: "one-click") }
         return text("unsubscribed")
+    }
+
+    /// One notice line per unsubscribe, so the journal is an audit trail (the address masked).
+    private func logUnsubscribe(_ subscriberID: Int64, listID: Int64?, source: String) async throws {
+        let email = try await database.fetchSubscriber(id: subscriberID)?.email
+        var list = "all"
+        if let listID { list = try await database.list(id: listID)?.slug ?? "\(listID)" }
+        logger.notice(
+            "subscriber unsubscribed",
+            metadata: [
+                "subscriber.id": "\(subscriberID)", "subscriber.email": "\(email.map(LogRedaction.address) ?? "-")",
+                "list": "\(list)", "source": "\(source)",
+            ])
     }
 
     /// Whether the body is RFC 8058's `List-Unsubscribe=One-Click`, URL-encoded or as
