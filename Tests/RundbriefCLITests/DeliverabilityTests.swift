@@ -188,8 +188,8 @@ import Testing
         defer { fixture.remove() }
         var text = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
         text = text.replacingOccurrences(
-            of: "listen = \"127.0.0.1:0\"",
-            with: "listen = \"127.0.0.1:0\"\nbase_url = \"http://newsletter.example.org\"")
+            of: "[http]\nlisten = \"127.0.0.1:0\"",
+            with: "[http]\nlisten = \"127.0.0.1:0\"\nbase_url = \"http://newsletter.example.org\"")
         try text.write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
         for command in [["check-config"], ["serve"]] {
             let result = try fixture.run(command)

@@ -17,7 +17,7 @@ import Testing
         var text = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
         // One-click unsubscribe (List-Unsubscribe-Post) is offered only with an https base URL.
         text = text.replacingOccurrences(
-            of: "listen = \"127.0.0.1:0\"", with: "listen = \"127.0.0.1:0\"\nbase_url = \"https://news.example.org\"")
+            of: "[http]\nlisten = \"127.0.0.1:0\"", with: "[http]\nlisten = \"127.0.0.1:0\"\nbase_url = \"https://news.example.org\"")
         text += "\n[dkim]\ndomain = \"example.org\"\nselector = \"rb\"\nkey_file = \"\(key)\"\n"
         text +=
             "[sender]\naddress = \"newsletter@example.org\"\nname = \"Landesbeauftragter für Interkommunale Zusammenarbeit NRW\"\n"

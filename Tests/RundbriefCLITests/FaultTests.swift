@@ -258,7 +258,7 @@ import Testing
         }
         let port = Int(UInt16(bigEndian: address.sin_port))
         let text = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
-            .replacingOccurrences(of: "127.0.0.1:0", with: "127.0.0.1:\(port)")
+            .replacingOccurrences(of: "[http]\nlisten = \"127.0.0.1:0\"", with: "[http]\nlisten = \"127.0.0.1:\(port)\"")
         try text.write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
 
         let result = try fixture.run(["serve"])

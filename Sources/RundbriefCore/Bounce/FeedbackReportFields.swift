@@ -30,9 +30,11 @@ struct FeedbackReportFields {
     /// ARF fields written as lines of a text part, among other text; nil unless one of
     /// them is a Feedback-Type with a known type.
     init?(textLines body: [UInt8]) {
+        let head = body.prefix(64 * 1024)
+        guard Self.typeField.matches(in: head) else { return nil }
         var picked: [UInt8] = []
         var sawType = false
-        for line in ByteText.lines(body.prefix(64 * 1024)[...]).prefix(400) {
+        for line in ByteText.lines(head).prefix(400) {
             let trimmed = ByteText.trimmed(line)
             guard let colon = trimmed.firstIndex(of: UInt8(ascii: ":")),
                 Self.fieldNames.contains(String(decoding: ByteText.lowercased(trimmed[..<colon]), as: UTF8.self))
@@ -47,6 +49,8 @@ struct FeedbackReportFields {
         guard sawType else { return nil }
         self.init(picked)
     }
+
+    private static let typeField = PhraseSet(["feedback-type:"])
 
     private static let fieldNames: Set<String> = [
         "feedback-type", "user-agent", "version", "original-mail-from", "original-rcpt-to", "removal-recipient",
