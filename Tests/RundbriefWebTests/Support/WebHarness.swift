@@ -114,6 +114,12 @@ struct WebHarness {
             logger: logger, now: { clock.now })
     }
 
+    /// Returns once the sign-ups answered so far have been recorded (their store work runs after
+    /// the answer, on the application's `SignUpQueue`).
+    func settled() async {
+        await web.web.signUps.idle()
+    }
+
     func token(_ purpose: TokenPurpose, subscriber: Int64, list: Int64?) -> String {
         signer.sign(TokenClaims(purpose: purpose, subscriberID: subscriber, listID: list, issued: clock.now))
     }
