@@ -65,7 +65,7 @@ final class FlakyRelay: Sendable {
     func aMessageIsGivenUpOnlyWhenItsLinkWouldHaveExpired() async throws {
         let relay = FlakyRelay(failures: 1_000)
         let log = LogRecorder()
-        let giveUpAfter = Duration.seconds(1)
+        let giveUpAfter = Duration.seconds(2)
         let maximumDelay = Duration.milliseconds(20)
         let outbox = MailOutbox(
             send: relay.send, capacity: 10,
@@ -81,11 +81,13 @@ final class FlakyRelay: Sendable {
         #expect(log.contains("given up"))
         #expect(outbox.count == 0)
         #expect(relay.delivered.isEmpty)
-        // It was retried, and its last try came when one more delay would have passed the give-up time.
+        // Its last try came when one more delay would have passed the give-up time, so it was
+        // retried (unless the loaded machine made even the first try that late).
         let attempts = relay.attempts
-        #expect(attempts.count >= 2)
+        let firstTry = try #require(attempts.first) - queued
         let lastTry = try #require(attempts.last) - queued
         #expect(lastTry >= giveUpAfter - maximumDelay, "given up after \(lastTry), \(attempts.count) attempts")
+        #expect(attempts.count >= 2 || firstTry >= giveUpAfter - maximumDelay, "first try after \(firstTry)")
     }
 
     @Test func theOutboxHoldsADayOfTheHourlyBudget() {
