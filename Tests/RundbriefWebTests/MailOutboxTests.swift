@@ -96,31 +96,3 @@ final class FlakyRelay: Sendable {
         #expect(WebApplication.outboxCapacity(web) == 12_000)
     }
 }
-
-/// Keeps the messages logged, to wait for one.
-final class LogRecorder: LogHandler, Sendable {
-    private let messages = Mutex<[String]>([])
-
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-
-    var logLevel: Logger.Level {
-        get { .trace }
-        set {}
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-
-    func log(event: LogEvent) {
-        messages.withLock { $0.append(event.message.description) }
-    }
-
-    func contains(_ text: String) -> Bool {
-        messages.withLock { $0.contains { $0.contains(text) } }
-    }
-}

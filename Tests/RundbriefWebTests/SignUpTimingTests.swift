@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import RundbriefCore
 import RundbriefStore
 import Synchronization
@@ -131,6 +132,53 @@ final class Gate: Sendable {
             #expect(try await signUp("neu@example.org").status == 200)
             await application.web.signUps.idle()
             #expect(try harness.membership("neu@example.org") == .pending)
+        }
+    }
+
+    /// A sign-up the store refuses after the answer (here: another process holds the write lock)
+    /// is logged with the address masked, and the next one is recorded.
+    @Test(.timeLimit(.minutes(1)))
+    func aSignUpTheStoreRefusesIsLoggedWithTheAddressMasked() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rundbrief-queue-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("rundbrief.sqlite").path
+        let log = LogRecorder()
+        let harness = try await WebHarness(
+            database: try AppDatabase(path: path, busyTimeout: .zero), logger: Logger(label: "test") { _ in log })
+        let locker = Process()
+        locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        locker.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                + "c.execute('BEGIN IMMEDIATE')\nprint('locked', flush=True)\nsys.stdin.read()",
+            path,
+        ]
+        let (input, output) = (Pipe(), Pipe())
+        locker.standardInput = input
+        locker.standardOutput = output
+        try locker.run()
+        let said = try await offPool { try output.fileHandleForReading.read(upToCount: 6) }
+        #expect(said == Data("locked".utf8))
+        try await harness.web.makeApplication().test(.router) { client in
+            func signUp(_ email: String) async throws -> HTTPResponse.Status {
+                try await client.execute(
+                    uri: "/subscribe", method: .post, headers: .form,
+                    body: formBody([("email", email), ("name", "Erika Muster"), ("list", "aktuell")])
+                ) { $0.status }
+            }
+            #expect(try await signUp("neu@example.org") == .ok)
+            await harness.settled()
+            try input.fileHandleForWriting.close()
+            locker.waitUntilExit()
+            let lines = log.lines.filter { $0.contains("sign-up not recorded") }
+            #expect(lines.count == 1)
+            #expect(lines.first?.contains("email=n***@example.org") == true, "\(lines)")
+            #expect(!log.lines.contains { $0.contains("neu@example.org") })
+            #expect(try harness.subscriber("neu@example.org") == nil)
+            #expect(try await signUp("zweiter@example.org") == .ok)
+            await harness.settled()
+            #expect(try harness.membership("zweiter@example.org") == .pending)
         }
     }
 }
