@@ -173,7 +173,7 @@ final class Gate: Sendable {
             locker.waitUntilExit()
             let lines = log.lines.filter { $0.contains("sign-up not recorded") }
             #expect(lines.count == 1)
-            #expect(lines.first?.contains("email=n***@example.org") == true, "\(lines)")
+            #expect(lines.first?.contains("subscriber.email=n***@example.org") == true, "\(lines)")
             #expect(!log.lines.contains { $0.contains("neu@example.org") })
             #expect(try harness.subscriber("neu@example.org") == nil)
             #expect(try await signUp("zweiter@example.org") == .ok)

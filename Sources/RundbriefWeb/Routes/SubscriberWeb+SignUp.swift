@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import RundbriefCore
+import RundbriefMail
 import RundbriefStore
 
 extension SubscriberWeb {
@@ -79,7 +80,7 @@ extension SubscriberWeb {
         } catch {
             logger.error(
                 "sign-up not recorded: \(error)",
-                metadata: ["email": "\(Self.masked(address))", "list": "\(list.slug)"])
+                metadata: ["subscriber.email": "\(LogRedaction.address(address.value))", "list": "\(list.slug)"])
             return
         }
         guard case .awaitingConfirmation(let subscriberID, let listID) = outcome,
@@ -95,13 +96,6 @@ extension SubscriberWeb {
                 "hours": String(configuration.tokens.confirmTTLHours),
             ]) { $1 })
         enqueue(mail, to: address.value, kind: "confirm", subscriberID: subscriberID, now: now)
-    }
-
-    /// An address for the log: `anna@example.de` becomes `a***@example.de`.
-    static func masked(_ address: EmailAddress) -> String {
-        let value = address.value
-        guard let at = value.lastIndex(of: "@"), let first = value.first, first != "@" else { return "***" }
-        return String(first) + "***" + value[at...]
     }
 
     func mailValues(name: String, list: MailingList) -> [String: String] {
