@@ -9,8 +9,9 @@ public import RundbriefStore
 /// one-click) and the health check, over Hummingbird.
 ///
 /// Build it once at start, then put `makeApplication()` into the daemon's `ServiceGroup`: the
-/// application is a `Service` that also runs the outbox sending confirmation mails. Stop it with
-/// the group's graceful shutdown (`triggerGracefulShutdown()` or SIGTERM), not by cancelling.
+/// application is a `Service` that also runs the outbox sending confirmation mails and the queue
+/// recording sign-ups. Stop it with the group's graceful shutdown (`triggerGracefulShutdown()` or
+/// SIGTERM), not by cancelling.
 ///
 /// ```swift
 /// let web = try await WebApplication(
@@ -48,6 +49,7 @@ public struct WebApplication: Sendable {
             outbox: MailOutbox(
                 send: send, capacity: Self.outboxCapacity(configuration.web),
                 retry: .init(giveUpAfter: .seconds(configuration.tokens.confirmTTLHours * 3_600)), logger: logger),
+            signUps: SignUpQueue(capacity: Self.signUpQueueCapacity),
             limits: SignUpLimits(configuration.web), proxies: SubscriberWeb.trustedProxies(configuration.http),
             logger: logger, now: now)
         if configuration.http.trustForwardedFor {
@@ -81,7 +83,8 @@ public struct WebApplication: Sendable {
                     ],
                     idleTimeout: .seconds(Int64(http.idleTimeoutSeconds)))),
             configuration: .init(address: bind, serverName: nil),
-            services: [web.outbox], onServerRunning: onServerRunning, logger: web.logger)
+            // Shut down in reverse: the sign-ups still queued are done before the outbox stops.
+            services: [web.outbox, web.signUps], onServerRunning: onServerRunning, logger: web.logger)
     }
 
     /// A day of the hourly confirmation budget, and room for welcome mails: with the budget in
@@ -89,6 +92,10 @@ public struct WebApplication: Sendable {
     static func outboxCapacity(_ web: Configuration.WebSection) -> Int {
         max(1_000, min(24 * web.confirmationMailsPerHour, 100_000))
     }
+
+    /// Sign-ups waiting for their store work: a burst far beyond the per-client limits; the work
+    /// takes about a millisecond each, so a full queue means the store is stuck.
+    static let signUpQueueCapacity = 1_000
 
     /// HEAD is answered wherever GET is (as GET, without the body).
     static let allowedMethods: [String: [HTTPRequest.Method]] = [

@@ -46,6 +46,7 @@ import Testing
             ])
             #expect(signUp.status == 200)
             #expect(signUp.body.contains("Postfach"))
+            await web.web.signUps.idle()
             let pending = try #require(try database.subscriber(try EmailAddress("joerg@example.org")))
             #expect(pending.status == .pending)
 

@@ -8,17 +8,20 @@ import Testing
 
 /// A relay that refuses the first `failures` attempts (down, or 4xx), then accepts.
 final class FlakyRelay: Sendable {
-    private let state: Mutex<(failuresLeft: Int, delivered: [String])>
+    private let state: Mutex<(failuresLeft: Int, delivered: [String], attempts: [ContinuousClock.Instant])>
 
     init(failures: Int) {
-        state = Mutex((failures, []))
+        state = Mutex((failures, [], []))
     }
 
     var delivered: [String] { state.withLock { $0.delivered } }
+    /// When each attempt was made.
+    var attempts: [ContinuousClock.Instant] { state.withLock { $0.attempts } }
 
     var send: TransactionalSend {
         { _, recipient, _ in
             let refused = self.state.withLock { state -> Bool in
+                state.attempts.append(.now)
                 if state.failuresLeft > 0 {
                     state.failuresLeft -= 1
                     return true
@@ -57,26 +60,34 @@ final class FlakyRelay: Sendable {
         #expect(outbox.count == 0)
     }
 
+    /// Asserts on what happened, not on how fast: a loaded machine only makes the retries later.
     @Test(.timeLimit(.minutes(1)))
     func aMessageIsGivenUpOnlyWhenItsLinkWouldHaveExpired() async throws {
         let relay = FlakyRelay(failures: 1_000)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        let log = LogRecorder()
+        let giveUpAfter = Duration.seconds(2)
+        let maximumDelay = Duration.milliseconds(20)
         let outbox = MailOutbox(
             send: relay.send, capacity: 10,
-            retry: .init(
-                initialDelay: .milliseconds(10), maximumDelay: .milliseconds(20), giveUpAfter: .milliseconds(300)),
-            logger: logger)
+            retry: .init(initialDelay: .milliseconds(10), maximumDelay: maximumDelay, giveUpAfter: giveUpAfter),
+            logger: Logger(label: "test") { _ in log })
+        let queued = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await outbox.run() }
             outbox.enqueue(message("a@example.org"))
-            try await Task.sleep(for: .milliseconds(100))
-            #expect(outbox.count == 1)
-            for _ in 0..<200 where outbox.count > 0 { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(outbox.count == 0)
+            for _ in 0..<2_000 where !log.contains("given up") { try await Task.sleep(for: .milliseconds(10)) }
             group.cancelAll()
         }
+        #expect(log.contains("given up"))
+        #expect(outbox.count == 0)
         #expect(relay.delivered.isEmpty)
+        // Its last try came when one more delay would have passed the give-up time, so it was
+        // retried (unless the loaded machine made even the first try that late).
+        let attempts = relay.attempts
+        let firstTry = try #require(attempts.first) - queued
+        let lastTry = try #require(attempts.last) - queued
+        #expect(lastTry >= giveUpAfter - maximumDelay, "given up after \(lastTry), \(attempts.count) attempts")
+        #expect(attempts.count >= 2 || firstTry >= giveUpAfter - maximumDelay, "first try after \(firstTry)")
     }
 
     @Test func theOutboxHoldsADayOfTheHourlyBudget() {

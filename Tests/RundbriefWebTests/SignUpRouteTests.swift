@@ -55,6 +55,7 @@ import Testing
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("Postfach"))
             }
+            await harness.settled()
             let subscriber = try #require(try harness.subscriber("Anna.Schmidt@example.de"))
             #expect(subscriber.status == .pending)
             #expect(subscriber.name == "Anna Schmidt")
@@ -114,6 +115,7 @@ import Testing
                 }
             }
             #expect(bodies[0] == bodies[1])
+            await harness.settled()
         }
         // The unconfirmed request changed nothing about the active subscriber.
         let known = try #require(try harness.subscriber("bekannt@example.org"))
@@ -204,6 +206,7 @@ import Testing
                 }
             }
             #expect(statuses == [.ok, .ok, .tooManyRequests])
+            await harness.settled()
         }
         #expect(try harness.subscriber("person2@example.org") == nil)
     }

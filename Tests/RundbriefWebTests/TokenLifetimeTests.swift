@@ -35,6 +35,7 @@ import Testing
                 uri: "/subscribe", method: .post, headers: .form,
                 body: formBody([("email", "opfer@example.org"), ("list", "aktuell")])
             ) { #expect($0.status == .ok) }
+            await harness.settled()
             let victim = try #require(try harness.subscriber("opfer@example.org"))
             #expect(victim.id != attacker.id, "an erased subscriber's id was given to someone else")
 

@@ -32,14 +32,7 @@ extension AppDatabase {
     ) async throws -> SignUpOutcome {
         try await write { db in
             let list = try Self.list(slug: listSlug, in: db)
-            // Every path writes about as much (a row for the subscriber, the membership and the
-            // event), so the answer's timing does not tell a new address from a known or erased one.
             if try Self.isSuppressed(address.value, in: db) {
-                // Two writes that change nothing stand in for the subscriber and membership rows.
-                try db.execute(
-                    sql: "UPDATE suppressions SET reason = reason WHERE email_hash = ?",
-                    arguments: [SuppressionHash.of(address.value)])
-                try db.execute(sql: "UPDATE lists SET slug = slug WHERE id = ?", arguments: [list.id])
                 var event = Event(
                     subscriberID: nil, listID: list.id, kind: "signup-suppressed", source: "web",
                     detail: detail, createdAt: now)
@@ -52,8 +45,6 @@ extension AppDatabase {
                     email: address.value, name: name, status: .pending, createdAt: now, updatedAt: now)
                 try new.insert(db)
                 subscriber = new
-            } else {
-                try db.execute(sql: "UPDATE subscribers SET status = status WHERE id = ?", arguments: [subscriber!.id])
             }
             let subscriberID = subscriber!.id!
             let listID = list.id!
@@ -61,10 +52,6 @@ extension AppDatabase {
                 db, key: ["subscriber_id": subscriberID, "list_id": listID])
             if membership == nil || membership?.status == .unsubscribed {
                 try Self.setMembership(subscriberID, listID, .pending, now, db)
-            } else {
-                try db.execute(
-                    sql: "UPDATE subscriptions SET status = status WHERE subscriber_id = ? AND list_id = ?",
-                    arguments: [subscriberID, listID])
             }
             var event = Event(
                 subscriberID: subscriberID, listID: listID, kind: "signup-requested", source: "web",

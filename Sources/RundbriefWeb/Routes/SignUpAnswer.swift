@@ -28,6 +28,7 @@ struct SignUpAnswer {
             ? web.json(["error": status.reasonPhrase], status: status)
             : web.errorPage(status, language: language)
         if status == .tooManyRequests { response.headers[.retryAfter] = "3600" }
+        if status == .serviceUnavailable { response.headers[.retryAfter] = "60" }
         return response
     }
 }

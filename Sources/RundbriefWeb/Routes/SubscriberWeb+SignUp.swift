@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import RundbriefCore
+import RundbriefMail
 import RundbriefStore
 
 extension SubscriberWeb {
@@ -22,10 +23,11 @@ extension SubscriberWeb {
         return page(.subscribe, language: language, values: values)
     }
 
-    /// `POST /subscribe` (form or JSON: `email`, `name`, `list`): records a pending sign-up and
-    /// queues the confirmation mail. The answer is the same whether the address was new, known,
-    /// active, unsubscribed or erased, so the form cannot be used to probe for subscribers; and so
-    /// is the work (see `finishSignUp`), so its timing cannot either.
+    /// `POST /subscribe` (form or JSON: `email`, `name`, `list`): checks the request, then hands
+    /// the sign-up to the `SignUpQueue` and answers at once. The answer is the same whether the
+    /// address is new, known, active, unsubscribed or erased, and it is sent before anything about
+    /// the address has been looked up, so neither its content nor its timing can be used to probe
+    /// for subscribers. A full queue answers 503 with Retry-After (again whatever the address).
     ///
     /// Only valid sign-ups count towards the client's hourly limit: malformed or empty requests
     /// cost nothing and cannot fill the limiter's table.
@@ -55,24 +57,37 @@ extension SubscriberWeb {
             let errors = (address == nil ? ["email"] : []) + (name == nil ? ["name"] : [])
             return answer.invalid(formValues(lists, chosen: list.slug, fields: fields, errors: errors))
         }
+        let web = self
+        let queued = signUps.enqueue {
+            await web.signUpProbe()
+            await web.recordSignUp(address, name: name, list: list, language: language, now: now)
+        }
+        guard queued else { return answer.failure(.serviceUnavailable) }
         limits.countRequest(from: client, now: now)
-        let outcome = try await database.signUp(
-            address, name: name, list: list.slug, detail: ["language": language.rawValue], now: now)
-        await signUpProbe(finishSignUp(outcome, address: address, list: list, language: language, now: now))
         return answer.success()
     }
 
-    /// Builds the confirmation mail whatever the outcome, then queues it or throws it away: the
-    /// signing, rendering and MIME encoding cost the same for a new, a known and an erased address.
-    private func finishSignUp(
-        _ outcome: SignUpOutcome, address: EmailAddress, list: MailingList, language: Language, now: Date
-    ) -> SignUpPath {
-        var ids = (subscriber: Int64(0), list: list.id ?? 0)
-        if case .awaitingConfirmation(let subscriberID, let listID) = outcome {
-            ids = (subscriberID, listID)
+    /// The sign-up's work that depends on the address, done by the `SignUpQueue` after the answer:
+    /// records it and, unless the address is erased or blocked or its mailbox has had its share of
+    /// mails, queues the confirmation mail. Errors are logged with the address masked.
+    func recordSignUp(
+        _ address: EmailAddress, name: String, list: MailingList, language: Language, now: Date
+    ) async {
+        let outcome: SignUpOutcome
+        do {
+            outcome = try await database.signUp(
+                address, name: name, list: list.slug, detail: ["language": language.rawValue], now: now)
+        } catch {
+            logger.error(
+                "sign-up not recorded: \(error)",
+                metadata: ["subscriber.email": "\(LogRedaction.address(address.value))", "list": "\(list.slug)"])
+            return
         }
+        guard case .awaitingConfirmation(let subscriberID, let listID) = outcome,
+            limits.admitMail(to: address, now: now)
+        else { return }
         let token = signer.sign(
-            TokenClaims(purpose: .confirm, subscriberID: ids.subscriber, listID: ids.list, issued: now))
+            TokenClaims(purpose: .confirm, subscriberID: subscriberID, listID: listID, issued: now))
         // The name is left out: a stranger's text must not travel in an official mail.
         let mail = mails.render(
             .confirm, language: language,
@@ -80,13 +95,7 @@ extension SubscriberWeb {
                 "link": link("/confirm", token: token),
                 "hours": String(configuration.tokens.confirmTTLHours),
             ]) { $1 })
-        let message = outboxMessage(
-            mail, to: address.value, kind: "confirm", subscriberID: ids.subscriber, now: now)
-        let admitted = limits.admitMail(to: address, now: now)
-        guard case .awaitingConfirmation = outcome else { return .suppressed }
-        guard admitted, let message else { return .withheld }
-        outbox.enqueue(message)
-        return .queued
+        enqueue(mail, to: address.value, kind: "confirm", subscriberID: subscriberID, now: now)
     }
 
     func mailValues(name: String, list: MailingList) -> [String: String] {
@@ -159,14 +168,4 @@ extension SubscriberWeb {
         else { return nil }
         return FormFields(dictionary: dictionary.compactMapValues { $0 as? String })
     }
-}
-
-/// Which way a valid sign-up went (for the log-free timing test; the answer is always the same).
-enum SignUpPath: Sendable, Equatable {
-    /// A confirmation mail was queued.
-    case queued
-    /// The mailbox's daily share or the hourly budget was spent: no mail.
-    case withheld
-    /// The address is erased or blocked: nothing stored, no mail.
-    case suppressed
 }

@@ -13,14 +13,16 @@ struct SubscriberWeb: Sendable {
     let signer: TokenSigner
     let templates: WebTemplates
     let outbox: MailOutbox
+    /// Does each sign-up's address-dependent work after the answer (see `signUp`).
+    var signUps: SignUpQueue
     let limits: SignUpLimits
     /// The peers whose X-Forwarded-For is believed (`http.trusted_proxies`).
     let proxies: [IPNetwork]
     let logger: Logger
     let now: @Sendable () -> Date
-    /// Called once per valid sign-up with the path it took, after all its work; a seam for the
-    /// timing test to show it notices a path doing more or less than the others.
-    var signUpProbe: @Sendable (SignUpPath) async -> Void = { _ in }
+    /// Awaited by the `SignUpQueue` before each sign-up's work; a seam for the tests to hold that
+    /// work back and show the answer does not wait for it.
+    var signUpProbe: @Sendable () async -> Void = {}
 
     var pages: PageRenderer { templates.pages }
     var mails: MailTemplates { templates.mails }

@@ -89,7 +89,7 @@ struct WebHarness {
 
     init(
         database: AppDatabase? = nil, lists: [(String, String)] = [("aktuell", "Aktuelles aus dem Rathaus")],
-        configure: (inout Configuration) -> Void = { _ in }
+        logger: Logger? = nil, configure: (inout Configuration) -> Void = { _ in }
     ) async throws {
         var configuration = Configuration()
         configuration.templates.directory = Self.repositoryRoot + "/templates"
@@ -107,11 +107,17 @@ struct WebHarness {
         self.configuration = configuration
         self.list = created[0]
         let clock = self.clock
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
         web = try await WebApplication(
             configuration: configuration, database: database, signer: signer, send: mails.send,
-            logger: logger, now: { clock.now })
+            logger: logger ?? quiet, now: { clock.now })
+    }
+
+    /// Returns once the sign-ups answered so far have been recorded (their store work runs after
+    /// the answer, on the application's `SignUpQueue`).
+    func settled() async {
+        await web.web.signUps.idle()
     }
 
     func token(_ purpose: TokenPurpose, subscriber: Int64, list: Int64?) -> String {
