@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import RundbriefCore
 import RundbriefStore
 import Testing
@@ -209,7 +210,8 @@ import Testing
     }
 
     @Test func oneClickUnsubscribesAtOnce() async throws {
-        let harness = try await WebHarness()
+        let recorder = LogRecorder()
+        let harness = try await WebHarness(logger: Logger(label: "test") { _ in recorder })
         let subscriber = try harness.database.addSubscriber(
             try EmailAddress("klick@example.org"), list: "aktuell",
             consent: Consent(method: "cli", at: harness.clock.now))
@@ -226,6 +228,12 @@ import Testing
         #expect(try harness.subscriber("klick@example.org")?.status == .unsubscribed)
         let events = try harness.database.subscriberDetail(try EmailAddress("klick@example.org")).events
         #expect(events.last?.source == "one-click")
+        // The journal is the audit trail: one notice, the address masked, the list and the source named.
+        let notices = recorder.lines.filter { $0.hasPrefix("subscriber unsubscribed") }
+        #expect(notices.count == 1)
+        #expect(notices.first?.contains("subscriber.email=k***@example.org") == true)
+        #expect(notices.first?.contains("list=all") == true && notices.first?.contains("source=one-click") == true)
+        #expect(!recorder.lines.joined().contains("klick@example.org"))
     }
 
     @Test func oneClickAsMultipartFormData() async throws {
