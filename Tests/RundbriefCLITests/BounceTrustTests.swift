@@ -44,21 +44,7 @@ import Testing
 
     @discardableResult
     func ingest(_ message: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        let path = fixture.directory.appendingPathComponent("message-\(UUID().uuidString).eml").path
-        try Data(message.replacingOccurrences(of: "\n", with: "\r\n").utf8).write(to: URL(fileURLWithPath: path))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [
-            "-c", "exec \"$0\" bounce ingest --config \"$1\" < \"$2\"", RundbriefBinary.url.path,
-            fixture.configPath, path,
-        ]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, "", stderr)
+        try fixture.run(["bounce", "ingest"], input: Data(message.replacingOccurrences(of: "\n", with: "\r\n").utf8))
     }
 
     /// An RFC 3464 report sent to `to`, one block per (recipient, status).

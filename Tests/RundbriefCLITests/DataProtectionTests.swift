@@ -12,23 +12,12 @@ import Testing
     static func run(_ fixture: OpsFixture, umask: String, _ arguments: [String]) throws -> (
         status: Int32, stdout: String, stderr: String
     ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments =
+        let result = try ChildProcess.run(
+            URL(fileURLWithPath: "/bin/sh"),
             ["-c", "umask \(umask); exec \"$@\"", "sh", RundbriefBinary.url.path] + arguments + [
                 "--config", fixture.configPath,
-            ]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
+            ])
+        return (result.status, result.stdout, result.stderr)
     }
 
     static func mode(_ path: String) -> Int? {

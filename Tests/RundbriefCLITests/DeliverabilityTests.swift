@@ -94,7 +94,8 @@ import Testing
     @Test func theDaemonSignsWithBothKeysAndTheUnsubscribeHeaderSurvivesARelay() async throws {
         let bed = try CLITestBed()
         let eml = try await sendSampleEdition(bed)
-        let check = try python(Self.checkScript, [eml.path, Self.fixture("rsa2048.dns"), Self.fixture("ed25519.dns")])
+        let check = try ChildProcess.python(
+            Self.checkScript, [eml.path, Self.fixture("rsa2048.dns"), Self.fixture("ed25519.dns")])
         #expect(check.status == 0, "\(check.stderr)")
     }
 
@@ -230,44 +231,12 @@ import Testing
             let reply =
                 "From: Jana <jana@stadt-unna.example>\r\nTo: \(address)\r\nSubject: Abmelden\r\n"
                 + "Message-ID: <reply-\(UUID())@stadt-unna.example>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\n\r\nBitte abmelden.\r\n"
-            let ingest = try runWithInput(fixture, ["bounce", "ingest"], input: reply)
-            #expect(ingest == 0)
-            let status = try python(
+            let ingest = try fixture.run(["bounce", "ingest"], input: Data(reply.utf8))
+            #expect(ingest.status == 0)
+            let status = try ChildProcess.python(
                 "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT status FROM subscriptions').fetchone()[0])",
                 [fixture.databasePath])
             #expect(status.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "\(address)")
         }
-    }
-
-    private func runWithInput(_ fixture: OpsFixture, _ arguments: [String], input: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = RundbriefBinary.url
-        process.arguments = arguments + ["--config", fixture.configPath]
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    private func python(_ script: String, _ arguments: [String]) throws -> (
-        status: Int32, stdout: String, stderr: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
     }
 }

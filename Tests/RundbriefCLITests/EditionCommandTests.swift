@@ -17,7 +17,8 @@ import Testing
         var text = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
         // One-click unsubscribe (List-Unsubscribe-Post) is offered only with an https base URL.
         text = text.replacingOccurrences(
-            of: "[http]\nlisten = \"127.0.0.1:0\"", with: "[http]\nlisten = \"127.0.0.1:0\"\nbase_url = \"https://news.example.org\"")
+            of: "[http]\nlisten = \"127.0.0.1:0\"",
+            with: "[http]\nlisten = \"127.0.0.1:0\"\nbase_url = \"https://news.example.org\"")
         text += "\n[dkim]\ndomain = \"example.org\"\nselector = \"rb\"\nkey_file = \"\(key)\"\n"
         text +=
             "[sender]\naddress = \"newsletter@example.org\"\nname = \"Landesbeauftragter für Interkommunale Zusammenarbeit NRW\"\n"
@@ -68,7 +69,7 @@ import Testing
                 assert len(line) <= 998
             print(m['List-Unsubscribe'])
             """
-        let check = try runPython(script, [eml, record])
+        let check = try ChildProcess.python(script, [eml, record])
         #expect(check.status == 0, "\(check.stderr)")
         // The unsubscribe link is the subscriber's real one: it carries a token, not a placeholder.
         #expect(check.stdout.contains("https://news.example.org/u/"))
@@ -105,7 +106,7 @@ import Testing
             """
         var messages: [[String: Any]] = []
         for number in 1...2 {
-            let check = try runPython(script, [out.appendingPathComponent("\(number).eml").path])
+            let check = try ChildProcess.python(script, [out.appendingPathComponent("\(number).eml").path])
             #expect(check.status == 0, "\(check.stderr)")
             messages.append(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any] ?? [:])
         }
@@ -179,22 +180,5 @@ import Testing
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
         #expect(process.terminationStatus == 75)
-    }
-
-    private func runPython(_ script: String, _ arguments: [String]) throws -> (
-        status: Int32, stdout: String, stderr: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
     }
 }

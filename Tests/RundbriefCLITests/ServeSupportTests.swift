@@ -61,22 +61,9 @@ final class OpsFixture {
 
     /// Runs a command to completion: (exit status, stdout, stderr).
     @discardableResult
-    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = RundbriefBinary.url
-        process.arguments = arguments + ["--config", configPath]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self),
-            String(decoding: stderr, as: UTF8.self)
-        )
+    func run(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let result = try ChildProcess.run(RundbriefBinary.url, arguments + ["--config", configPath], input: input)
+        return (result.status, result.stdout, result.stderr)
     }
 
     /// Adds subscribers straight into the database (as an import would), without the CLI under test.
