@@ -76,6 +76,31 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // The application layer: every operation a person can perform, validated, guarded and
+        // audited in one place. Typed results and errors; no HTTP, no terminal.
+        .target(
+            name: "RundbriefApp",
+            dependencies: [
+                "RundbriefCore",
+                "RundbriefStore",
+                "RundbriefMail",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // Process plumbing: systemd notify, journald, SIGHUP reload, heartbeat, operations metrics.
+        .target(
+            name: "RundbriefDaemon",
+            dependencies: [
+                "RundbriefCore",
+                "RundbriefStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
@@ -88,6 +113,7 @@ let package = Package(
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefMail",
+                "RundbriefApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -106,6 +132,8 @@ let package = Package(
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefMail",
+                "RundbriefApp",
+                "RundbriefDaemon",
                 "RundbriefWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -126,6 +154,7 @@ let package = Package(
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefMail",
+                "RundbriefDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -154,6 +183,11 @@ let package = Package(
                 // A second connection that holds the write lock, as another process would.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "RundbriefDaemonTests",
+            dependencies: ["RundbriefDaemon"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import Logging
+import RundbriefDaemon
 import RundbriefMail
 import RundbriefStore
 

@@ -7,7 +7,7 @@ import Testing
     import Glibc
 #endif
 
-/// Captured messages and the daemon's heartbeat hold personal data: owner-only whatever the umask.
+/// Captured messages hold personal data: owner-only whatever the umask.
 /// (The umask is process-wide: this suite loosens it only while it writes, and restores it.)
 @Suite(.serialized) struct PrivateFileTests {
     static func mode(_ url: URL) -> Int? {
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test(arguments: [0o022, 0o002] as [mode_t])
-    func fileTransportAndHeartbeatAreOwnerOnly(mask: mode_t) async throws {
+    func fileTransportIsOwnerOnly(mask: mode_t) async throws {
         let directory = try TemporaryDirectory.make(prefix: "private-files")
         let previous = umask(mask)
         defer { umask(previous) }
@@ -26,15 +26,5 @@ import Testing
         #expect(Self.mode(directory.appendingPathComponent("1.eml")) == 0o600)
         #expect(Self.mode(directory.appendingPathComponent("1.json")) == 0o600)
 
-        let heartbeat = directory.appendingPathComponent("db.sqlite.daemon.json")
-        _ = FileManager.default.createFile(
-            atPath: heartbeat.path, contents: nil, attributes: [.posixPermissions: 0o644])
-        let file = DaemonStateFile(databasePath: directory.appendingPathComponent("db.sqlite").path)
-        try file.write(
-            .init(
-                pid: 1, version: "test", startedAt: Date(), updatedAt: Date(), listen: "127.0.0.1:0", activity: "idle",
-                intervalSeconds: 5))
-        #expect(Self.mode(heartbeat) == 0o600)
-        #expect(file.read() != nil)
     }
 }

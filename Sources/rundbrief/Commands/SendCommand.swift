@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RundbriefApp
 import RundbriefCore
 import RundbriefStore
 
@@ -26,16 +27,14 @@ struct SendCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (configuration, database) = try global.open()
-                let date = try SendTime.parse(at, timeZone: configuration.delivery.timezone)
-                let send = try database.scheduleSend(edition: edition, list: list, at: date)
-                let report = try database.sendReport(id: send.id!)
-                AuditLog.notice("send scheduled send.id=\(send.id!) edition=\(edition) list=\(list) at=\(date)")
+                let operations = try global.operations()
+                let report = try operations.scheduleSend(edition: edition, list: list, at: at)
                 if json {
-                    try Output.json(SendJSON(report, now: Date()))
+                    try Output.json(SendJSON(report, now: operations.now))
                 } else {
-                    let shown = SendTime.format(date, timeZone: configuration.delivery.timezone)
-                    Output.line("scheduled send \(send.id!): \(edition) to \(list) at \(shown)")
+                    let shown = SendTime.format(
+                        report.send.scheduledAt, timeZone: operations.configuration.delivery.timezone)
+                    Output.line("scheduled send \(report.send.id!): \(edition) to \(list) at \(shown)")
                 }
             }
         }
@@ -48,14 +47,14 @@ struct SendCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (configuration, database) = try global.open()
-                let reports = try database.sendReports()
-                let now = Date()
+                let operations = try global.operations()
+                let reports = try operations.sends()
+                let now = operations.now
                 if json {
                     try Output.json(reports.map { SendJSON($0, now: now) })
                     return
                 }
-                let zone = configuration.delivery.timezone
+                let zone = operations.configuration.delivery.timezone
                 Output.table(
                     ["ID", "STATUS", "SCHEDULED", "SENT", "TOTAL", "FAILED", "EDITION", "LIST"],
                     reports.map {
@@ -77,14 +76,14 @@ struct SendCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (configuration, database) = try global.open()
-                let report = try database.sendReport(id: id)
-                let value = SendJSON(report, now: Date())
+                let operations = try global.operations()
+                let report = try operations.send(id: id)
+                let value = SendJSON(report, now: operations.now)
                 if json {
                     try Output.json(value)
                     return
                 }
-                let zone = configuration.delivery.timezone
+                let zone = operations.configuration.delivery.timezone
                 Output.line("send \(id): \(report.edition) to \(report.list), \(report.send.status.rawValue)")
                 if let reason = report.send.statusReason { Output.line("  reason:    \(reason)") }
                 Output.line("  scheduled: \(SendTime.format(report.send.scheduledAt, timeZone: zone))")
@@ -111,9 +110,7 @@ struct SendCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (_, database) = try global.open()
-                let send = try database.pauseSend(id: id, reason: "paused by operator")
-                AuditLog.notice("send paused send.id=\(id) list.id=\(send.listID)")
+                try global.operations().pauseSend(id: id)
                 Output.line("paused send \(id)")
             }
         }
@@ -127,9 +124,7 @@ struct SendCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (_, database) = try global.open()
-                let send = try database.resumeSend(id: id)
-                AuditLog.notice("send resumed send.id=\(id) list.id=\(send.listID) status=\(send.status.rawValue)")
+                let send = try global.operations().resumeSend(id: id)
                 Output.line("resumed send \(id) (\(send.status.rawValue))")
             }
         }
@@ -143,9 +138,7 @@ struct SendCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (_, database) = try global.open()
-                let send = try database.cancelSend(id: id)
-                AuditLog.notice("send cancelled send.id=\(id) list.id=\(send.listID)")
+                try global.operations().cancelSend(id: id)
                 Output.line("cancelled send \(id)")
             }
         }
@@ -159,9 +152,7 @@ struct SendCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (_, database) = try global.open()
-                let count = try database.retryFailed(id: id)
-                AuditLog.notice("send failed deliveries re-queued send.id=\(id) count=\(count)")
+                let count = try global.operations().retryFailedDeliveries(sendID: id)
                 Output.line(
                     count == 0 ? "send \(id) has no failed deliveries" : "re-queued \(count) deliveries of send \(id)")
             }
@@ -212,32 +203,5 @@ struct SendJSON: Encodable {
         case scheduledAt = "scheduled_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
-    }
-}
-
-/// Reading and showing send times in the configured time zone.
-enum SendTime {
-    static func parse(_ text: String, timeZone name: String) throws -> Date {
-        if text.lowercased() == "now" { return Date() }
-        guard let zone = TimeZone(identifier: name) else {
-            throw CommandFailure("unknown time zone \(name) in delivery.timezone", exitCode: 78)
-        }
-        for format in ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = zone
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
-        }
-        throw CommandFailure(
-            "invalid time \(text): expected \"YYYY-MM-DD HH:MM\" (in \(name)) or \"now\"", exitCode: 64)
-    }
-
-    static func format(_ date: Date, timeZone name: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: name) ?? .current
-        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
-        return formatter.string(from: date)
     }
 }

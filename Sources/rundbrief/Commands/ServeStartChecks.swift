@@ -1,5 +1,6 @@
 import Foundation
 import RundbriefCore
+import RundbriefDaemon
 import RundbriefMail
 
 #if canImport(Glibc)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import RundbriefApp
 import RundbriefCore
+import RundbriefDaemon
 import RundbriefMail
 import RundbriefStore
 

@@ -1,19 +1,23 @@
 import Foundation
+import RundbriefApp
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// One `notice` line in the system log (the journal on systemd systems, `journalctl -t rundbrief`) for
-/// each operator action on a send from the command line, so the journal is an audit trail of who
-/// paused, resumed or cancelled what. Nothing is written when no syslog socket exists.
-enum AuditLog {
-    static func notice(_ message: String) {
-        let user =
-            ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "?"
-        let line = "\(message) source=cli user=\(user)"
+/// The command line's audit sink: one `notice` line in the system log (the journal on systemd systems,
+/// `journalctl -t rundbrief`) for each action, so the journal shows who changed what from a shell.
+/// Nothing is written when no syslog socket exists. (The database's `events` table has the same entry.)
+struct SyslogAuditSink: AuditSink {
+    func notice(_ line: String) {
         openlog("rundbrief", LOG_PID, LOG_DAEMON)
         withVaList([line]) { vsyslog(LOG_NOTICE, "%s", $0) }
         closelog()
+    }
+
+    /// The person at the shell: the user who ran sudo, else the login user.
+    static var shellUser: String {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["SUDO_USER"] ?? environment["USER"] ?? "?"
     }
 }

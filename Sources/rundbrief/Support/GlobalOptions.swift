@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import RundbriefApp
 import RundbriefCore
 import RundbriefStore
 
@@ -42,6 +44,16 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+extension GlobalOptions {
+    /// The application layer for this command, acting as the person at the shell.
+    func operations(readOnly: Bool = false) throws -> Operations {
+        let (configuration, database) = try open(readOnly: readOnly)
+        return Operations(
+            configuration: configuration, database: database, actor: .shell(user: SyslogAuditSink.shellUser),
+            logger: Logger(label: "rundbrief"), auditSink: SyslogAuditSink())
+    }
+}
+
 /// A command that failed with a message for the operator and a sysexits(3) code.
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String
@@ -60,6 +72,9 @@ func reporting<T>(_ body: () throws -> T) throws -> T {
     } catch let failure as CommandFailure {
         Output.error(failure.description)
         throw ExitCode(failure.exitCode)
+    } catch let error as OperationError {
+        Output.error(error.message)
+        throw ExitCode(error.exitCode)
     } catch let error as StoreError {
         Output.error(error.message)
         throw ExitCode(error.exitCode)

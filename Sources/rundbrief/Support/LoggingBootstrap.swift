@@ -1,4 +1,5 @@
 import Logging
+import RundbriefDaemon
 import RundbriefMail
 
 /// Sets up swift-log for the daemon, once per process: journal lines on stderr, one shared level.

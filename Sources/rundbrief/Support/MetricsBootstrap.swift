@@ -1,5 +1,6 @@
 import Metrics
 import Prometheus
+import RundbriefDaemon
 import RundbriefMail
 
 /// Sets up swift-metrics with a Prometheus registry, once per process.
