@@ -106,13 +106,13 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
-        // Subscriber pages, health and metrics over Hummingbird.
+        // Subscriber pages, health and metrics over Hummingbird. No RundbriefMail: the executable
+        // hands it a `send` closure over its transport.
         .target(
             name: "RundbriefWeb",
             dependencies: [
                 "RundbriefCore",
                 "RundbriefStore",
-                "RundbriefMail",
                 "RundbriefApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -120,8 +120,6 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: upcoming
         ),

@@ -4,7 +4,7 @@ import RundbriefCore
 import RundbriefStore
 import Synchronization
 
-/// The mutable side of ``SendService``: which sends have a runner, their progress, shutdown.
+/// The mutable side of ``SendService``: which sends have a runner, retries, relay probes, shutdown.
 final class SendServiceState: Sendable {
     private let database: AppDatabase
     private let transport: any MailTransport
@@ -21,8 +21,6 @@ final class SendServiceState: Sendable {
     private let active = Mutex<Set<Int64>>([])
     /// Sends whose runner failed, and when to try again (so a broken send does not spin).
     private let retryAfter = Mutex<[Int64: Date]>([:])
-    private let progress = Mutex<[Int64: SendProgress]>([:])
-    private let latest = Mutex<Int64?>(nil)
     /// Sends whose `sending` rows this process has re-queued: only rows a previous process left.
     private let recovered = Mutex<Set<Int64>>([])
     private let stopping = Mutex(false)
@@ -96,15 +94,6 @@ final class SendServiceState: Sendable {
         abortTimer.withLock { $0 = timer }
     }
 
-    func currentProgress() -> SendProgress? {
-        guard let id = latest.withLock({ $0 }) else { return nil }
-        return progress.withLock { $0[id] }
-    }
-
-    func allProgress() -> [Int64: SendProgress] {
-        progress.withLock { $0 }
-    }
-
     // MARK: - Scheduling
 
     /// Starts scheduled sends whose time has come; one overdue by more than the policy allows
@@ -161,8 +150,7 @@ final class SendServiceState: Sendable {
             let builder = try await makeBuilder(send, list)
             runner = SendRunner(
                 send: send, edition: edition, database: database, transport: transport, builder: builder,
-                policy: policy, rateLimiter: rateLimiter, domains: domains, clock: clock, logger: logger,
-                onProgress: { [self] progress in record(progress) })
+                policy: policy, rateLimiter: rateLimiter, domains: domains, clock: clock, logger: logger)
             runners.withLock { $0[id] = runner }
             if stopping.withLock({ $0 }) { runner.requestStop() }
         } catch {
@@ -254,10 +242,5 @@ final class SendServiceState: Sendable {
             log.error("cannot mark send failed", metadata: ["error": "\(error)"])
             retryAfter.withLock { $0[id] = clock.now().addingTimeInterval(30) }
         }
-    }
-
-    private func record(_ update: SendProgress) {
-        progress.withLock { $0[update.sendID] = update }
-        latest.withLock { $0 = update.sendID }
     }
 }

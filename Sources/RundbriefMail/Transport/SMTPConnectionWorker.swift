@@ -7,6 +7,8 @@ final class SMTPConnectionWorker {
     private let state = SMTPTransferState()
     /// The recipient list the handle points at (libcurl does not copy lists).
     private var recipients: CurlStringList?
+    /// `rundbrief_smtp_replies_total`, made when the connection's worker starts.
+    private let replies = SMTPMetrics.ReplyCounters()
 
     /// Raised when the transport's transfers must end now (the daemon's shutdown deadline).
     private let abort: TransferAbortFlag
@@ -56,9 +58,10 @@ final class SMTPConnectionWorker {
     /// Runs one SMTP transaction, retrying once when a reused connection turned out to be dead
     /// before the relay answered anything (nothing can have been delivered then).
     func deliver(_ message: OutgoingMessage) -> SMTPOutcome {
-        let first = transact(message)
-        guard first.retryable else { return first.outcome }
-        return transact(message).outcome
+        var attempt = transact(message)
+        if attempt.retryable { attempt = transact(message) }
+        replies.record(attempt.outcome.reply)
+        return attempt.outcome
     }
 
     private func transact(_ message: OutgoingMessage) -> (outcome: SMTPOutcome, retryable: Bool) {

@@ -171,11 +171,6 @@ extension AppDatabase {
         try await read { db in try MailingList.fetchOne(db, key: id) }
     }
 
-    /// The list with this slug, if any.
-    public func listIfExists(slug: String) async throws -> MailingList? {
-        try await read { db in try MailingList.filter(Column("slug") == slug).fetchOne(db) }
-    }
-
     /// Runs a trivial query: the health check's proof that the database answers.
     public func ping() async throws {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }

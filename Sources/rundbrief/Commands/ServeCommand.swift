@@ -158,7 +158,7 @@ private struct Daemon {
         FileLimit.raiseToHardLimit(connections: config.http.maxConnections, logger: logger)
         let web = try await WebApplication(
             configuration: config, database: database, signer: try config.tokens.signer(),
-            transport: transport, logger: logger)
+            send: { from, to, data in try await transport.deliver(from: from, to: to, data: data) }, logger: logger)
         let application = try web.makeApplication(address: address) { [notifier, logger] channel in
             let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
             logger.info("serving", metadata: ["http.address": "\(bound)"])
