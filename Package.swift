@@ -184,6 +184,13 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "RundbriefAppTests",
+            dependencies: [
+                "RundbriefApp", "RundbriefCore", "RundbriefStore", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "RundbriefDaemonTests",
             dependencies: ["RundbriefDaemon"],
             swiftSettings: upcoming
