@@ -6,6 +6,7 @@ extension AppDatabase {
     /// Stores a segment of `list`.
     /// - Throws: `StoreError` `.invalidInput` for a bad slug or name, `.notFound` for the list,
     ///   `.alreadyExists` for a taken slug.
+    @discardableResult
     public func createSegment(slug: String, list listSlug: String, name: String, expression: String, now: Date)
         throws -> SegmentSummary
     {
