@@ -39,15 +39,15 @@ struct SegmentQuery {
         switch expression {
         case .equals(let field, let value):
             let column = folded(field, arguments: &arguments)
-            arguments += [SegmentText.fold(value)]
+            arguments += [comparable(value, for: field)]
             return "\(column) = ?"
         case .notEquals(let field, let value):
             let column = folded(field, arguments: &arguments)
-            arguments += [SegmentText.fold(value)]
+            arguments += [comparable(value, for: field)]
             return "\(column) != ?"
         case .isIn(let field, let values):
             let column = folded(field, arguments: &arguments)
-            for value in values { arguments += [SegmentText.fold(value)] }
+            for value in values { arguments += [comparable(value, for: field)] }
             return "\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))"
         case .has(let field):
             switch field {
@@ -71,6 +71,16 @@ struct SegmentQuery {
         case .or(let left, let right):
             let lhs = condition(left, timeZone: timeZone, arguments: &arguments)
             return "(\(lhs)) OR (\(condition(right, timeZone: timeZone, arguments: &arguments)))"
+        }
+    }
+
+    /// The filter's text as stored values are written, folded: an address or domain with umlauts
+    /// in its domain is stored in punycode (`ida@bönen.de` is `ida@xn--bnen-5qa.de`).
+    static func comparable(_ value: String, for field: SegmentField) -> String {
+        switch field {
+        case .email: SegmentText.fold((try? EmailAddress(value).value) ?? value)
+        case .domain: SegmentText.fold((try? IDNA.toASCII(value)) ?? value)
+        case .name, .attribute: SegmentText.fold(value)
         }
     }
 
