@@ -195,6 +195,32 @@ import Testing
         #expect(try database.segment(slug: "a").list == "nrw")
     }
 
+    /// A database from before segments: its sends keep going to the whole list after the upgrade.
+    @Test func sendsScheduledBeforeTheUpgradeGoToTheWholeList() async throws {
+        let queue = try DatabaseQueue(path: temporary.directory.appendingPathComponent("old.sqlite").path)
+        try Schema.migrator.migrate(queue, upTo: "v2-bounce-verification")
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO lists (id, slug, name, created_at) VALUES (1, 'nrw', 'NRW', '2025-01-01');
+                    INSERT INTO subscribers (id, email, status, created_at, updated_at)
+                      VALUES (1, 'a@example.de', 'active', '2025-01-01', '2025-01-01'),
+                             (2, 'b@example.de', 'active', '2025-01-01', '2025-01-01');
+                    INSERT INTO subscriptions VALUES (1, 1, 'active', '2025-01-01', '2025-01-01'),
+                                                     (2, 1, 'active', '2025-01-01', '2025-01-01');
+                    INSERT INTO editions (id, slug, subject, list_slug, markdown, source, created_at, updated_at)
+                      VALUES (1, 'alt', 'Alt', 'nrw', 'x', 'x', '2025-01-01', '2025-01-01');
+                    INSERT INTO sends (id, edition_id, list_id, status, scheduled_at, created_at, updated_at)
+                      VALUES (1, 1, 1, 'scheduled', '2025-01-01', '2025-01-01', '2025-01-01');
+                    """)
+        }
+        let upgraded = try AppDatabase(writer: queue)
+        let report = try upgraded.sendReport(id: 1)
+        #expect(report.segment == nil && report.segmentWhere == nil)
+        _ = try await upgraded.startSend(id: 1, now: Date(), timeZone: berlin)
+        #expect(try await upgraded.sendCounts(id: 1).total == 2)
+    }
+
     func saveEdition() throws {
         try database.saveEdition(
             Edition(
