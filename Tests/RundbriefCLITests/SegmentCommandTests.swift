@@ -156,6 +156,13 @@ import Testing
         let list = try JSONSerialization.jsonObject(with: Data(bed.run(["segments", "list", "--json"]).utf8))
         #expect((list as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["fremd", "tippfehler", "unna"])
 
+        // Counting a filter stores nothing
+        let counted = try attempt(
+            bed, ["segments", "count", "--list", "nrw", "--where", #"kommune in ("Bönen", "KAMEN")"#])
+        #expect(counted.status == 0 && counted.stdout == "2\n", "\(counted)")
+        let miscounted = try attempt(bed, ["segments", "count", "--list", "nrw", "--where", "kommune ="])
+        #expect(miscounted.status == 65 && miscounted.stderr.contains("column 10"), "\(miscounted.stderr)")
+
         // An ad-hoc filter is recorded on the send without a segment
         let scheduled = try json(bed.run(schedule + ["--where", #"kommune in ("Bönen", "Kamen")"#, "--json"]))
         #expect(scheduled["where"] as? String == #"kommune in ("Bönen", "Kamen")"#)

@@ -12,7 +12,7 @@ struct SegmentsCommand: ParsableCommand {
             parentheses (see the README's Segments section). Use one with
             `rundbrief send schedule EDITION --list LIST --segment SLUG`.
             """,
-        subcommands: [Create.self, List.self, Show.self, Remove.self])
+        subcommands: [Create.self, List.self, Show.self, Remove.self, Count.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a segment of a list.")
@@ -46,7 +46,7 @@ struct SegmentsCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let segments = try global.operations(readOnly: true).segments()
+                let segments = try global.operations().segments()
                 if json {
                     try Output.json(segments.map { SegmentJSON($0) })
                     return
@@ -67,7 +67,7 @@ struct SegmentsCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let detail = try global.operations(readOnly: true).segment(slug: slug)
+                let detail = try global.operations().segment(slug: slug)
                 if json {
                     try Output.json(SegmentJSON(detail.summary, count: detail.count, warnings: detail.warnings))
                     return
@@ -92,6 +92,27 @@ struct SegmentsCommand: ParsableCommand {
             try reporting {
                 try global.operations().removeSegment(slug: slug)
                 Output.line("removed segment \(slug)")
+            }
+        }
+    }
+
+    struct Count: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Count a list's active members matching a filter now, without storing a segment.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The list's slug.") var list: String
+        @Option(name: .customLong("where"), help: "The filter, e.g. 'kommune = \"Unna\"'.") var filter: String
+        @Flag(help: "Print the count as JSON.") var json = false
+
+        func run() throws {
+            try reporting {
+                let preview = try global.operations().countMembers(list: list, matching: filter)
+                if json {
+                    try Output.json(AudiencePreviewJSON(preview))
+                    return
+                }
+                for warning in preview.warnings { Output.note("warning: \(warning)") }
+                Output.line("\(preview.count)")
             }
         }
     }

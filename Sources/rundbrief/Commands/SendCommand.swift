@@ -53,7 +53,9 @@ struct SendCommand: ParsableCommand {
                 } else {
                     let shown = SendTime.format(
                         report.send.scheduledAt, timeZone: operations.configuration.delivery.timezone)
-                    Output.line("scheduled send \(report.send.id!): \(edition) to \(list) at \(shown)")
+                    let part =
+                        report.segment.map { " (segment \($0))" } ?? (report.segmentWhere != nil ? " (filtered)" : "")
+                    Output.line("scheduled send \(report.send.id!): \(edition) to \(list)\(part) at \(shown)")
                 }
             }
         }
