@@ -3,18 +3,22 @@ import RundbriefCore
 public import RundbriefStore
 
 extension Operations {
-    /// Schedules `edition` to go to `list` at `time` ("YYYY-MM-DD HH:MM" in `delivery.timezone`, or "now").
-    public func scheduleSend(edition: String, list: String, at time: String) throws(OperationError) -> SendReport {
+    /// Schedules `edition` to go to `list` at `time` ("YYYY-MM-DD HH:MM" in `delivery.timezone`, or "now"),
+    /// to the list's active members that `audience` selects (see `resolveAudience`).
+    public func scheduleSend(edition: String, list: String, at time: String, audience: SendAudience = .wholeList)
+        throws(OperationError) -> SendReport
+    {
         let date = try SendTime.parse(time, timeZone: configuration.delivery.timezone, now: now)
+        let filter = try resolveAudience(audience, list: list).filter
         let report = try storing {
-            let send = try database.scheduleSend(edition: edition, list: list, at: date, now: now)
+            let send = try database.scheduleSend(edition: edition, list: list, at: date, now: now, audience: filter)
             return try database.sendReport(id: send.id!)
         }
         audit.record(
             "send.scheduled",
             fields: [
                 "send.id": "\(report.send.id!)", "edition": edition, "list": list,
-                "at": ISO8601DateFormatter().string(from: date),
+                "at": ISO8601DateFormatter().string(from: date), "audience": audience.description,
             ], listID: report.send.listID, at: now)
         return report
     }

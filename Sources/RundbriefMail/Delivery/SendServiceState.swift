@@ -112,7 +112,7 @@ final class SendServiceState: Sendable {
                 logger.warning("send not started: \(reason)", metadata: ["send.id": "\(id)"])
                 continue
             }
-            if let started = try await database.startSend(id: id, now: now) {
+            if let started = try await database.startSend(id: id, now: now, timeZone: policy.timeZone) {
                 let counts = try await database.sendCounts(id: id)
                 logger.info(
                     "send started: audience frozen",

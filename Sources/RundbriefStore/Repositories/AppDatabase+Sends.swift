@@ -24,6 +24,10 @@ public struct SendReport: Sendable, Equatable {
     public var edition: String
     public var list: String
     public var counts: SendCounts
+    /// The segment the send's audience came from (its slug), if any and not removed since.
+    public var segment: String? = nil
+    /// The filter the audience is (or was) frozen with; `nil` for the whole list.
+    public var segmentWhere: String? = nil
 
     /// Messages accepted per second since the send started (to its end when finished).
     public func rate(now: Date) -> Double {
@@ -34,11 +38,12 @@ public struct SendReport: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// Schedules `edition` to go to `list` at `date`.
+    /// Schedules `edition` to go to `list` at `date`, to the members `audience` selects (all when `nil`).
     /// - Throws: `StoreError` `.notFound` for an unknown edition or list.
-    public func scheduleSend(edition slug: String, list listSlug: String, at date: Date, now: Date = Date())
-        throws -> Send
-    {
+    public func scheduleSend(
+        edition slug: String, list listSlug: String, at date: Date, now: Date = Date(),
+        audience: AudienceFilter? = nil
+    ) throws -> Send {
         try write { db in
             guard
                 let editionID = try Int64.fetchOne(
@@ -49,6 +54,11 @@ extension AppDatabase {
                 editionID: editionID, listID: list.id!, status: .scheduled, scheduledAt: date,
                 createdAt: now, updatedAt: now)
             try send.insert(db)
+            if let audience {
+                try db.execute(
+                    sql: "UPDATE sends SET segment_id = ?, segment_where = ? WHERE id = ?",
+                    arguments: [audience.segmentID, audience.expression, send.id])
+            }
             return send
         }
     }
@@ -169,22 +179,17 @@ extension AppDatabase {
     }
 
     /// Starts a scheduled send: freezes its audience into `deliveries` (active subscribers with an
-    /// active subscription) and snapshots the edition, in one transaction.
+    /// active subscription, matching the send's filter if it has one) and snapshots the edition, in
+    /// one transaction.
+    /// - Parameter timeZone: where the days of the filter's `subscribed_before`/`_after` begin.
     /// - Returns: the running send; `nil` when it was no longer scheduled (paused or cancelled meanwhile).
-    public func startSend(id: Int64, now: Date) async throws -> Send? {
+    public func startSend(id: Int64, now: Date, timeZone: TimeZone = .gmt) async throws -> Send? {
         try await write { db in
             var send = try Self.send(id: id, in: db)
             guard send.status == .scheduled else { return nil }
             send.snapshot = try Self.snapshot(editionID: send.editionID, in: db)
             if !send.audienceFrozen {
-                try db.execute(
-                    sql: """
-                        INSERT INTO deliveries (send_id, subscriber_id, domain, status, updated_at)
-                        SELECT ?, s.id, lower(substr(s.email, instr(s.email, '@') + 1)), 'queued', ?
-                        FROM subscriptions sc JOIN subscribers s ON s.id = sc.subscriber_id
-                        WHERE sc.list_id = ? AND sc.status = 'active' AND s.status = 'active'
-                        ORDER BY s.id
-                        """, arguments: [id, now, send.listID])
+                try Self.freezeAudience(of: send, now: now, timeZone: timeZone, in: db)
             }
             send.audienceFrozen = true
             send.status = .running
@@ -261,7 +266,9 @@ extension AppDatabase {
             ?? "?"
         let list =
             try String.fetchOne(db, sql: "SELECT slug FROM lists WHERE id = ?", arguments: [send.listID]) ?? "?"
-        return SendReport(send: send, edition: edition, list: list, counts: try counts(sendID: id, in: db))
+        var report = SendReport(send: send, edition: edition, list: list, counts: try counts(sendID: id, in: db))
+        (report.segment, report.segmentWhere) = try segmentOfSend(id: id, in: db)
+        return report
     }
 
     static func counts(sendID: Int64, in db: Database) throws -> SendCounts {
