@@ -17,7 +17,7 @@ import Testing
             [sender]
             address = "news@example.org"
             """
-        let configuration = try ConfigurationLoader(environment: [:]).load(text: text, path: "test.toml")
+        let configuration = try ConfigurationLoader(environment: [:], files: .local).load(text: text, path: "test.toml")
         return Operations(configuration: configuration, database: database, actor: .daemon, logger: .init(label: "test"))
     }
 

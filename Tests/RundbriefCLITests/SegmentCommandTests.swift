@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -65,7 +66,7 @@ import Testing
 
     @Test func aSegmentSendReachesExactlyTheMatchingActiveMembers() async throws {
         let bed = try CLITestBed()
-        let server = try CaptureServer(directory: bed.directory.appendingPathComponent("mail"))
+        let server = try SMTPTestServer(directory: bed.directory.appendingPathComponent("mail"))
         defer { server.stop() }
         try bed.writeConfiguration(smtpPort: server.port, batchSize: 10, concurrency: 2)
         try prepare(bed)
@@ -104,7 +105,7 @@ import Testing
 
         let daemon = try bed.startSender()
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
-        let done = try await bed.waitUntil(timeout: .seconds(60)) {
+        let done = try await eventually(timeout: .seconds(60)) {
             try bed.status(Int64(sendID))["status"] as? String == "done"
         }
         kill(daemon.processIdentifier, SIGTERM)

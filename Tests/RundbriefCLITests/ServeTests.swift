@@ -73,7 +73,7 @@ struct ServeTests {
     func senderCounters() async throws {
         // Given a send to 7 readers through a relay that rejects one and greylists another once
         let bed = try CLITestBed()
-        let server = try CaptureServer(
+        let server = try SMTPTestServer(
             directory: bed.directory.appendingPathComponent("mail"),
             arguments: ["--reject", "leser5@example.net", "--tempfail-once", "leser6@example.net"])
         defer { server.stop() }
@@ -85,7 +85,7 @@ struct ServeTests {
         let daemon = try bed.startSender()
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
         #expect(
-            try await bed.waitUntil(timeout: .seconds(60)) { try bed.status(sendID)["status"] as? String == "done" })
+            try await eventually(timeout: .seconds(60)) { try bed.status(sendID)["status"] as? String == "done" })
         #expect(try server.messageCount() == 6)
         let port = try #require(Self.metricsPort(in: bed.senderLog))
         let samples = Self.samples(try Self.get("http://127.0.0.1:\(port)/metrics").body)
