@@ -162,7 +162,8 @@ public struct BounceProcessor: Sendable {
             subscriber.accepts(tokenIssuedAt: claims.issued)
         else { return nil }
         let changed = try database.unsubscribe(
-            subscriberID: claims.subscriberID, list: claims.listID, source: "mailto", detail: [:], now: now)
+            subscriberID: claims.subscriberID, list: claims.listID, source: "mailto", detail: [:], now: now,
+            tokenIssued: claims.issued, tokenSendID: claims.sendID)
         logger.notice(
             changed
                 ? "unsubscribed by mail to the List-Unsubscribe address" : "unsubscribe by mail: already unsubscribed",

@@ -97,11 +97,12 @@ extension AppDatabase {
         }
     }
 
-    /// Cancels a send that has not finished; deliveries not yet sent stay unsent.
+    /// Cancels a send that has not finished (or that failed and will not be resumed); deliveries not
+    /// yet sent stay unsent.
     @discardableResult
     public func cancelSend(id: Int64, now: Date = Date()) throws -> Send {
         try transition(
-            id: id, from: [.scheduled, .running, .paused], to: .cancelled, reason: "cancelled by operator",
+            id: id, from: [.scheduled, .running, .paused, .failed], to: .cancelled, reason: "cancelled by operator",
             now: now, finished: true)
     }
 
@@ -169,14 +170,17 @@ extension AppDatabase {
     }
 
     /// Starts a scheduled send: freezes its audience into `deliveries` (active subscribers with an
-    /// active subscription) and snapshots the edition, in one transaction.
+    /// active subscription) and snapshots the edition, in one transaction. A send that had started
+    /// before (paused, then rescheduled) keeps its audience, snapshot and start time.
     /// - Returns: the running send; `nil` when it was no longer scheduled (paused or cancelled meanwhile).
     public func startSend(id: Int64, now: Date) async throws -> Send? {
         try await write { db in
             var send = try Self.send(id: id, in: db)
             guard send.status == .scheduled else { return nil }
-            send.snapshot = try Self.snapshot(editionID: send.editionID, in: db)
+            // A send that had started and was rescheduled goes on with the edition its first
+            // recipients got.
             if !send.audienceFrozen {
+                send.snapshot = try Self.snapshot(editionID: send.editionID, in: db)
                 try db.execute(
                     sql: """
                         INSERT INTO deliveries (send_id, subscriber_id, domain, status, updated_at)
@@ -188,7 +192,7 @@ extension AppDatabase {
             }
             send.audienceFrozen = true
             send.status = .running
-            send.startedAt = now
+            send.startedAt = send.startedAt ?? now
             send.statusReason = nil
             send.updatedAt = now
             try send.update(db)
@@ -284,7 +288,7 @@ extension AppDatabase {
         return counts
     }
 
-    private static func snapshot(editionID: Int64, in db: Database) throws -> String {
+    static func snapshot(editionID: Int64, in db: Database) throws -> String {
         guard
             let row = try Row.fetchOne(
                 db,

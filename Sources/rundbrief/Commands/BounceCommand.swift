@@ -96,12 +96,14 @@ struct BounceCommand: ParsableCommand {
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "How many days back.") var days = 7
+        @Option(help: "Only those that came back from this send's messages.") var send: Int64?
         @Flag(help: "Print an array of bounce objects.") var json = false
 
         func run() throws {
             try reporting {
                 let (_, database) = try global.open()
-                let bounces = try database.recentBounces(since: Date().addingTimeInterval(-Double(days) * 86_400))
+                let bounces = try database.recentBounces(
+                    since: Date().addingTimeInterval(-Double(days) * 86_400), sendID: send)
                 if json {
                     try Output.json(bounces)
                     return
