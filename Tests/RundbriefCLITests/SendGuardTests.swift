@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -133,12 +134,8 @@ struct SendGuardTests {
         "a send that failed before its first message: status shows why, retry-failed explains, resume sends it once fixed",
         .timeLimit(.minutes(3)))
     func failedSendResumes() async throws {
-        let mail = FileManager.default.temporaryDirectory.appendingPathComponent("rundbrief-mail-\(UUID().uuidString)")
-        let server = try CaptureServer(directory: mail)
-        defer {
-            server.stop()
-            try? FileManager.default.removeItem(at: mail)
-        }
+        let server = try SMTPTestServer()
+        defer { server.stop() }
         let fixture = try Self.fixture(
             subscribers: ["jana@stadt-unna.example", "tom@kreis-soest.example"], smtpPort: server.port,
             ownTemplates: true)
@@ -157,7 +154,10 @@ struct SendGuardTests {
         let original = try String(contentsOfFile: template, encoding: .utf8)
         try ("{{#unclosed}}\n" + original).write(toFile: template, atomically: true, encoding: .utf8)
 
-        #expect(await eventually(seconds: 30) { (try? Self.sendStatus(fixture, 1)["status"] as? String) == "failed" })
+        #expect(
+            await eventually(timeout: .seconds(30)) {
+                (try? Self.sendStatus(fixture, 1)["status"] as? String) == "failed"
+            })
         #expect((try? server.messageCount()) ?? 0 == 0)
         let screen = try fixture.run(["status"]).stdout
         #expect(screen.contains("send 1 failed: ") && screen.contains("edition.html.mustache"), "\(screen)")
@@ -172,7 +172,10 @@ struct SendGuardTests {
         try original.write(toFile: template, atomically: true, encoding: .utf8)
         let resumed = try fixture.run(["send", "resume", "1"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(await eventually(seconds: 60) { (try? Self.sendStatus(fixture, 1)["status"] as? String) == "done" })
+        #expect(
+            await eventually(timeout: .seconds(60)) {
+                (try? Self.sendStatus(fixture, 1)["status"] as? String) == "done"
+            })
         #expect(try server.recipients().sorted() == ["jana@stadt-unna.example", "tom@kreis-soest.example"])
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
@@ -182,12 +185,9 @@ struct SendGuardTests {
         "send report: counts equal what the SMTP server saw and what bounce ingestion recorded; deliveries and bounce list by send",
         .timeLimit(.minutes(3)))
     func report() async throws {
-        let mail = FileManager.default.temporaryDirectory.appendingPathComponent("rundbrief-mail-\(UUID().uuidString)")
-        let server = try CaptureServer(directory: mail, arguments: ["--reject", "weg@kreis-soest.example"])
-        defer {
-            server.stop()
-            try? FileManager.default.removeItem(at: mail)
-        }
+        let server = try SMTPTestServer(arguments: ["--reject", "weg@kreis-soest.example"])
+        defer { server.stop() }
+        let mail = server.directory
         let people = [
             "jana@stadt-unna.example", "tom@kreis-soest.example", "weg@kreis-soest.example",
             "bounce@stadt-hamm.example",
@@ -197,7 +197,10 @@ struct SendGuardTests {
             try fixture.run(["send", "schedule", Self.edition, "--list", Self.list, "--at", "now"]).status == 0)
         let daemon = try DaemonProcess(fixture: fixture)
         let port = try #require(await daemon.httpPort())
-        #expect(await eventually(seconds: 60) { (try? Self.sendStatus(fixture, 1)["status"] as? String) == "done" })
+        #expect(
+            await eventually(timeout: .seconds(60)) {
+                (try? Self.sendStatus(fixture, 1)["status"] as? String) == "done"
+            })
         let received = try server.recipients()
         #expect(received.count == 3)
 
