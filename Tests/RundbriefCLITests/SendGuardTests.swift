@@ -230,6 +230,17 @@ struct SendGuardTests {
             ["-sS", "--fail", "-X", "POST", "-d", "List-Unsubscribe=One-Click", "http://127.0.0.1:\(port)\(path)"])
         #expect(click.status == 0 && click.stdout.contains("unsubscribed"), "\(click.stderr)")
 
+        // A complaint (ARF) about Jana's message, naming it by its signed Message-ID
+        let jana = try #require(received.firstIndex(of: "jana@stadt-unna.example"))
+        let messageID = try ChildProcess.python(
+            "import email, sys; print(email.message_from_bytes(open(sys.argv[1], 'rb').read())['Message-ID'])",
+            [mail.appendingPathComponent("\(jana + 1).eml").path]
+        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let arf = BounceTrustTests.arf(recipient: "jana@stadt-unna.example", original: "Message-ID: \(messageID)")
+        let complaint = try fixture.run(
+            ["bounce", "ingest"], input: Data(arf.replacingOccurrences(of: "\n", with: "\r\n").utf8))
+        #expect(complaint.status == 0, "\(complaint.stderr)")
+
         // Then the report counts each once, against this send
         let report = try #require(
             try Self.json(try fixture.run(["send", "report", "1", "--json"]).stdout) as? [String: Any])
@@ -242,7 +253,9 @@ struct SendGuardTests {
         let verifiedHard = bounces.filter { $0["kind"] as? String == "hard" && $0["verified"] as? Bool == true }
         #expect(verifiedHard.count == 2)  // refused at SMTP time, and the DSN
         #expect(report["bounced_hard"] as? Int == verifiedHard.count)
-        #expect(report["bounced_soft"] as? Int == 0 && report["complained"] as? Int == 0)
+        #expect(report["bounced_soft"] as? Int == 0)
+        let complaints = bounces.filter { $0["kind"] as? String == "complaint" && $0["verified"] as? Bool == true }
+        #expect(complaints.count == 1 && report["complained"] as? Int == 1)
         #expect(report["unsubscribed"] as? Int == 1)
         let rates = report["rates"] as? [String: Double]
         #expect(rates?["unsubscribed"] == 0.3333)
