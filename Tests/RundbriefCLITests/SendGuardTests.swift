@@ -109,7 +109,8 @@ struct SendGuardTests {
                 ["send", "schedule", Self.edition, "--list", Self.list, "--at", "now", "--again"]
             ).status == 0)
         // The newer send went out meanwhile
-        try fixture.execute("UPDATE sends SET status = 'done', audience_frozen = 1 WHERE id = 2")
+        try fixture.execute(
+            "UPDATE sends SET status = 'done', audience_frozen = 1, started_at = created_at WHERE id = 2")
         let resume = try fixture.run(["send", "resume", "1"])
         #expect(resume.status == 65)
         #expect(resume.stderr.contains("send 2") && resume.stderr.contains("--again"), "\(resume.stderr)")

@@ -57,4 +57,28 @@ struct SendOutcomeTests {
         expected.unsubscribed = 1
         #expect(try database.sendOutcomes(id: send.id!) == expected)
     }
+
+    @Test func resumingNeedsAgainOnlyWhenTheEditionWentToTheAudienceSinceTheSendWasScheduled() async throws {
+        let older = try database.scheduleSend(
+            edition: "e1", list: "news", at: start.addingTimeInterval(3_600), now: start)
+        try database.pauseSend(id: older.id!, reason: "paused by operator", now: start)
+        guard
+            case .changed(let newer) = try database.scheduleSend(
+                edition: "e1", list: "news", at: start, again: true, now: start.addingTimeInterval(1))
+        else { Issue.record("--again was refused"); return }
+        _ = try await database.startSend(id: newer.id!, now: start.addingTimeInterval(2))
+        // The older one: the edition went out since it was scheduled
+        let resumed = try database.resumeSend(id: older.id!, again: false, now: start.addingTimeInterval(3))
+        guard case .sentBefore(let other) = resumed else { Issue.record("resumed without --again"); return }
+        #expect(other.send.id == newer.id)
+        // The newer one was scheduled after the older: pausing and resuming it needs no --again
+        try database.pauseSend(id: newer.id!, reason: "paused by operator", now: start.addingTimeInterval(4))
+        guard
+            case .changed(let running) = try database.resumeSend(
+                id: newer.id!, again: false, now: start.addingTimeInterval(5))
+        else { Issue.record("the newer send needed --again"); return }
+        #expect(running.status == .running)
+        guard case .changed = try database.resumeSend(id: older.id!, again: true, now: start.addingTimeInterval(6))
+        else { Issue.record("--again did not resume"); return }
+    }
 }

@@ -61,8 +61,8 @@ extension AppDatabase {
 
     /// Resumes a paused send, or a failed one that failed before its first message (a template, the
     /// edition or the configuration): it starts again with the edition as it is now. Unless `again`,
-    /// a send whose edition went to the same audience in another send meanwhile is not resumed (that
-    /// send is returned).
+    /// a send whose edition went to the same audience in another send started since it was scheduled
+    /// is not resumed (that send is returned).
     /// - Throws: `StoreError` `.invalidState` for any other send.
     public func resumeSend(id: Int64, again: Bool, now: Date) throws -> GuardedSendChange {
         try write { db in
@@ -83,7 +83,7 @@ extension AppDatabase {
             if !again,
                 let other = try Self.sends(
                     of: send.editionID, to: send.audience, in: [.running, .paused, .done], db: db
-                ).first(where: { $0.id != id && $0.audienceFrozen })
+                ).first(where: { $0.id != id && $0.audienceFrozen && ($0.startedAt ?? .distantPast) > send.createdAt })
             {
                 return .sentBefore(try Self.report(id: other.id!, in: db))
             }
