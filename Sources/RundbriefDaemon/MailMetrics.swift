@@ -30,7 +30,10 @@ public enum MailMetrics {
                 .record(Double(snapshot.bouncesTotalByKind[kind] ?? 0))
         }
         for status in DeliveryStatus.allCases {
-            let count = snapshot.sends.reduce(0) { $0 + ($1.deliveries[status.rawValue] ?? 0) }
+            // A failed send (listed for the status screen) has no current deliveries.
+            let count = snapshot.sends.filter { $0.status != "failed" }.reduce(0) {
+                $0 + ($1.deliveries[status.rawValue] ?? 0)
+            }
             gauge("rundbrief_current_deliveries", ("status", status.rawValue)).record(Double(count))
         }
         Gauge(label: "rundbrief_queue_depth").record(Double(snapshot.queueDepth))

@@ -52,10 +52,10 @@ extension Operations {
     }
 
     /// Bounces and complaints recorded in the last `days` days, newest first.
-    public func recentBounces(days: Int) throws(OperationError) -> [RecentBounce] {
+    public func recentBounces(days: Int, sendID: Int64? = nil) throws(OperationError) -> [RecentBounce] {
         guard days >= 0 else { throw OperationError(.invalid, "--days must be 0 or more, got \(days)") }
         let since = now.addingTimeInterval(-Double(days) * 86_400)
-        return try storing { try database.recentBounces(since: since) }
+        return try storing { try database.recentBounces(since: since, sendID: sendID) }
     }
 
     func tokenSigner() throws(OperationError) -> TokenSigner {
@@ -87,7 +87,8 @@ extension Operations {
             subscriber.accepts(tokenIssuedAt: claims.issued)
         else { return nil }
         let changed = try database.unsubscribe(
-            subscriberID: claims.subscriberID, list: claims.listID, source: "mailto", detail: [:], now: now)
+            subscriberID: claims.subscriberID, list: claims.listID, source: "mailto", detail: [:], now: now,
+            tokenIssued: claims.issued, tokenSendID: claims.sendID)
         logger.notice(
             changed
                 ? "unsubscribed by mail to the List-Unsubscribe address" : "unsubscribe by mail: already unsubscribed",

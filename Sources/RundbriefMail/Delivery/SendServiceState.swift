@@ -29,6 +29,8 @@ final class SendServiceState: Sendable {
     private let relayProbe = Mutex<(next: Date?, delay: Double, running: Bool)>((nil, 0, false))
     /// Aborts the transactions still running at half the shutdown timeout (a stalled relay).
     private let abortTimer = Mutex<Task<Void, Never>?>(nil)
+    /// When this sender started: whether it ran at a send's scheduled time explains why the send is overdue.
+    private let startedAt: Date
 
     init(
         database: AppDatabase, transport: any MailTransport, policy: DeliveryPolicy,
@@ -43,6 +45,7 @@ final class SendServiceState: Sendable {
         self.logger = logger
         rateLimiter = RateLimiter(perSecond: policy.rate, perHour: policy.ratePerHour, clock: clock)
         domains = DomainThrottle(limits: policy.domainLimits, maxBackoff: policy.domainBackoffMax.seconds)
+        startedAt = clock.now()
     }
 
     func run() async throws {
@@ -104,10 +107,10 @@ final class SendServiceState: Sendable {
             guard let id = send.id else { continue }
             let late = now.timeIntervalSince(send.scheduledAt)
             if late > policy.overdueAfter.seconds {
-                let minutes = Int(late / 60)
                 let reason =
-                    "overdue by \(minutes) min (more than \(Int(policy.overdueAfter.seconds / 60)) min, "
-                    + "the daemon was not running at the scheduled time); start it with `rundbrief send resume \(id)`"
+                    "overdue by \(Int(late / 60)) min (more than \(Int(policy.overdueAfter.seconds / 60)) min: "
+                    + overdueCause(send) + "); start it with `rundbrief send resume \(id)` "
+                    + "or move it with `rundbrief send reschedule \(id) --at TIME`"
                 try database.pauseSend(id: id, reason: reason, now: now)
                 logger.warning("send not started: \(reason)", metadata: ["send.id": "\(id)"])
                 continue
@@ -122,6 +125,18 @@ final class SendServiceState: Sendable {
                     ])
             }
         }
+    }
+
+    /// Why a send is found overdue: its time had passed when it was (re)scheduled, or the daemon was
+    /// not running then, or it ran but could not start the send (the database was unusable meanwhile).
+    private func overdueCause(_ send: Send) -> String {
+        if send.updatedAt > send.scheduledAt {
+            return "its time had already passed when it was scheduled"
+        }
+        if startedAt > send.scheduledAt {
+            return "the daemon was not running at the scheduled time"
+        }
+        return "the daemon could not start it at the scheduled time; see the log for scheduler errors"
     }
 
     /// Running sends without a runner in this process: new ones, and those left running by a

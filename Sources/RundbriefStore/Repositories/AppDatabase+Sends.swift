@@ -38,28 +38,16 @@ public struct SendReport: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// Schedules `edition` to go to `list` at `date`, to the members `audience` selects (all when `nil`).
+    /// Schedules `edition` to go to `list` at `date`, to the members `audience` selects (all when `nil`),
+    /// without the guard against a second send (tests and tools; people go through the guarded one).
     /// - Throws: `StoreError` `.notFound` for an unknown edition or list.
     public func scheduleSend(
         edition slug: String, list listSlug: String, at date: Date, now: Date = Date(),
         audience: AudienceFilter? = nil
     ) throws -> Send {
-        try write { db in
-            guard
-                let editionID = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM editions WHERE slug = ?", arguments: [slug])
-            else { throw StoreError(.notFound, "no edition \(slug)") }
-            let list = try Self.list(slug: listSlug, in: db)
-            var send = Send(
-                editionID: editionID, listID: list.id!, status: .scheduled, scheduledAt: date,
-                createdAt: now, updatedAt: now)
-            try send.insert(db)
-            if let audience {
-                try db.execute(
-                    sql: "UPDATE sends SET segment_id = ?, segment_where = ? WHERE id = ?",
-                    arguments: [audience.segmentID, audience.expression, send.id])
-            }
-            return send
+        switch try scheduleSend(edition: slug, list: listSlug, at: date, audience: audience, again: true, now: now) {
+        case .changed(let send): return send
+        case .sentBefore: throw StoreError(.invalidState, "the edition was sent to this audience before")
         }
     }
 
@@ -107,11 +95,12 @@ extension AppDatabase {
         }
     }
 
-    /// Cancels a send that has not finished; deliveries not yet sent stay unsent.
+    /// Cancels a send that has not finished (or that failed and will not be resumed); deliveries not
+    /// yet sent stay unsent.
     @discardableResult
     public func cancelSend(id: Int64, now: Date = Date()) throws -> Send {
         try transition(
-            id: id, from: [.scheduled, .running, .paused], to: .cancelled, reason: "cancelled by operator",
+            id: id, from: [.scheduled, .running, .paused, .failed], to: .cancelled, reason: "cancelled by operator",
             now: now, finished: true)
     }
 
@@ -180,20 +169,23 @@ extension AppDatabase {
 
     /// Starts a scheduled send: freezes its audience into `deliveries` (active subscribers with an
     /// active subscription, matching the send's filter if it has one) and snapshots the edition, in
-    /// one transaction.
+    /// one transaction. A send that had started before (paused, then rescheduled) keeps its audience,
+    /// snapshot and start time.
     /// - Parameter timeZone: where the days of the filter's `subscribed_before`/`_after` begin.
     /// - Returns: the running send; `nil` when it was no longer scheduled (paused or cancelled meanwhile).
     public func startSend(id: Int64, now: Date, timeZone: TimeZone = .gmt) async throws -> Send? {
         try await write { db in
             var send = try Self.send(id: id, in: db)
             guard send.status == .scheduled else { return nil }
-            send.snapshot = try Self.snapshot(editionID: send.editionID, in: db)
+            // A send that had started and was rescheduled goes on with the edition its first
+            // recipients got.
             if !send.audienceFrozen {
+                send.snapshot = try Self.snapshot(editionID: send.editionID, in: db)
                 try Self.freezeAudience(of: send, now: now, timeZone: timeZone, in: db)
             }
             send.audienceFrozen = true
             send.status = .running
-            send.startedAt = now
+            send.startedAt = send.startedAt ?? now
             send.statusReason = nil
             send.updatedAt = now
             try send.update(db)
@@ -291,7 +283,7 @@ extension AppDatabase {
         return counts
     }
 
-    private static func snapshot(editionID: Int64, in db: Database) throws -> String {
+    static func snapshot(editionID: Int64, in db: Database) throws -> String {
         guard
             let row = try Row.fetchOne(
                 db,

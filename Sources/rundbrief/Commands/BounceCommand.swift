@@ -86,11 +86,12 @@ struct BounceCommand: ParsableCommand {
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "How many days back.") var days = 7
+        @Option(help: "Only those that came back from this send's messages.") var send: Int64?
         @Flag(help: "Print an array of bounce objects.") var json = false
 
         func run() throws {
             try reporting {
-                let bounces = try global.operations().recentBounces(days: days)
+                let bounces = try global.operations().recentBounces(days: days, sendID: send)
                 if json {
                     try Output.json(bounces)
                     return

@@ -13,7 +13,8 @@ struct SendCommand: ParsableCommand {
             starts due sends and delivers them. These commands work on the same database while it runs.
             """,
         subcommands: [
-            Schedule.self, List.self, Status.self, Pause.self, Resume.self, Cancel.self, RetryFailed.self,
+            Schedule.self, Reschedule.self, List.self, Status.self, Report.self, Deliveries.self, Pause.self,
+            Resume.self, Cancel.self, RetryFailed.self,
         ])
 
     struct Schedule: ParsableCommand {
@@ -29,6 +30,7 @@ struct SendCommand: ParsableCommand {
         @Option(name: .customLong("where"), help: "Send only to the list's members matching this filter.")
         var filter: String?
         @Flag(help: "Print the audience size and change nothing.") var dryRun = false
+        @Flag(help: "Send it even though the edition already went (or is going) to this audience.") var again = false
         @Flag(help: "Print the send as JSON.") var json = false
 
         func run() throws {
@@ -47,7 +49,8 @@ struct SendCommand: ParsableCommand {
                     )
                     return
                 }
-                let report = try operations.scheduleSend(edition: edition, list: list, at: at, audience: audience)
+                let report = try operations.scheduleSend(
+                    edition: edition, list: list, at: at, audience: audience, again: again)
                 if json {
                     try Output.json(SendJSON(report, now: operations.now))
                 } else {
@@ -57,6 +60,23 @@ struct SendCommand: ParsableCommand {
                         report.segment.map { " (segment \($0))" } ?? (report.segmentWhere != nil ? " (filtered)" : "")
                     Output.line("scheduled send \(report.send.id!): \(edition) to \(list)\(part) at \(shown)")
                 }
+            }
+        }
+    }
+
+    struct Reschedule: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a scheduled or paused send to another time.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The send's id.") var id: Int64
+        @Option(help: "When: \"YYYY-MM-DD HH:MM\" in delivery.timezone, or \"now\".") var at: String
+
+        func run() throws {
+            try reporting {
+                let operations = try global.operations()
+                let send = try operations.rescheduleSend(id: id, at: at)
+                let shown = SendTime.format(send.scheduledAt, timeZone: operations.configuration.delivery.timezone)
+                Output.line("rescheduled send \(id) to \(shown)")
             }
         }
     }
@@ -142,13 +162,16 @@ struct SendCommand: ParsableCommand {
 
     struct Resume: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Resume a paused send (also one held back because it was overdue).")
+            abstract:
+                "Resume a paused send (also one held back because it was overdue), or one that failed before its first message."
+        )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The send's id.") var id: Int64
+        @Flag(help: "Resume it even though the edition went to the same list in another send since.") var again = false
 
         func run() throws {
             try reporting {
-                let send = try global.operations().resumeSend(id: id)
+                let send = try global.operations().resumeSend(id: id, again: again)
                 Output.line("resumed send \(id) (\(send.status.rawValue))")
             }
         }
