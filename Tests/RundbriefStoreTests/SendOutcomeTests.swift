@@ -40,6 +40,27 @@ struct SendOutcomeTests {
         else { Issue.record("--again was refused"); return }
     }
 
+    @Test func theGuardComparesTheFilterToo() throws {
+        let unna = AudienceFilter(segmentID: nil, expression: #"kommune = "Unna""#)
+        let soest = AudienceFilter(segmentID: nil, expression: #"kommune = "Soest""#)
+        guard
+            case .changed = try database.scheduleSend(
+                edition: "e1", list: "news", at: start, audience: unna, again: false, now: start)
+        else { Issue.record("the first schedule was refused"); return }
+        // The same edition to another part of the list, or to the whole list, is another audience
+        guard
+            case .changed = try database.scheduleSend(
+                edition: "e1", list: "news", at: start, audience: soest, again: false, now: start),
+            case .changed = try database.scheduleSend(edition: "e1", list: "news", at: start, again: false, now: start)
+        else { Issue.record("a different audience was refused"); return }
+        // The same part again is refused
+        guard
+            case .sentBefore = try database.scheduleSend(
+                edition: "e1", list: "news", at: start, audience: unna, again: false, now: start)
+        else { Issue.record("the same filter was scheduled twice"); return }
+        #expect(try database.sendReports().count == 3)
+    }
+
     @Test func anUnsubscribeThroughATokenWithoutASendIDCountsForTheSendThatIssuedIt() async throws {
         let send = try database.scheduleSend(edition: "e1", list: "news", at: start, now: start)
         _ = try await database.startSend(id: send.id!, now: start)
