@@ -151,6 +151,7 @@ let package = Package(
         .executableTarget(
             name: "rundbrief-bench",
             dependencies: [
+                "RundbriefApp",
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefMail",

@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v1-editions-and-sends", migrate: createSendTables)
         migrator.registerMigration("v2-subscriber-ids-never-reused", migrate: neverReuseSubscriberIDs)
         migrator.registerMigration("v2-bounce-verification", migrate: addBounceVerification)
+        migrator.registerMigration("v3-editions", migrate: addEditionRemoval)
         return migrator
     }
 
@@ -107,6 +108,12 @@ enum Schema {
     /// report is recorded with `verified = 0`, shown and counted, never acted on. Earlier rows were acted on.
     private static func addBounceVerification(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE bounces ADD COLUMN verified BOOLEAN NOT NULL DEFAULT 1")
+    }
+
+    /// `edition remove` hides an edition rather than deleting its row: finished sends keep naming it
+    /// (`sends.edition_id` is ON DELETE RESTRICT). Its slug can be added again, which brings the row back.
+    private static func addEditionRemoval(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE editions ADD COLUMN removed_at DATETIME")
     }
 
     private static func createSendTables(_ db: Database) throws {

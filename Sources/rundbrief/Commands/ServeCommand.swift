@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import RundbriefCore
+import RundbriefApp
 import RundbriefDaemon
 import RundbriefMail
 import RundbriefStore
