@@ -205,6 +205,8 @@ import Testing
             #expect(result.stderr.contains(location), "\(result.stderr)")
             #expect(result.stderr.contains(advice), "\(result.stderr)")
         }
+        let missing = try attempt(bed, ["edition", "add", "/nonexistent/ausgabe.md"])
+        #expect(missing.status == 66 && missing.stderr.contains("/nonexistent/ausgabe.md"), "\(missing.stderr)")
         let listed = try JSONSerialization.jsonObject(with: Data(try bed.run(["edition", "list", "--json"]).utf8))
         #expect((listed as? [Any])?.isEmpty == true)
     }

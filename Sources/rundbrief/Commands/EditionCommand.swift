@@ -7,7 +7,7 @@ import RundbriefStore
 
 struct EditionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "edition", abstract: "Add, list, show, preview, render and test-send editions.",
+        commandName: "edition", abstract: "Add, list, show, preview, render, test-send and remove editions.",
         subcommands: [Add.self, List.self, Show.self, Preview.self, Render.self, TestSend.self, Remove.self])
 
     struct Add: ParsableCommand {
