@@ -20,6 +20,11 @@ public struct TemplateFolder: Sendable {
         var sources: [String: String] = [:]
         var wanted = [template + ".html", template + ".txt"]
         while let name = wanted.popLast() {
+            // Templates live directly in the folder: a partial cannot name a file elsewhere.
+            guard !name.contains("/"), !name.hasPrefix(".") else {
+                throw TemplateError(
+                    .unknownTemplate, file: directory, reason: "'\(name)' is not a template name of this folder")
+            }
             let path = (directory as NSString).appendingPathComponent(name + ".mustache")
             guard sources[path] == nil else { continue }
             guard FileManager.default.fileExists(atPath: path) else {
