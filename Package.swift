@@ -149,6 +149,7 @@ let package = Package(
         .executableTarget(
             name: "rundbrief-bench",
             dependencies: [
+                "RundbriefApp",
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefMail",

@@ -11,6 +11,7 @@ enum Schema {
         migrator.registerMigration("v2-bounce-verification", migrate: addBounceVerification)
         migrator.registerMigration("v3-segments", migrate: createSegments)
         migrator.registerMigration("v3-sends", migrate: indexUnsubscribesBySend)
+        migrator.registerMigration("v3-editions", migrate: addEditionRemoval)
         return migrator
     }
 
@@ -119,6 +120,12 @@ enum Schema {
                 CREATE INDEX events_unsubscribed_send ON events(json_extract(detail, '$.send'))
                 WHERE kind = 'unsubscribed'
                 """)
+    }
+
+    /// `edition remove` hides an edition rather than deleting its row: finished sends keep naming it
+    /// (`sends.edition_id` is ON DELETE RESTRICT). Its slug can be added again, which brings the row back.
+    private static func addEditionRemoval(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE editions ADD COLUMN removed_at DATETIME")
     }
 
     private static func createSendTables(_ db: Database) throws {

@@ -88,7 +88,7 @@ extension SubscriberWeb {
                     id: archiveURL(list.slug, entry.edition.slug), title: entry.edition.subject,
                     summary: entry.edition.preheader, url: archiveURL(list.slug, entry.edition.slug),
                     published: entry.published,
-                    html: MarkdownDocument(markdown: entry.edition.markdown).html)
+                    html: entry.edition.htmlForNobody)
             })
         return cacheable(
             atom.xml, contentType: "application/atom+xml; charset=utf-8", lastModified: atom.updated,
@@ -101,7 +101,7 @@ extension SubscriberWeb {
             configuration: configuration, listName: entry.list.name, listSlug: entry.list.slug,
             date: entry.published)
         context.audience = .web
-        return try templates.editions.render(entry.edition, context: context)
+        return try templates.editions(for: entry.edition.template).render(entry.edition, context: context)
     }
 
     private var timeZone: TimeZone { TimeZone(identifier: configuration.delivery.timezone) ?? .gmt }
