@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v1-editions-and-sends", migrate: createSendTables)
         migrator.registerMigration("v2-subscriber-ids-never-reused", migrate: neverReuseSubscriberIDs)
         migrator.registerMigration("v2-bounce-verification", migrate: addBounceVerification)
+        migrator.registerMigration("v3-lists", migrate: addListVisibility)
         return migrator
     }
 
@@ -107,6 +108,12 @@ enum Schema {
     /// report is recorded with `verified = 0`, shown and counted, never acted on. Earlier rows were acted on.
     private static func addBounceVerification(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE bounces ADD COLUMN verified BOOLEAN NOT NULL DEFAULT 1")
+    }
+
+    /// A list is public (offered on the sign-up form, shown in the archive) or private (reachable only
+    /// from the command line and the console). Lists that existed before stay public, as they were.
+    private static func addListVisibility(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE lists ADD COLUMN public BOOLEAN NOT NULL DEFAULT 1 CHECK (public IN (0, 1))")
     }
 
     private static func createSendTables(_ db: Database) throws {
