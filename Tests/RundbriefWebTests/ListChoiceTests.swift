@@ -173,6 +173,37 @@ import Testing
         #expect(try harness.membership("b@example.org") == .pending)
     }
 
+    /// A private list's editions are never in the archive, not even by their address.
+    @Test func aPrivateListIsNotInTheArchive() async throws {
+        let harness = try await WebHarness()
+        try harness.database.createList(slug: "intern", name: "Interne Mitteilungen", isPublic: false)
+        let date = Date(timeIntervalSince1970: 1_756_375_200)
+        for (slug, list) in [("oeffentlich", "aktuell"), ("vertraulich", "intern")] {
+            let text = "---\nsubject: \"Ausgabe \(slug)\"\nlist: \(list)\narchive: true\n---\nText.\n"
+            let source = try EditionSource(text: text, fileName: slug)
+            try harness.database.saveEdition(
+                Edition(
+                    slug: slug, subject: source.subject, preheader: source.preheader, listSlug: source.list,
+                    template: source.template, markdown: source.markdown, frontMatter: [:], source: text,
+                    sourcePath: nil))
+            let id = try harness.database.scheduleSend(edition: slug, list: list, at: date, now: date).id!
+            _ = try await harness.database.startSend(id: id, now: date)
+        }
+        try await harness.web.makeApplication().test(.router) { client in
+            try await client.execute(uri: "/archive", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("Ausgabe oeffentlich"))
+                #expect(!html.contains("vertraulich"))
+                #expect(!html.contains("Interne Mitteilungen"))
+            }
+            for uri in ["/archive/intern", "/archive/intern/feed.atom", "/archive/intern/vertraulich"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .notFound, "\(uri)")
+                }
+            }
+        }
+    }
+
     static let browserScript = """
         import sys, json
         from playwright.sync_api import sync_playwright
