@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -33,7 +34,7 @@ struct ServeTests {
         #expect(metricsPort != port)
 
         #expect(
-            await eventually(seconds: 20) {
+            await eventually(timeout: .seconds(20)) {
                 (try? Self.get("http://127.0.0.1:\(metricsPort)/metrics"))?.body
                     .contains(#"rundbrief_subscribers{status="active"} 2.0"#) == true
             })
@@ -105,7 +106,7 @@ struct ServeTests {
         defer { fixture.remove() }
         let daemon = try DaemonProcess(fixture: fixture)
         let heartbeat = fixture.databasePath + ".daemon.json"
-        #expect(await eventually(seconds: 20) { FileManager.default.fileExists(atPath: heartbeat) })
+        #expect(await eventually(timeout: .seconds(20)) { FileManager.default.fileExists(atPath: heartbeat) })
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(seconds: 10) == 0)
         #expect(!FileManager.default.fileExists(atPath: heartbeat))

@@ -1,5 +1,6 @@
 import Foundation
 import RundbriefMail
+import RundbriefTestSupport
 import Testing
 
 @Suite struct CurlSMTPTransportTests {
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func rejectedRecipientIsPermanentWithEnhancedStatus() async throws {
-        let server = try SMTPTestServer(["--reject", "gone@example.org"])
+        let server = try SMTPTestServer(arguments: ["--reject", "gone@example.org"])
         let transport = try Self.plain(server)
 
         let outcome = await transport.send(Self.message(to: "gone@example.org"))
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func temporaryFailureIsTransientAndTheNextAttemptSucceeds() async throws {
-        let server = try SMTPTestServer([
+        let server = try SMTPTestServer(arguments: [
             "--tempfail-once", "grey@example.org", "--tempfail", "busy@example.org",
         ])
         let transport = try Self.plain(server)
@@ -106,7 +107,7 @@ import Testing
     }
 
     @Test func droppedConnectionsAreReopened() async throws {
-        let server = try SMTPTestServer(["--drop-after", "3"])
+        let server = try SMTPTestServer(arguments: ["--drop-after", "3"])
         let transport = try Self.plain(server)
 
         var outcomes: [SMTPOutcome] = []

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RundbriefTestSupport
 import Synchronization
 import RundbriefCore
 import RundbriefMail
@@ -44,7 +45,7 @@ import Testing
 
     @Test func tempfailedRecipientsAreRetriedAndDelivered() async throws {
         let fixture = try SendFixture(subscribers: 5)
-        let server = try SMTPTestServer(["--tempfail-once", "person2@example.net"])
+        let server = try SMTPTestServer(arguments: ["--tempfail-once", "person2@example.net"])
         let transport = try transport(server)
         let id = try fixture.schedule()
         let finished = try await fixture.runService(transport: transport, policy: .test()) {
@@ -62,7 +63,7 @@ import Testing
 
     @Test func permanentFailuresAreMarkedAndTheirSubscribersBounced() async throws {
         let fixture = try SendFixture(subscribers: 4)
-        let server = try SMTPTestServer(["--reject", "person1@example.net"])
+        let server = try SMTPTestServer(arguments: ["--reject", "person1@example.net"])
         let transport = try transport(server)
         let id = try fixture.schedule()
         let finished = try await fixture.runService(transport: transport, policy: .test()) {
@@ -182,7 +183,7 @@ import Testing
     @Test func theServerGoingAwayMidSendAndComingBackResumes() async throws {
         let fixture = try SendFixture(subscribers: 60)
         // The first server stops listening after 15 messages
-        let first = try SMTPTestServer(["--stop-after", "15"])
+        let first = try SMTPTestServer(arguments: ["--stop-after", "15"])
         let port = first.port
         let transport = try transport(first)
         let id = try fixture.schedule()
@@ -201,13 +202,13 @@ import Testing
         }
         #expect(sawFailures)
         // When a server comes back on the same port (same output directory, numbering continues)
-        let second = try SMTPTestServer(["--port", "\(port)", "--out", first.outDirectory.path])
+        let second = try SMTPTestServer(arguments: ["--port", "\(port)", "--out", first.directory.path])
         let finished = try await service.value
         await transport.shutdown()
         // Then every subscriber has the message, duplicates at most the in-flight window
         #expect(finished)
         // The second server wrote into the first one's directory: read every envelope there.
-        let recipients = try SendFixture.recipients(in: first.outDirectory)
+        let recipients = try SendFixture.recipients(in: first.directory)
         withExtendedLifetime(second) {}
         #expect(Set(recipients) == Set((0..<60).map { "person\($0)@example.net" }))
         #expect(recipients.count - 60 <= DeliveryPolicy.test().inFlightWindow)

@@ -5,6 +5,7 @@ import Logging
 import RundbriefCore
 import RundbriefMail
 import RundbriefStore
+import RundbriefTestSupport
 import Testing
 
 @testable import RundbriefWeb
@@ -56,7 +57,7 @@ import Testing
             await web.web.signUps.idle()
 
             // One confirmation mail, naming both lists, read by Python's email package.
-            let confirmation = try parseMail(try #require(await smtp.message(1)))
+            let confirmation = try parseMail(try #require(await smtp.waitForMessage(1)))
             #expect(
                 confirmation.subject
                     == "Bitte bestätigen Sie Ihre Anmeldung zu „Aktuelles aus dem Rathaus“ und „Termine“")
@@ -77,7 +78,7 @@ import Testing
             #expect(detail.lists.allSatisfy { $0.status == .active })
 
             // The welcome mail has an unsubscribe link for each list.
-            let welcome = try parseMail(try #require(await smtp.message(2)))
+            let welcome = try parseMail(try #require(await smtp.waitForMessage(2)))
             #expect(welcome.body.contains("„Aktuelles aus dem Rathaus“: http://rundbrief.test/u/"))
             #expect(welcome.body.contains("„Termine“: http://rundbrief.test/u/"))
 

@@ -5,6 +5,7 @@ import Logging
 import RundbriefCore
 import RundbriefMail
 import RundbriefStore
+import RundbriefTestSupport
 import Testing
 
 @testable import RundbriefWeb
@@ -51,7 +52,7 @@ import Testing
             #expect(pending.status == .pending)
 
             // The confirmation mail, read by Python's email package.
-            let confirmation = try parseMail(try #require(await smtp.message(1)))
+            let confirmation = try parseMail(try #require(await smtp.waitForMessage(1)))
             #expect(confirmation.subject == "Bitte bestätigen Sie Ihre Anmeldung zu „Aktuelles aus dem Rathaus“")
             // A stranger's text does not travel in the official mail.
             #expect(confirmation.body.contains("Guten Tag,"))
@@ -73,7 +74,7 @@ import Testing
             #expect(active.consentUserAgent == "LiveTest/1")
 
             // The welcome mail's unsubscribe link: GET shows a button and changes nothing.
-            let welcome = try parseMail(try #require(await smtp.message(2)))
+            let welcome = try parseMail(try #require(await smtp.waitForMessage(2)))
             let unsubscribeLink = local(
                 String(
                     try #require(

@@ -1,5 +1,5 @@
 import Foundation
-import RundbriefCore
+import RundbriefStore
 
 /// Where an export goes: standard output or a new file readable by its owner only (it holds
 /// personal data, whatever the umask), written in large chunks.

@@ -1,5 +1,5 @@
 public import Foundation
-public import GRDB
+import GRDB
 public import RundbriefCore
 
 /// The suppression policy's knobs (from the `[bounces]` configuration section).
@@ -103,7 +103,7 @@ extension AppDatabase {
 
     /// `recordBounce` inside a transaction the caller already holds (the sender records SMTP-time rejections
     /// together with the delivery outcome).
-    public static func recordBounce(_ input: BounceInput, policy: BouncePolicy, now: Date, in db: Database) throws
+    static func recordBounce(_ input: BounceInput, policy: BouncePolicy, now: Date, in db: Database) throws
         -> BounceDecision
     {
         // The failure's reason decides how it counts: a block or spam verdict is not the recipient's fault.

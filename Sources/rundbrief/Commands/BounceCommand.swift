@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RundbriefApp
 import RundbriefCore
 import RundbriefMail
 import RundbriefStore

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import RundbriefApp
 import RundbriefCore
 import RundbriefDaemon
 import RundbriefMail
