@@ -48,6 +48,9 @@ import Testing
         let unknown = try fixture.run(["lists", "update", "gibtsnicht", "--private"])
         #expect(unknown.status == 66)
         #expect(unknown.stderr.contains("no list 'gibtsnicht'"))
+        let nothing = try fixture.run(["lists", "update", "intern"])
+        #expect(nothing.status == 64)
+        #expect(nothing.stderr.contains("nothing to change"))
         let empty = try fixture.run(["lists", "update", "intern", "--name", " "])
         #expect(empty.status == 65)
         #expect(try lists()["intern"]?["name"] as? String == "Intern")
@@ -62,6 +65,32 @@ import Testing
             "import sqlite3, sys; print('\\n'.join(r[0] + ' ' + r[1] for r in sqlite3.connect(sys.argv[1]).execute(\"SELECT kind, source FROM events ORDER BY id\")))",
             [fixture.databasePath])
         #expect(events.stdout.split(separator: "\n") == ["list.created cli", "list.updated cli"])
+    }
+
+    /// A subscriber's history names who changed it from the shell, and an export of personal data is
+    /// recorded with its filters and size.
+    @Test func subscriberChangesAndExportsNameTheShellUser() throws {
+        #expect(try fixture.run(["lists", "create", "news", "--name", "Newsletter"]).status == 0)
+        #expect(try fixture.run(["subscribers", "add", "a@example.org", "--list", "news"]).status == 0)
+        #expect(try fixture.run(["subscribers", "add", "b@example.org", "--list", "news"]).status == 0)
+        #expect(try fixture.run(["subscribers", "remove", "a@example.org"]).status == 0)
+        #expect(try fixture.run(["subscribers", "forget", "b@example.org"]).status == 0)
+        #expect(try fixture.run(["subscribers", "export", "--list", "news", "--status", "unsubscribed"]).status == 0)
+        let events = try ChildProcess.python(
+            """
+            import sqlite3, sys, json
+            rows = sqlite3.connect(sys.argv[1]).execute("SELECT kind, source, detail FROM events ORDER BY id")
+            print(json.dumps([[k, s, json.loads(d)] for k, s, d in rows]))
+            """, [fixture.databasePath])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(events.stdout.utf8)) as? [[Any]])
+        func row(_ kind: String) -> [String: String]? {
+            rows.first { $0.first as? String == kind }.flatMap { $0.last as? [String: String] }
+        }
+        #expect(row("unsubscribed")?["actor"] != nil)
+        #expect(row("forgotten")?["actor"] != nil)
+        #expect(row("subscribers.exported")?["count"] == "1")
+        #expect(row("subscribers.exported")?["status"] == "unsubscribed")
+        #expect(rows.allSatisfy { $0.dropFirst().first as? String == "cli" })
     }
 
     /// `--status` with `--list` filters on the membership in that list, as `lists list` counts it.

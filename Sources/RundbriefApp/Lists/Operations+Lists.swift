@@ -23,11 +23,15 @@ extension Operations {
 
     /// Changes a list's name, description or visibility; `nil` leaves a field as it is. Making a list
     /// private takes it off the sign-up form and out of the archive at once; its members stay.
-    /// - Throws: `OperationError` `.notFound` for an unknown slug, `.invalid` for an empty name.
+    /// - Throws: `OperationError` `.notFound` for an unknown slug, `.invalid` for an empty name, `.usage`
+    ///   when nothing is to change.
     @discardableResult
     public func updateList(slug: String, name: String? = nil, description: String? = nil, isPublic: Bool? = nil)
         throws(OperationError) -> MailingList
     {
+        guard name != nil || description != nil || isPublic != nil else {
+            throw OperationError(.usage, "nothing to change: give --public, --private, --name or --description")
+        }
         let list = try storing {
             try database.updateList(slug: slug, name: name, description: description, isPublic: isPublic)
         }
