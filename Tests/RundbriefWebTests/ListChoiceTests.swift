@@ -37,7 +37,8 @@ import Testing
         logger.logLevel = .critical
         let web = try await WebApplication(
             configuration: configuration, database: database,
-            signer: TokenSigner(keys: [WebHarness.tokenKey]), transport: transport, logger: logger)
+            signer: TokenSigner(keys: [WebHarness.tokenKey]),
+            send: { from, to, data in try await transport.deliver(from: from, to: to, data: data) }, logger: logger)
         let app = try web.makeApplication(address: .hostname("127.0.0.1", port: 0))
 
         try await app.test(.live) { client in
@@ -61,7 +62,8 @@ import Testing
             await web.web.signUps.idle()
 
             // One confirmation mail, naming both lists, read by Python's email package.
-            let confirmation = try parseMail(try #require(await smtp.waitForMessage(1)))
+            let first = try #require(await smtp.waitForMessage(1))
+            let confirmation = try await Self.blocking { try parseMail(first) }
             #expect(
                 confirmation.subject
                     == "Bitte bestätigen Sie Ihre Anmeldung zu „Aktuelles aus dem Rathaus“ und „Termine“")
@@ -72,9 +74,9 @@ import Testing
 
             // Its one link confirms both lists.
             let token = String(try #require(links.first).split(separator: "=", maxSplits: 1)[1])
-            let landing = try curl(["\(base)/confirm?token=\(token)"])
+            let landing = try await Self.fetch(["\(base)/confirm?token=\(token)"])
             #expect(landing.body.contains("„Aktuelles aus dem Rathaus“ und „Termine“"))
-            let confirmed = try curl(["-d", "token=\(token)", "\(base)/confirm"])
+            let confirmed = try await Self.fetch(["-d", "token=\(token)", "\(base)/confirm"])
             #expect(confirmed.status == 200)
             #expect(try await database.isActive(subscriberID: anna.id!, lists: [news.id!, events.id!]))
             let detail = try database.subscriberDetail(try EmailAddress("anna@example.org"))
@@ -82,22 +84,23 @@ import Testing
             #expect(detail.lists.allSatisfy { $0.status == .active })
 
             // The welcome mail has an unsubscribe link for each list.
-            let welcome = try parseMail(try #require(await smtp.waitForMessage(2)))
+            let second = try #require(await smtp.waitForMessage(2))
+            let welcome = try await Self.blocking { try parseMail(second) }
             #expect(welcome.body.contains("„Aktuelles aus dem Rathaus“: http://rundbrief.test/u/"))
             #expect(welcome.body.contains("„Termine“: http://rundbrief.test/u/"))
 
             // The private list: not offered, and refused as an unknown list is, storing nothing.
-            #expect(try curl(["\(base)/subscribe?list=intern"]).status == 404)
-            let privateAnswer = try curl([
+            #expect(try await Self.fetch(["\(base)/subscribe?list=intern"]).status == 404)
+            let privateAnswer = try await Self.fetch([
                 "-d", "email=eva@example.org", "-d", "list=intern", "-d", "list=aktuell", "\(base)/subscribe",
             ])
-            let unknownAnswer = try curl([
+            let unknownAnswer = try await Self.fetch([
                 "-d", "email=eva@example.org", "-d", "list=gibtsnicht", "-d", "list=aktuell", "\(base)/subscribe",
             ])
             #expect(privateAnswer.status == 400)
             #expect(privateAnswer.body == unknownAnswer.body)
             #expect(!privateAnswer.body.contains("Interne Mitteilungen"))
-            let json = try curl([
+            let json = try await Self.fetch([
                 "-H", "Content-Type: application/json", "-d", #"{"email":"eva@example.org","list":["intern"]}"#,
                 "\(base)/subscribe",
             ])
@@ -245,6 +248,12 @@ import Testing
             browser.close()
         print(json.dumps(seen))
         """
+
+    /// curl, on a thread of its own: a blocking call on the concurrency pool's two threads would leave
+    /// the server under test (and the live tests beside this one) without a thread to answer.
+    private static func fetch(_ arguments: [String]) async throws -> (status: Int, body: String) {
+        try await Self.blocking { try curl(arguments) }
+    }
 
     private static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

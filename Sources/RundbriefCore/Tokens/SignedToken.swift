@@ -45,9 +45,13 @@ public struct TokenClaims: Sendable, Equatable {
     public var moreListIDs: [Int64]
     /// When the token was made; tokens carry it to the second, so sub-second parts are dropped.
     public var issued: Date
+    /// The send whose message carried the token (unsubscribe links in a send's messages), so an
+    /// unsubscribe counts in that send's report; `nil` in every other token and in older ones.
+    public var sendID: Int64?
 
     public init(
-        purpose: TokenPurpose, subscriberID: Int64, listID: Int64?, moreListIDs: [Int64] = [], issued: Date
+        purpose: TokenPurpose, subscriberID: Int64, listID: Int64?, moreListIDs: [Int64] = [], issued: Date,
+        sendID: Int64? = nil
     ) {
         precondition(moreListIDs.isEmpty || listID != nil, "further lists need a first list")
         precondition(moreListIDs.count <= SignedToken.maxMoreLists, "too many lists for one token")
@@ -56,6 +60,7 @@ public struct TokenClaims: Sendable, Equatable {
         self.listID = listID
         self.moreListIDs = moreListIDs
         self.issued = issued
+        self.sendID = sendID
     }
 
     /// Every list the token names, the first one first.
@@ -63,19 +68,21 @@ public struct TokenClaims: Sendable, Equatable {
 }
 
 /// The binary layout of a token before signing:
-/// `version | key id length | key id | purpose (bit 7: has list, bit 6: more lists) | varint subscriber
-/// | [varint list] | [count, varint list…] | varint issued`,
+/// `version | key id length | key id | purpose (bit 7: has list, bit 6: has send, bit 5: more lists)
+/// | varint subscriber | [varint list] | [varint send] | [count, varint list…] | varint issued`,
 /// followed by an HMAC-SHA256 tag over everything before it. Version 2 (written now) counts `issued` in
 /// seconds from 2026-01-01 and carries a 12-byte tag; version 1 (still verified: links in mail sent
 /// earlier keep working) counts from 1970 with a 16-byte tag. Version 2 is 5 bytes shorter, so an
-/// unsubscribe URL fits a 78-octet `List-Unsubscribe` line.
+/// unsubscribe URL fits a 78-octet `List-Unsubscribe` line. The send id (one to three bytes) was added
+/// within version 2 behind its own flag bit: tokens without it verify as before.
 enum SignedToken {
     static let version: UInt8 = 2
     static let legacyVersion: UInt8 = 1
     /// The start of version 2's clock (2026-01-01T00:00:00Z).
     static let epoch: Int64 = 1_767_225_600
     private static let hasListFlag: UInt8 = 0x80
-    private static let moreListsFlag: UInt8 = 0x40
+    private static let hasSendFlag: UInt8 = 0x40
+    private static let moreListsFlag: UInt8 = 0x20
     /// At most this many further lists in one token (a sign-up form offers a handful).
     static let maxMoreLists = 32
 
@@ -92,10 +99,11 @@ enum SignedToken {
         var bytes: [UInt8] = [version, UInt8(keyID.count)]
         bytes += keyID
         bytes.append(
-            claims.purpose.code | (claims.listID == nil ? 0 : hasListFlag)
+            claims.purpose.code | (claims.listID == nil ? 0 : hasListFlag) | (claims.sendID == nil ? 0 : hasSendFlag)
                 | (claims.moreListIDs.isEmpty ? 0 : moreListsFlag))
         Varint.append(claims.subscriberID, to: &bytes)
         if let listID = claims.listID { Varint.append(listID, to: &bytes) }
+        if let sendID = claims.sendID { Varint.append(sendID, to: &bytes) }
         if !claims.moreListIDs.isEmpty {
             bytes.append(UInt8(claims.moreListIDs.count))
             for listID in claims.moreListIDs { Varint.append(listID, to: &bytes) }
@@ -120,13 +128,18 @@ enum SignedToken {
         guard index < payload.count else { return nil }
         let flags = payload[index]
         index += 1
-        guard let purpose = TokenPurpose(code: flags & ~(hasListFlag | moreListsFlag)),
+        guard let purpose = TokenPurpose(code: flags & ~(hasListFlag | hasSendFlag | moreListsFlag)),
             let subscriberID = Varint.read(payload, at: &index)
         else { return nil }
         var listID: Int64?
         if flags & hasListFlag != 0 {
             guard let list = Varint.read(payload, at: &index) else { return nil }
             listID = list
+        }
+        var sendID: Int64?
+        if flags & hasSendFlag != 0 {
+            guard let send = Varint.read(payload, at: &index) else { return nil }
+            sendID = send
         }
         var moreListIDs: [Int64] = []
         if flags & moreListsFlag != 0 {
@@ -144,6 +157,6 @@ enum SignedToken {
         guard !overflow else { return nil }
         return TokenClaims(
             purpose: purpose, subscriberID: subscriberID, listID: listID, moreListIDs: moreListIDs,
-            issued: Date(timeIntervalSince1970: TimeInterval(issued)))
+            issued: Date(timeIntervalSince1970: TimeInterval(issued)), sendID: sendID)
     }
 }

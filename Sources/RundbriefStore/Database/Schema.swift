@@ -9,6 +9,8 @@ enum Schema {
         migrator.registerMigration("v1-editions-and-sends", migrate: createSendTables)
         migrator.registerMigration("v2-subscriber-ids-never-reused", migrate: neverReuseSubscriberIDs)
         migrator.registerMigration("v2-bounce-verification", migrate: addBounceVerification)
+        migrator.registerMigration("v3-segments", migrate: createSegments)
+        migrator.registerMigration("v3-sends", migrate: indexUnsubscribesBySend)
         migrator.registerMigration("v3-lists", migrate: addListVisibility)
         return migrator
     }
@@ -114,6 +116,16 @@ enum Schema {
     /// from the command line and the console). Lists that existed before stay public, as they were.
     private static func addListVisibility(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE lists ADD COLUMN public BOOLEAN NOT NULL DEFAULT 1 CHECK (public IN (0, 1))")
+    }
+
+    /// `send report` counts the unsubscribes that came through a send's messages: the send id is in
+    /// the event's detail (`{"send": "12"}`), indexed for the unsubscribe events only.
+    private static func indexUnsubscribesBySend(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX events_unsubscribed_send ON events(json_extract(detail, '$.send'))
+                WHERE kind = 'unsubscribed'
+                """)
     }
 
     private static func createSendTables(_ db: Database) throws {
