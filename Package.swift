@@ -88,6 +88,7 @@ let package = Package(
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefMail",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -135,7 +136,6 @@ let package = Package(
                 "RundbriefDaemon",
                 "RundbriefWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

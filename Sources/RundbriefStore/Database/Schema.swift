@@ -12,6 +12,7 @@ enum Schema {
         migrator.registerMigration("v3-segments", migrate: createSegments)
         migrator.registerMigration("v3-sends", migrate: indexUnsubscribesBySend)
         migrator.registerMigration("v3-editions", migrate: addEditionRemoval)
+        migrator.registerMigration("v3-lists", migrate: addListVisibility)
         return migrator
     }
 
@@ -110,6 +111,12 @@ enum Schema {
     /// report is recorded with `verified = 0`, shown and counted, never acted on. Earlier rows were acted on.
     private static func addBounceVerification(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE bounces ADD COLUMN verified BOOLEAN NOT NULL DEFAULT 1")
+    }
+
+    /// A list is public (offered on the sign-up form, shown in the archive) or private (reachable only
+    /// from the command line and the console). Lists that existed before stay public, as they were.
+    private static func addListVisibility(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE lists ADD COLUMN public BOOLEAN NOT NULL DEFAULT 1 CHECK (public IN (0, 1))")
     }
 
     /// `send report` counts the unsubscribes that came through a send's messages: the send id is in
