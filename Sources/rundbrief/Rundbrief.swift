@@ -43,6 +43,8 @@ struct Rundbrief: AsyncParsableCommand {
             ServeCommand.self,
             StatusCommand.self,
             DatabaseCommand.self,
+            UsersCommand.self,
+            APIKeysCommand.self,
         ]
     )
 }

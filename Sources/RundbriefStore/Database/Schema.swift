@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v1-editions-and-sends", migrate: createSendTables)
         migrator.registerMigration("v2-subscriber-ids-never-reused", migrate: neverReuseSubscriberIDs)
         migrator.registerMigration("v2-bounce-verification", migrate: addBounceVerification)
+        migrator.registerMigration("v3-admin", migrate: Schema.createAdminTables)
         return migrator
     }
 
