@@ -113,6 +113,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // Reads the document's paths, to answer undeclared methods 405.
+                .product(name: "Yams", package: "Yams"),
             ],
             // The document is served as built: the routes and the served contract cannot drift.
             resources: [.embedInCode("openapi.yaml")],

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Hummingbird
 public import Logging
 import OpenAPIHummingbird
@@ -37,6 +37,7 @@ public struct AdminAPI: Sendable {
                 try await offPool { try makeOperations(.daemon, .editor).authenticate(apiKey: key) }
             }, maxBodyBytes: maxBodyBytes, logger: logger)
         try handler.registerHandlers(on: router, serverURL: URL(string: Self.prefix)!, middlewares: [guardian])
+        registerMethodNotAllowed(on: router)
         let document = Self.document
         router.get("\(Self.prefix)/openapi.yaml") { _, _ in
             Response(

@@ -103,7 +103,7 @@ struct AdminAPIHandler: APIProtocol {
         _ id: Int64, _ change: @escaping @Sendable (RundbriefApp.Operations, Int64) throws -> Send
     ) async throws -> Components.Schemas.Send {
         let (report, now) = try await operating { operations in
-            try change(operations, id)
+            _ = try change(operations, id)
             return (try operations.send(id: id), operations.now)
         }
         return Self.send(report, now: now)

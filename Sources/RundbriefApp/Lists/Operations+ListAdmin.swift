@@ -14,6 +14,9 @@ extension Operations {
         -> MailingList
     {
         try requireAdmin("create lists")
+        guard name.unicodeScalars.count <= 200, description.unicodeScalars.count <= 2_000 else {
+            throw OperationError(.invalid, "a list's name may have at most 200 characters, its description 2,000")
+        }
         let list = try storing { try database.createList(slug: slug, name: name, description: description, now: now) }
         audit.record("list.created", fields: ["list": slug], listID: list.id, at: now)
         return list

@@ -22,14 +22,15 @@ extension Operations {
         guard (1...Self.subscriberPageLimit).contains(limit) else {
             throw OperationError(.invalid, "limit must be between 1 and \(Self.subscriberPageLimit)")
         }
-        guard query.count <= 254, !query.contains(where: \.isNewline) else {
-            throw OperationError(.invalid, "the search text must be one line of at most 254 characters")
+        guard query.unicodeScalars.count <= 254 else {
+            throw OperationError(.invalid, "the search text may have at most 254 characters")
         }
         var after: Int64 = 0
         if let cursor {
-            guard let id = Int64(cursor), id >= 0 else {
-                throw OperationError(.invalid, "the cursor is not one this server gave out")
-            }
+            // A cursor is the last id of the previous page, as this server wrote it.
+            guard (1...18).contains(cursor.utf8.count), cursor.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+                let id = Int64(cursor)
+            else { throw OperationError(.invalid, "the cursor is not one this server gave out") }
             after = id
         }
         let text = query.trimmingCharacters(in: .whitespaces)
