@@ -1,5 +1,5 @@
 import Foundation
-public import RundbriefCore
+import RundbriefCore
 public import RundbriefStore
 
 /// What `rundbrief status` and the console's dashboard show: the store's snapshot with replies
