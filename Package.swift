@@ -29,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
     ],
     targets: [
         // The libcurl shim: typed, non-variadic wrappers over curl_easy_setopt/getinfo.
@@ -90,8 +94,33 @@ let package = Package(
                 "RundbriefMail",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                // Console passwords (bcrypt).
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: upcoming
+        ),
+        // The admin API under /api/v1: types and routes generated from `openapi.yaml` (the contract),
+        // and the handlers that call the application layer.
+        .target(
+            name: "RundbriefAPI",
+            dependencies: [
+                "RundbriefCore",
+                "RundbriefStore",
+                "RundbriefApp",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                // Reads the document's paths, to answer undeclared methods 405.
+                .product(name: "Yams", package: "Yams"),
+            ],
+            // The document is served as built: the routes and the served contract cannot drift.
+            resources: [.embedInCode("openapi.yaml")],
+            swiftSettings: upcoming,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         // Process plumbing: systemd notify, journald, SIGHUP reload, heartbeat, operations metrics.
         .target(
@@ -115,9 +144,11 @@ let package = Package(
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefApp",
+                "RundbriefAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),

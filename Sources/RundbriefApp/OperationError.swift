@@ -22,6 +22,10 @@ public struct OperationError: Error, Equatable, Sendable, CustomStringConvertibl
         case damaged
         /// The configuration is wrong (a missing template, an unknown time zone).
         case configuration
+        /// Who asks could not be recognised (a wrong password, a forged or revoked API key).
+        case unauthorized
+        /// Who asks is known but may not do this (an editor calling an admin operation).
+        case forbidden
     }
 
     public let kind: Kind
@@ -58,6 +62,7 @@ public struct OperationError: Error, Equatable, Sendable, CustomStringConvertibl
         case .cannotWrite: 73  // EX_CANTCREAT
         case .damaged: 74  // EX_IOERR
         case .configuration: 78  // EX_CONFIG
+        case .unauthorized, .forbidden: 77  // EX_NOPERM
         }
     }
 }

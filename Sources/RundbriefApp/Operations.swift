@@ -14,17 +14,20 @@ public struct Operations: Sendable {
     public let configuration: Configuration
     public let database: AppDatabase
     public let actor: Actor
+    /// What the actor may do. The shell and the daemon hold the database file and act as admins.
+    public let role: Role
     public let logger: Logger
     let audit: AuditTrail
     let clock: @Sendable () -> Date
 
     public init(
-        configuration: Configuration, database: AppDatabase, actor: Actor, logger: Logger,
+        configuration: Configuration, database: AppDatabase, actor: Actor, role: Role = .admin, logger: Logger,
         auditSink: (any AuditSink)? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
         self.database = database
         self.actor = actor
+        self.role = role
         self.logger = logger
         self.audit = AuditTrail(database: database, actor: actor, sink: auditSink)
         self.clock = now
@@ -32,4 +35,10 @@ public struct Operations: Sendable {
 
     /// The current time, from the clock the adapter handed in (tests fix it).
     public var now: Date { clock() }
+
+    /// Refuses an operation that only admins may perform when the actor is an editor.
+    /// - Parameter what: the operation, as a reader would name it ("manage users").
+    func requireAdmin(_ what: String) throws(OperationError) {
+        guard role == .admin else { throw OperationError(.forbidden, "only admins may \(what)") }
+    }
 }

@@ -44,6 +44,8 @@ struct Rundbrief: AsyncParsableCommand {
             ServeCommand.self,
             StatusCommand.self,
             DatabaseCommand.self,
+            UsersCommand.self,
+            APIKeysCommand.self,
         ]
     )
 }

@@ -95,6 +95,8 @@ final class CLITestBed {
             base_url = "https://news.example.org"
             [metrics]
             listen = "127.0.0.1:0"
+            [admin]
+            listen = "127.0.0.1:0"
             [smtp]
             url = "smtp://127.0.0.1:\(smtpPort)"
             starttls = "off"

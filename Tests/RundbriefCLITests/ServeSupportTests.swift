@@ -47,6 +47,8 @@ final class OpsFixture {
             listen = "127.0.0.1:0"
             [metrics]
             listen = "127.0.0.1:0"
+            [admin]
+            listen = "127.0.0.1:0"
             [tokens]
             keys = ["test:dGVzdC1rZXktbm90LXNlY3JldC0wMTIzNDU2Nzg5"]
             [delivery]
@@ -191,6 +193,16 @@ final class DaemonProcess {
         guard await waitForLog("metrics listening") else { return nil }
         let line = log.split(separator: "\n").first { $0.contains("metrics listening") } ?? ""
         guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("metrics.address=") }),
+            let colon = field.lastIndex(of: ":")
+        else { return nil }
+        return Int(field[field.index(after: colon)...].filter(\.isNumber))
+    }
+
+    /// The admin listener's port, from its "admin listening" log line.
+    func adminPort() async -> Int? {
+        guard await waitForLog("admin listening") else { return nil }
+        let line = log.split(separator: "\n").first { $0.contains("admin listening") } ?? ""
+        guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("admin.address=") }),
             let colon = field.lastIndex(of: ":")
         else { return nil }
         return Int(field[field.index(after: colon)...].filter(\.isNumber))

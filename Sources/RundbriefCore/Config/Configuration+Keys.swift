@@ -92,6 +92,9 @@ extension Configuration {
             .string("metrics", "listen", \.metrics.listen),
             .string("metrics", "bearer_token", \.metrics.bearerToken),
 
+            .string("admin", "listen", \.admin.listen),
+            .string("admin", "base_url", \.admin.baseURL),
+
             .string("templates", "directory", \.templates.directory),
 
             .string("log", "level", \.log.level),

@@ -11,6 +11,7 @@ public struct Configuration: Sendable, Equatable {
     public var bounces = BouncesSection()
     public var web = WebSection()
     public var metrics = MetricsSection()
+    public var admin = AdminSection()
     public var templates = TemplatesSection()
     public var log = LogSection()
     public var secrets = SecretsSection()
@@ -189,6 +190,14 @@ public struct Configuration: Sendable, Equatable {
         public var listen = "127.0.0.1:9464"
         /// When set, `/metrics` wants `Authorization: Bearer <token>` (or credential `metrics-token`).
         public var bearerToken = ""
+    }
+
+    public struct AdminSection: Sendable, Equatable {
+        /// Where the editors' console and the `/api/v1` admin API listen (host:port), apart from the
+        /// public pages; empty = no admin listener.
+        public var listen = "127.0.0.1:8081"
+        /// The URL editors reach the console at; session cookies are `Secure` unless it is loopback http.
+        public var baseURL = "http://127.0.0.1:8081"
     }
 
     public struct TemplatesSection: Sendable, Equatable {

@@ -38,6 +38,7 @@ struct ConfigurationValidator {
                 "metrics.listen",
                 "must be host:port, e.g. 127.0.0.1:9464, or empty (got '\(config.metrics.listen)')")
         }
+        validateAdmin(&config, fail)
         let smtp = URL(string: config.smtp.url)
         if !["smtp", "smtps"].contains(smtp?.scheme?.lowercased() ?? "") || smtp?.host == nil {
             fail(

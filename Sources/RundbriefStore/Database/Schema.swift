@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v3-sends", migrate: indexUnsubscribesBySend)
         migrator.registerMigration("v3-editions", migrate: addEditionRemoval)
         migrator.registerMigration("v3-lists", migrate: addListVisibility)
+        migrator.registerMigration("v3-admin", migrate: Schema.createAdminTables)
         return migrator
     }
 

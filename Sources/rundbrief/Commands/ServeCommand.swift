@@ -54,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
             configPath: global.config)
         let work: [any Service]
         let http: [any Service]
+        let admin: [any Service]
         let templates: WebTemplates
         let transport: CurlSMTPTransport
         let bulkTransport: CurlSMTPTransport
@@ -62,13 +63,14 @@ struct ServeCommand: AsyncParsableCommand {
             work = try daemon.workServices(bulkTransport: bulkTransport)
             transport = try CurlSMTPTransport(configuration: daemon.transportConfiguration())
             (http, templates) = try await daemon.httpService(address: address, transport: transport)
+            admin = try await daemon.adminService()
         } catch {
             Output.error("configuration error: \(error)")
             throw ExitCode(78)  // EX_CONFIG
         }
         do {
             try await daemon.run(
-                http: http + daemon.metricsService(registry: registry), work: work, templates: templates)
+                http: http + daemon.metricsService(registry: registry) + admin, work: work, templates: templates)
             // After the web and the sender stopped: mails in flight finish, then the connections say QUIT.
             await transport.shutdown()
             await bulkTransport.shutdown()
@@ -184,6 +186,22 @@ private struct Daemon {
         ]
     }
 
+    /// The editors' console and the admin API on their own listener (`admin.listen`), apart from the
+    /// public pages; none when empty.
+    /// - Throws: `WebError` for missing console templates.
+    func adminService() async throws -> [any Service] {
+        let admin = config.admin
+        guard let (host, port) = admin.address else { return [] }
+        let application = try await AdminApplication(
+            configuration: config, database: database, logger: logger, auditSink: LoggerAuditSink(logger))
+        return [
+            try application.makeApplication(address: .hostname(host, port: port)) { [logger] channel in
+                let bound = channel.localAddress.map { "\($0)" } ?? admin.listen
+                logger.info("admin listening", metadata: ["admin.address": "\(bound)"])
+            }
+        ]
+    }
+
     /// The SMTP settings for transactional mail: the `[smtp]` section with one connection of its own,
     /// so a confirmation mail never waits behind a bulk send.
     func transportConfiguration() -> CurlSMTPTransport.Configuration {
@@ -225,6 +243,7 @@ enum ConfigurationDifference {
         if old.bounces != new.bounces { changed.append("bounces") }
         if old.web != new.web { changed.append("web") }
         if old.metrics != new.metrics { changed.append("metrics") }
+        if old.admin != new.admin { changed.append("admin") }
         if old.templates != new.templates { changed.append("templates") }
         if old.secrets != new.secrets { changed.append("secrets") }
         return changed

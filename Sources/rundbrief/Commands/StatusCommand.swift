@@ -38,17 +38,19 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (config, database) = try reporting { try global.open(readOnly: true) }
+        let operations = try reporting { try global.operations(readOnly: true) }
+        let config = operations.configuration
         let snapshot: OperationsSnapshot
         do {
-            snapshot = try await database.operationsSnapshot()
-        } catch let error as StoreError {
+            // The snapshot the console's dashboard shows too, with addresses in SMTP replies masked.
+            snapshot = try operations.statusSnapshot()
+        } catch {
             Output.error(error.message)
             throw ExitCode(error.exitCode)
         }
         let report = Report(
             daemon: Self.daemon(DaemonStateFile(databasePath: config.database.path), now: Date()),
-            database: config.database.path, operations: Self.masked(snapshot))
+            database: config.database.path, operations: snapshot)
         if json {
             try Self.printJSON(report)
         } else {
@@ -106,16 +108,6 @@ struct StatusCommand: AsyncParsableCommand {
         return DaemonReport(
             state: stale ? "stalled" : "running", pid: state.pid, startedAt: state.startedAt,
             heartbeatAt: state.updatedAt, activity: state.activity, listen: state.listen)
-    }
-
-    /// SMTP replies often quote the recipient; the overview is no place for addresses.
-    static func masked(_ snapshot: OperationsSnapshot) -> OperationsSnapshot {
-        var copy = snapshot
-        for index in copy.recentErrors.indices {
-            copy.recentErrors[index].reply = copy.recentErrors[index].reply.map(
-                LogRedaction.addresses(in:))
-        }
-        return copy
     }
 }
 

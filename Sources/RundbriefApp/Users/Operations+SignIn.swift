@@ -1,0 +1,91 @@
+public import Foundation
+import Logging
+public import RundbriefStore
+
+/// A person who just signed in: the token goes into their cookie once and is never stored.
+public struct SignedIn: Sendable {
+    public var token: String
+    public var session: Session
+    public var user: User
+}
+
+extension Operations {
+    /// How long a session lasts from sign-in (a working day, then sign in again).
+    public static let sessionLifetime: TimeInterval = 12 * 3_600
+
+    /// Checks an address and a password and starts a session.
+    ///
+    /// Refused alike for an unknown address and a wrong password (no enumeration), and before the
+    /// password is checked when the account or the client address failed too often recently.
+    /// - Parameter clientAddress: the client's IP address, for the per-address throttle.
+    /// - Throws: `OperationError` `.unauthorized`.
+    public func signIn(
+        email: String, password: String, clientAddress: String, throttle: SignInThrottle,
+        hasher: PasswordHasher = PasswordHasher()
+    ) throws(OperationError) -> SignedIn {
+        let account = email.trimmingCharacters(in: .whitespaces)
+        let user = try storing { try database.user(email: account) }
+        let limits = throttle.limits
+        let recentlyFailed =
+            user.map {
+                $0.failedSignIns >= limits.perAccount
+                    && ($0.lastFailedAt.map { now.timeIntervalSince($0) < limits.window } ?? false)
+            }
+            ?? false
+        guard !recentlyFailed, throttle.allows(account: account, address: clientAddress, now: now) else {
+            logger.notice("sign-in held back", metadata: ["client": "\(clientAddress)"])
+            throw OperationError(.unauthorized, Self.tooManyAttempts)
+        }
+        let matches = hasher.verify(password, hash: user?.passwordHash ?? PasswordHasher.decoy)
+        guard let user, matches else {
+            throttle.recordFailure(account: account, address: clientAddress, now: now)
+            if let user {
+                try storing { try database.recordFailedSignIn(userID: user.id, now: now) }
+                trail(for: user).record("user.sign_in_failed", fields: ["user.id": "\(user.id)"], at: now)
+            }
+            throw OperationError(.unauthorized, Self.wrongCredentials)
+        }
+        throttle.recordSuccess(account: account)
+        let token = Secret.token()
+        let session = try storing {
+            try database.createSession(
+                tokenHash: Secret.hash(token), userID: user.id, csrfToken: Secret.token(), now: now,
+                expiresAt: now.addingTimeInterval(Self.sessionLifetime))
+        }
+        trail(for: user).record("user.signed_in", fields: ["user.id": "\(user.id)"], at: now)
+        return SignedIn(token: token, session: session, user: user)
+    }
+
+    /// The session a cookie's token names, with its person; nil when unknown or expired.
+    public func session(token: String) throws(OperationError) -> (Session, User)? {
+        guard !token.isEmpty else { return nil }
+        return try storing { try database.session(tokenHash: Secret.hash(token), now: now) }
+    }
+
+    /// Ends a session.
+    public func signOut(_ session: Session, user: User) throws(OperationError) {
+        try storing { try database.deleteSession(id: session.id) }
+        trail(for: user).record("user.signed_out", fields: ["user.id": "\(user.id)"], at: now)
+    }
+
+    /// Whether a form's CSRF token is the session's, compared in constant time.
+    public static func csrfMatches(_ given: String?, session: Session) -> Bool {
+        tokensMatch(given, session.csrfToken)
+    }
+
+    /// A fresh random token for a form that comes before a session (the sign-in form's double submit).
+    public static func formToken() -> String { Secret.token() }
+
+    /// Whether a form repeated `expected`, compared in constant time; an empty token never matches.
+    public static func tokensMatch(_ given: String?, _ expected: String) -> Bool {
+        guard let given, !expected.isEmpty else { return false }
+        return Secret.equal(given, expected)
+    }
+
+    static let wrongCredentials = "the e-mail address or the password is wrong"
+    static let tooManyAttempts = "too many failed sign-ins: wait 15 minutes and try again"
+
+    private func trail(for user: User) -> AuditTrail {
+        AuditTrail(database: database, actor: .person(email: user.email), sink: audit.sink)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RundbriefApp
+import RundbriefStore
+
+extension Console {
+    /// `GET /`: the dashboard for a signed-in person, the sign-in page for anyone else.
+    func home(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let language = language(request)
+        guard let signedIn = try await signedIn(request) else { return signInPage(language: language) }
+        if signedIn.user.mustChangePassword { return redirect("/password") }
+        return try await dashboard(signedIn, language: language)
+    }
+
+    /// The sign-in form with a fresh double-submit token in its cookie and its hidden field.
+    func signInPage(
+        status: HTTPResponse.Status = .ok, language: Language, email: String = "", message: String? = nil
+    ) -> Response {
+        let token = RundbriefApp.Operations.formToken()
+        var values: [String: Any] = ["csrf": token, "email": email]
+        if let message { values["message"] = message }
+        var response = page(.signIn, status: status, language: language, values: values)
+        response.setCookie(cookie(Self.signInCookie, token, maxAge: 3_600))
+        return response
+    }
+
+    /// `POST /sign-in`.
+    func signIn(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let language = language(request)
+        guard let form = await form(request) else {
+            return errorPage(.contentTooLarge, message: Self.text(.formTooLarge, language), language: language)
+        }
+        guard let expected = request.cookies[Self.signInCookie]?.value,
+            RundbriefApp.Operations.tokensMatch(form["csrf"], expected)
+        else {
+            return signInPage(status: .forbidden, language: language, message: Self.text(.formExpired, language))
+        }
+        let email = form["email"] ?? ""
+        let password = form["password"] ?? ""
+        let address = clientAddress(request, context)
+        let result: Result<SignedIn, OperationError> = try await blocking { [self] in
+            Result { () throws(OperationError) -> SignedIn in
+                try makeOperations(.daemon, .editor).signIn(
+                    email: email, password: password, clientAddress: address, throttle: throttle, hasher: hasher)
+            }
+        }
+        switch result {
+        case .failure(let error):
+            return signInPage(
+                status: error.kind == .unauthorized ? .unauthorized : .unprocessableContent, language: language,
+                email: email, message: Self.translated(error, language))
+        case .success(let signedIn):
+            var response = redirect(signedIn.user.mustChangePassword ? "/password" : "/")
+            response.setCookie(
+                cookie(Self.sessionCookie, signedIn.token, maxAge: Int(RundbriefApp.Operations.sessionLifetime)))
+            response.setCookie(expiredCookie(Self.signInCookie))
+            return response
+        }
+    }
+
+    /// `POST /sign-out`.
+    func signOut(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let language = language(request)
+        guard let signedIn = try await signedIn(request) else { return redirect("/") }
+        guard let form = await form(request),
+            RundbriefApp.Operations.csrfMatches(form["csrf"], session: signedIn.session)
+        else {
+            return errorPage(
+                .forbidden, message: Self.text(.formExpired, language), language: language, signedIn: signedIn)
+        }
+        try await blocking { [self] in
+            try makeOperations(.person(email: signedIn.user.email), signedIn.user.role)
+                .signOut(signedIn.session, user: signedIn.user)
+        }
+        var response = redirect("/")
+        response.setCookie(expiredCookie(Self.sessionCookie))
+        return response
+    }
+
+    /// `GET /password`.
+    func passwordPage(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let language = language(request)
+        guard let signedIn = try await signedIn(request) else { return redirect("/") }
+        return passwordForm(signedIn, language: language)
+    }
+
+    func passwordForm(
+        _ signedIn: SignedInRequest, status: HTTPResponse.Status = .ok, language: Language, message: String? = nil
+    ) -> Response {
+        var values: [String: Any] = ["mustChange": signedIn.user.mustChangePassword]
+        if let message { values["message"] = message }
+        return page(.password, status: status, language: language, signedIn: signedIn, values: values)
+    }
+
+    /// `POST /password`: the first-sign-in change, or any later one.
+    func changePassword(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let language = language(request)
+        guard let signedIn = try await signedIn(request) else { return redirect("/") }
+        guard let form = await form(request),
+            RundbriefApp.Operations.csrfMatches(form["csrf"], session: signedIn.session)
+        else {
+            return errorPage(
+                .forbidden, message: Self.text(.formExpired, language), language: language, signedIn: signedIn)
+        }
+        let current = form["current"] ?? ""
+        let new = form["new"] ?? ""
+        guard new == form["repeat"] else {
+            return passwordForm(
+                signedIn, status: .unprocessableContent, language: language,
+                message: Self.text(.repeatDiffers, language))
+        }
+        let result: Result<Void, OperationError> = try await blocking { [self] in
+            Result { () throws(OperationError) in
+                try makeOperations(.person(email: signedIn.user.email), signedIn.user.role).changePassword(
+                    session: signedIn.session, current: current, new: new, hasher: hasher)
+            }
+        }
+        if case .failure(let failure) = result {
+            return passwordForm(
+                signedIn, status: .unprocessableContent, language: language, message: Self.translated(failure, language)
+            )
+        }
+        return redirect("/")
+    }
+}
