@@ -184,7 +184,6 @@ let package = Package(
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefMail",
-                "RundbriefApp",
                 "RundbriefDaemon",
                 "RundbriefTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
