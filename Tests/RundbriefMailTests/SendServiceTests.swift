@@ -193,7 +193,7 @@ import Testing
             }
         }
         // Wait until it went away and the sender saw connection failures
-        let sawFailures = try await eventually(timeout: .seconds(10), interval: .milliseconds(100)) {
+        let sawFailures = try await eventually(timeout: .seconds(60), interval: .milliseconds(100)) {
             try fixture.database.deliveries(sendID: id).contains { $0.status == .deferred && $0.attempts == 0 }
         }
         #expect(sawFailures)
