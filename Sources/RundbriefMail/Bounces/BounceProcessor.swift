@@ -124,8 +124,8 @@ public struct BounceProcessor: Sendable {
                 metadata: metadata)
         case .suppressed, .unsubscribed:
             // The journal is the audit trail: who was suppressed or unsubscribed, from what, and why.
-            metadata["lists"] = "all"
-            metadata["source"] = "\(input.source)"
+            metadata["list.slug"] = "all"
+            metadata["bounce.source"] = "\(input.source)"
             if let id = decision.subscriberID, let email = try? database.subscriber(id: id)?.email {
                 metadata["subscriber.email"] = "\(LogRedaction.address(email))"
             }
@@ -142,7 +142,7 @@ public struct BounceProcessor: Sendable {
         }
         if let sendID = decision.pausedSendID {
             logger.warning(
-                "send paused: its bounce or complaint rate crossed the configured threshold; check the list, then run rundbrief send resume \(sendID)",
+                "send paused: its bounce or complaint rate crossed the configured threshold; check the list, then resume it: rundbrief send resume <send.id>",
                 metadata: ["send.id": "\(sendID)"])
         }
     }
@@ -169,7 +169,7 @@ public struct BounceProcessor: Sendable {
             metadata: [
                 "subscriber.id": "\(claims.subscriberID)",
                 "subscriber.email": "\(LogRedaction.address(subscriber.email))",
-                "list.id": "\(claims.listID.map(String.init) ?? "all")", "source": "mailto",
+                "list.id": "\(claims.listID.map(String.init) ?? "all")", "unsubscribe.source": "mailto",
             ])
         return claims.subscriberID
     }

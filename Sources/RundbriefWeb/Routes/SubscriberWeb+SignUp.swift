@@ -79,8 +79,11 @@ extension SubscriberWeb {
                 address, name: name, list: list.slug, detail: ["language": language.rawValue], now: now)
         } catch {
             logger.error(
-                "sign-up not recorded: \(error)",
-                metadata: ["subscriber.email": "\(LogRedaction.address(address.value))", "list": "\(list.slug)"])
+                "sign-up not recorded",
+                metadata: [
+                    "subscriber.email": "\(LogRedaction.address(address.value))", "list.slug": "\(list.slug)",
+                    "error": "\(error)",
+                ])
             return
         }
         guard case .awaitingConfirmation(let subscriberID, let listID) = outcome,
@@ -134,7 +137,9 @@ extension SubscriberWeb {
                 extraHeaders: [])
             data = try message.encoded(signer: nil)
         } catch {
-            logger.error("cannot build the \(kind) mail: \(error)", metadata: ["subscriber.id": "\(subscriberID)"])
+            logger.error(
+                "cannot build a transactional mail",
+                metadata: ["mail.kind": "\(kind)", "subscriber.id": "\(subscriberID)", "error": "\(error)"])
             return nil
         }
         return OutboxMessage(
