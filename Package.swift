@@ -73,6 +73,8 @@ let package = Package(
                 "RundbriefCore",
                 "RundbriefStore",
                 .product(name: "Logging", package: "swift-log"),
+                // The sender's counters (SMTPMetrics).
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
@@ -104,13 +106,13 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
-        // Subscriber pages, health and metrics over Hummingbird.
+        // Subscriber pages, health and metrics over Hummingbird. No RundbriefMail: the executable
+        // hands it a `send` closure over its transport.
         .target(
             name: "RundbriefWeb",
             dependencies: [
                 "RundbriefCore",
                 "RundbriefStore",
-                "RundbriefMail",
                 "RundbriefApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -193,7 +195,9 @@ let package = Package(
         ),
         .testTarget(
             name: "RundbriefAppTests",
-            dependencies: ["RundbriefCore", "RundbriefApp"],
+            dependencies: [
+                "RundbriefApp", "RundbriefCore", "RundbriefStore", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

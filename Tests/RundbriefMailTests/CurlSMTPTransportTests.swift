@@ -154,6 +154,26 @@ import Testing
         #expect(try server.stats().connections == 0)
     }
 
+    @Test func anEnvelopeSenderLibcurlRefusesNeverGoesOutWithThePreviousOne() async throws {
+        // Given a connection that has just sent a message with a valid envelope sender
+        let server = try SMTPTestServer()
+        let transport = try Self.plain(server)
+        #expect(await transport.send(Self.message()).isDelivered)
+
+        // When the next message's envelope sender is one libcurl refuses (longer than its 8 MB input limit)
+        var refused = Self.message(to: "second@example.org")
+        refused.envelopeFrom = String(repeating: "x", count: 8_000_001) + "@example.org"
+        let outcome = await transport.send(refused)
+        await transport.shutdown()
+
+        // Then nothing goes out (not with the previous message's sender), and the outcome says why
+        #expect(!outcome.isDelivered)
+        #expect(outcome.classification == .connectionFailed)
+        #expect(outcome.stage == .mailFrom)
+        #expect(outcome.detail?.contains("CURLOPT_MAIL_FROM") == true)
+        #expect(try server.stats().messages == 1)
+    }
+
     @Test func invalidConfigurationIsRejected() {
         #expect(throws: TransportError.self) {
             try CurlSMTPTransport(configuration: .init(url: "http://127.0.0.1:25"))

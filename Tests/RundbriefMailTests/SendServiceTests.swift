@@ -260,7 +260,29 @@ import Testing
         #expect(paused)
         let report = try fixture.report(id)
         #expect(report.send.statusReason?.contains("overdue") == true)
+        // It was scheduled for a time already past: the daemon was running all along.
+        #expect(report.send.statusReason?.contains("its time had already passed when it was scheduled") == true)
+        #expect(report.send.statusReason?.contains("not running") == false)
         #expect(report.counts.total == 0)
         #expect(try server.stats().messages == 0)
+    }
+
+    @Test func anOverdueSendScheduledInTimeSaysTheDaemonWasNotRunning() async throws {
+        let fixture = try SendFixture(subscribers: 2)
+        // Scheduled yesterday for two hours ago; the daemon starts only now.
+        let id = try fixture.database.scheduleSend(
+            edition: "ausgabe-1", list: fixture.list.slug, at: Date().addingTimeInterval(-2 * 3600),
+            now: Date().addingTimeInterval(-86_400)
+        ).id!
+        let server = try SMTPTestServer()
+        let transport = try transport(server)
+        let paused = try await fixture.runService(transport: transport, policy: .test()) {
+            try fixture.report(id).send.status == .paused
+        }
+        await transport.shutdown()
+        #expect(paused)
+        let reason = try fixture.report(id).send.statusReason ?? ""
+        #expect(reason.contains("the daemon was not running at the scheduled time"), "\(reason)")
+        #expect(reason.contains("send reschedule \(id)"))
     }
 }

@@ -33,7 +33,8 @@ import Testing
         logger.logLevel = .critical
         let web = try await WebApplication(
             configuration: configuration, database: database,
-            signer: TokenSigner(keys: [WebHarness.tokenKey]), transport: transport, logger: logger)
+            signer: TokenSigner(keys: [WebHarness.tokenKey]),
+            send: { from, to, data in try await transport.deliver(from: from, to: to, data: data) }, logger: logger)
         let app = try web.makeApplication(address: .hostname("127.0.0.1", port: 0))
 
         try await app.test(.live) { client in
