@@ -82,7 +82,7 @@ public struct DaemonStatusService: Service {
         do {
             try stateFile.write(state)
         } catch {
-            logger.debug("cannot write the state file", metadata: ["file": "\(stateFile.path)"])
+            logger.debug("cannot write the state file", metadata: ["file.path": "\(stateFile.path)"])
         }
     }
 }

@@ -42,7 +42,7 @@ public final class OperationsMonitor: DaemonActivityReporting {
             // Logged once per outage, not at every refresh: the journal is for events, not for polling.
             if !failing.withLock({ $0 }) {
                 failing.withLock { $0 = true }
-                logger.error("cannot read the database for status and metrics: \(error)")
+                logger.error("cannot read the database for status and metrics", metadata: ["error": "\(error)"])
             }
             return DaemonActivity(summary: "database unavailable: \(error)")
         }

@@ -26,7 +26,7 @@ public struct ReloadSignalService: Service {
                 logger.notice("reloaded: \(summary)")
             } catch {
                 // A warning: the operator asked for a change that did not happen.
-                logger.warning("reload failed, keeping the running configuration: \(error)")
+                logger.warning("reload failed, keeping the running configuration", metadata: ["error": "\(error)"])
             }
             notifier?.notify("READY=1")
         }

@@ -41,7 +41,7 @@ struct OperationsBenchmark: AsyncParsableCommand {
         for index in 0..<count {
             logger.info(
                 "deferred",
-                metadata: ["subscriber.id": "\(index)", "smtp.code": "451", "edition": "iii-2025"])
+                metadata: ["subscriber.id": "\(index)", "smtp.code": "451", "edition.slug": "iii-2025"])
         }
     }
 }

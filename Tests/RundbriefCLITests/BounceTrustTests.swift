@@ -173,7 +173,7 @@ import Testing
         #expect(try status("echt@example.de") == "bounced")
         // The journal is the audit trail: one notice naming the masked address and the source.
         let notice = result.stderr.split(separator: "\n").first { $0.contains("suppressed by bounce policy") }
-        #expect(notice?.contains("e***@example.de") == true && notice?.contains("source=") == true)
+        #expect(notice?.contains("e***@example.de") == true && notice?.contains(" bounce.source=ingest") == true)
         #expect(!result.stderr.contains("echt@example.de"))
     }
 
@@ -192,7 +192,7 @@ import Testing
         #expect(result.status == 0)
         #expect(try status("abmelder@example.de") == "unsubscribed")
         let notice = result.stderr.split(separator: "\n").first { $0.contains("unsubscribed by mail") }
-        #expect(notice?.contains("a***@example.de") == true && notice?.contains("source=mailto") == true)
+        #expect(notice?.contains("a***@example.de") == true && notice?.contains(" unsubscribe.source=mailto") == true)
     }
 
     @Test func genuineComplaintThroughOurSignedMessageIDUnsubscribes() throws {
@@ -204,7 +204,7 @@ import Testing
         #expect(result.status == 0)
         #expect(try status("beschwerde@example.de") == "complained")
         let notice = result.stderr.split(separator: "\n").first { $0.contains("unsubscribed from every list") }
-        #expect(notice?.contains("b***@example.de") == true && notice?.contains("source=ingest") == true)
+        #expect(notice?.contains("b***@example.de") == true && notice?.contains(" bounce.source=ingest") == true)
         let list = try fixture.run(["bounce", "list", "--json"])
         let reports = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
         #expect(reports?.map { $0["verified"] as? Bool } == [true])

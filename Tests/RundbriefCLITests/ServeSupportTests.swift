@@ -162,11 +162,7 @@ final class DaemonProcess {
 
     /// Waits for the process to exit; nil if it is still running after `seconds` (it is then killed).
     func waitForExit(seconds: Double = 15) async -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        guard !process.isRunning else {
+        guard await eventually(timeout: .seconds(seconds), { !process.isRunning }) else {
             kill(process.processIdentifier, SIGKILL)
             return nil
         }

@@ -193,12 +193,8 @@ import Testing
             }
         }
         // Wait until it went away and the sender saw connection failures
-        var sawFailures = false
-        for _ in 0..<100 where !sawFailures {
-            try await Task.sleep(for: .milliseconds(100))
-            sawFailures = try fixture.database.deliveries(sendID: id).contains {
-                $0.status == .deferred && $0.attempts == 0
-            }
+        let sawFailures = try await eventually(timeout: .seconds(60), interval: .milliseconds(100)) {
+            try fixture.database.deliveries(sendID: id).contains { $0.status == .deferred && $0.attempts == 0 }
         }
         #expect(sawFailures)
         // When a server comes back on the same port (same output directory, numbering continues)

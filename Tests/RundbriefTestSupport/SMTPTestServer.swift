@@ -80,7 +80,7 @@ public final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// Waits (up to `timeout`) for message `number` and returns its bytes; nil if it did not come.
-    public func waitForMessage(_ number: Int, timeout: Duration = .seconds(5)) async -> Data? {
+    public func waitForMessage(_ number: Int, timeout: Duration = .seconds(30)) async -> Data? {
         let file = directory.appendingPathComponent("\(number).eml").path
         var data: Data?
         _ = await eventually(timeout: timeout, interval: .milliseconds(10)) {

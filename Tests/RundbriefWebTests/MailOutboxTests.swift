@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RundbriefCore
+import RundbriefTestSupport
 import Synchronization
 import Testing
 
@@ -49,11 +50,11 @@ final class FlakyRelay: Sendable {
             send: relay.send, capacity: 10,
             retry: .init(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(100), giveUpAfter: .seconds(30)),
             logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             group.addTask { await outbox.run() }
             #expect(outbox.enqueue(message("a@example.org")))
             #expect(outbox.enqueue(message("b@example.org")))
-            for _ in 0..<300 where relay.delivered.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            _ = await eventually(timeout: .seconds(30), interval: .milliseconds(10)) { relay.delivered.count >= 2 }
             group.cancelAll()
         }
         #expect(relay.delivered.sorted() == ["a@example.org", "b@example.org"])
@@ -72,10 +73,10 @@ final class FlakyRelay: Sendable {
             retry: .init(initialDelay: .milliseconds(10), maximumDelay: maximumDelay, giveUpAfter: giveUpAfter),
             logger: Logger(label: "test") { _ in log })
         let queued = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             group.addTask { await outbox.run() }
             outbox.enqueue(message("a@example.org"))
-            for _ in 0..<2_000 where !log.contains("given up") { try await Task.sleep(for: .milliseconds(10)) }
+            _ = await eventually(timeout: .seconds(60), interval: .milliseconds(10)) { log.contains("given up") }
             group.cancelAll()
         }
         #expect(log.contains("given up"))

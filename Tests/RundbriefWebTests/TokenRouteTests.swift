@@ -232,7 +232,8 @@ import Testing
         let notices = recorder.lines.filter { $0.hasPrefix("subscriber unsubscribed") }
         #expect(notices.count == 1)
         #expect(notices.first?.contains("subscriber.email=k***@example.org") == true)
-        #expect(notices.first?.contains("list=all") == true && notices.first?.contains("source=one-click") == true)
+        #expect(notices.first?.contains(" list.slug=all") == true)
+        #expect(notices.first?.contains(" unsubscribe.source=one-click") == true)
         #expect(!recorder.lines.joined().contains("klick@example.org"))
     }
 

@@ -18,8 +18,8 @@ extension Operations {
                 "a receiving server refused our sender (policy or blocklist): check the sender's reputation",
                 metadata: metadata)
         case .suppressed, .unsubscribed:
-            metadata["lists"] = "all"
-            metadata["source"] = "\(input.source)"
+            metadata["list.slug"] = "all"
+            metadata["bounce.source"] = "\(input.source)"
             if let id = decision.subscriberID, let email = try? database.subscriber(id: id)?.email {
                 metadata["subscriber.email"] = "\(LogRedaction.address(email))"
             }
@@ -36,7 +36,7 @@ extension Operations {
         }
         if let sendID = decision.pausedSendID {
             logger.warning(
-                "send paused: its bounce or complaint rate crossed the configured threshold; check the list, then run rundbrief send resume \(sendID)",
+                "send paused: its bounce or complaint rate crossed the configured threshold; check the list, then resume it: rundbrief send resume <send.id>",
                 metadata: ["send.id": "\(sendID)"])
         }
     }

@@ -95,7 +95,7 @@ extension Operations {
             metadata: [
                 "subscriber.id": "\(claims.subscriberID)",
                 "subscriber.email": "\(LogRedaction.address(subscriber.email))",
-                "list.id": "\(claims.listID.map(String.init) ?? "all")", "source": "mailto",
+                "list.id": "\(claims.listID.map(String.init) ?? "all")", "unsubscribe.source": "mailto",
             ])
         return claims.subscriberID
     }

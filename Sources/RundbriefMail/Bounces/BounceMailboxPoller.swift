@@ -57,8 +57,8 @@ public struct BounceMailboxPoller: Service {
             // One failed poll is noise (a restarting IMAP server); several in a row need an operator.
             let level: Logger.Level = failures >= 3 ? .warning : .notice
             logger.log(
-                level: level, "cannot poll the bounce mailbox: \(error)",
-                metadata: ["mailbox.failures": "\(failures)"])
+                level: level, "cannot poll the bounce mailbox",
+                metadata: ["mailbox.failures": "\(failures)", "error": "\(error)"])
             return nil
         }
     }
@@ -77,7 +77,9 @@ public struct BounceMailboxPoller: Service {
                     try record(message)
                 } catch {
                     result.kept += 1
-                    logger.warning("bounce not recorded; it stays in the mailbox for the next poll: \(error)")
+                    logger.warning(
+                        "bounce not recorded; it stays in the mailbox for the next poll",
+                        metadata: ["error": "\(error)"])
                     break
                 }
                 if let folder { try session.move(id, to: folder) } else { try session.delete(id) }

@@ -80,7 +80,7 @@ final class SendRunner: Sendable {
         self.clock = clock
         var logger = logger
         logger[metadataKey: "send.id"] = "\(send.id ?? 0)"
-        logger[metadataKey: "edition"] = "\(edition)"
+        logger[metadataKey: "edition.slug"] = "\(edition)"
         self.logger = logger
     }
 
@@ -96,8 +96,8 @@ final class SendRunner: Sendable {
         logger.info(
             "send running",
             metadata: [
-                "total": "\(counts.total)", "remaining": "\(counts.remaining)", "sent": "\(counts.sent)",
-                "concurrency": "\(policy.concurrency)", "in_flight_window": "\(policy.inFlightWindow)",
+                "send.total": "\(counts.total)", "send.remaining": "\(counts.remaining)", "send.sent": "\(counts.sent)",
+                "send.concurrency": "\(policy.concurrency)", "send.in_flight_window": "\(policy.inFlightWindow)",
             ])
         var pumpError: (any Error)?
         await withTaskGroup(of: Void.self) { group in
@@ -165,7 +165,7 @@ final class SendRunner: Sendable {
             return true
         }
         if claim.skipped > 0 {
-            logger.debug("skipped recipients no longer on the list", metadata: ["count": "\(claim.skipped)"])
+            logger.debug("skipped recipients no longer on the list", metadata: ["send.skipped": "\(claim.skipped)"])
         }
         guard claim.deliveries.isEmpty else {
             inFlight.withLock { $0 += claim.deliveries.count }
@@ -430,7 +430,9 @@ final class SendRunner: Sendable {
         else { return }
         logger.notice(
             "database writable again; the send carries on",
-            metadata: ["after_seconds": "\(String(format: "%.1f", clock.now().timeIntervalSince(since)))"])
+            metadata: [
+                "database.unavailable_seconds": "\(String(format: "%.1f", clock.now().timeIntervalSince(since)))"
+            ])
     }
 
     private static func advice(for error: any Error) -> String {
@@ -489,8 +491,8 @@ final class SendRunner: Sendable {
         }
         guard let silent else { return }
         logger.warning(
-            "the relay has not finished a transaction for \(Int(silent)) s with \(open) open; it may be stalled: check it (transactions time out after smtp.timeout_seconds)"
-        )
+            "the relay has not finished a transaction for a while; it may be stalled: check it (transactions time out after smtp.timeout_seconds)",
+            metadata: ["smtp.silent_seconds": "\(Int(silent))", "smtp.open_transactions": "\(open)"])
     }
 
     private func conclude(_ reason: Stop) async throws {
@@ -503,10 +505,10 @@ final class SendRunner: Sendable {
         case .connectionFailures(let why):
             try await database.finishOrPause(sendID: sendID, status: .paused, reason: why, now: now)
             let counts = try await database.sendCounts(id: sendID)
-            report(counts, status: .paused, rate: 0, level: .warning, message: "send paused: \(why)")
+            report(counts, status: .paused, rate: 0, level: .warning, message: "send paused", reason: why)
         case .status(let status):
             let counts = try await database.sendCounts(id: sendID)
-            report(counts, status: status, rate: 0, level: .notice, message: "send stopped: it is \(status.rawValue)")
+            report(counts, status: status, rate: 0, level: .notice, message: "send stopped")
         case .shutdown:
             let counts = try await database.sendCounts(id: sendID)
             report(
@@ -520,14 +522,18 @@ final class SendRunner: Sendable {
         return Double(counts.sent) / now.timeIntervalSince(started)
     }
 
-    private func report(_ counts: SendCounts, status: SendStatus, rate: Double, level: Logger.Level, message: String) {
-        logger.log(
-            level: level, "\(message)",
-            metadata: [
-                "sent": "\(counts.sent)", "deferred": "\(counts.deferred)", "failed": "\(counts.failed)",
-                "skipped": "\(counts.skipped)", "remaining": "\(counts.remaining)",
-                "rate": "\(String(format: "%.1f", rate))",
-            ])
+    private func report(
+        _ counts: SendCounts, status: SendStatus, rate: Double, level: Logger.Level, message: String,
+        reason: String? = nil
+    ) {
+        var metadata: Logger.Metadata = [
+            "send.status": "\(status.rawValue)", "send.sent": "\(counts.sent)", "send.deferred": "\(counts.deferred)",
+            "send.failed": "\(counts.failed)", "send.skipped": "\(counts.skipped)",
+            "send.remaining": "\(counts.remaining)",
+            "send.rate": "\(String(format: "%.1f", rate))",
+        ]
+        if let reason { metadata["send.reason"] = "\(reason)" }
+        logger.log(level: level, "\(message)", metadata: metadata)
     }
 }
 

@@ -51,7 +51,9 @@ final class SendServiceState: Sendable {
     func run() async throws {
         logger.info(
             "sender started",
-            metadata: ["in_flight_window": "\(policy.inFlightWindow)", "concurrency": "\(policy.concurrency)"])
+            metadata: [
+                "send.in_flight_window": "\(policy.inFlightWindow)", "send.concurrency": "\(policy.concurrency)",
+            ])
         await withTaskGroup(of: Void.self) { group in
             while !stopping.withLock({ $0 }), !Task.isCancelled {
                 do {
@@ -90,8 +92,8 @@ final class SendServiceState: Sendable {
         let timer = Task { [clock, transport, logger] in
             do { try await clock.sleep(grace) } catch { return }
             logger.warning(
-                "SMTP transactions still running \(grace.seconds) s into the shutdown; aborting them (their deliveries go again at the next start)"
-            )
+                "SMTP transactions still running into the shutdown; aborting them (their deliveries go again at the next start)",
+                metadata: ["shutdown.grace_seconds": "\(grace.seconds)"])
             transport.abortTransfers()
         }
         abortTimer.withLock { $0 = timer }
@@ -112,7 +114,7 @@ final class SendServiceState: Sendable {
                     + overdueCause(send) + "); start it with `rundbrief send resume \(id)` "
                     + "or move it with `rundbrief send reschedule \(id) --at TIME`"
                 try database.pauseSend(id: id, reason: reason, now: now)
-                logger.warning("send not started: \(reason)", metadata: ["send.id": "\(id)"])
+                logger.warning("send not started", metadata: ["send.id": "\(id)", "send.reason": "\(reason)"])
                 continue
             }
             if let started = try await database.startSend(id: id, now: now, timeZone: policy.timeZone) {
@@ -120,8 +122,8 @@ final class SendServiceState: Sendable {
                 logger.info(
                     "send started: audience frozen",
                     metadata: [
-                        "send.id": "\(id)", "edition": "\(started.decodedSnapshot?.slug ?? "?")",
-                        "recipients": "\(counts.total)",
+                        "send.id": "\(id)", "edition.slug": "\(started.decodedSnapshot?.slug ?? "?")",
+                        "send.recipients": "\(counts.total)",
                     ])
             }
         }
@@ -158,7 +160,7 @@ final class SendServiceState: Sendable {
         let edition = send.decodedSnapshot?.slug ?? "?"
         var log = logger
         log[metadataKey: "send.id"] = "\(id)"
-        log[metadataKey: "edition"] = "\(edition)"
+        log[metadataKey: "edition.slug"] = "\(edition)"
         let runner: SendRunner
         do {
             let list = try await database.sendList(id: send.listID)
@@ -184,7 +186,7 @@ final class SendServiceState: Sendable {
                 if requeued > 0 {
                     log.notice(
                         "resuming after an interruption: re-queued deliveries that were in flight",
-                        metadata: ["count": "\(requeued)"])
+                        metadata: ["send.requeued": "\(requeued)"])
                 }
             }
             _ = try await runner.run()
@@ -239,7 +241,7 @@ final class SendServiceState: Sendable {
                 if try await database.resumePausedSend(id: id, reason: send.statusReason, now: now) {
                     logger.notice(
                         "send resumed: the relay answers again",
-                        metadata: ["send.id": "\(id)", "edition": "\(send.decodedSnapshot?.slug ?? "?")"])
+                        metadata: ["send.id": "\(id)", "edition.slug": "\(send.decodedSnapshot?.slug ?? "?")"])
                 }
             } catch {
                 logger.error("cannot resume send", metadata: ["send.id": "\(id)", "error": "\(error)"])
@@ -250,7 +252,7 @@ final class SendServiceState: Sendable {
     /// A send whose edition cannot be rendered fails: retrying would fail the same way.
     private func fail(id: Int64, error: any Error, log: Logger) async {
         let reason = "cannot prepare the edition: \(error)"
-        log.error("send failed: \(reason)")
+        log.error("send failed: cannot prepare the edition", metadata: ["error": "\(error)"])
         do {
             try await database.finishOrPause(sendID: id, status: .failed, reason: reason, now: clock.now())
         } catch {

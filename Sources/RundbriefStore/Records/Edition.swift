@@ -1,4 +1,6 @@
 public import Foundation
+// Public only for this record's GRDB conformances: Swift refuses a public type's conformance through an
+// internal import. Other modules still get no Database to use them on (AppDatabase keeps it package).
 public import GRDB
 
 /// An edition as stored by `rundbrief edition add`: its source and the front matter fields sends need.

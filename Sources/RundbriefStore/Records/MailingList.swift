@@ -1,4 +1,6 @@
 public import Foundation
+// Public only for this record's GRDB conformances: Swift refuses a public type's conformance through an
+// internal import. Other modules still get no Database to use them on (AppDatabase keeps it package).
 public import GRDB
 
 /// A newsletter: one install can run several, and subscribers belong to each separately.

@@ -84,7 +84,10 @@ public struct MailOutbox: Service {
             }
             while let entry = queue.takeDue(at: .now) { await deliver(entry, retrying: false) }
             let left = queue.drain()
-            if left > 0 { logger.warning("shutting down with \(left) deferred transactional mail(s) not sent") }
+            if left > 0 {
+                logger.warning(
+                    "shutting down with deferred transactional mail not sent", metadata: ["mail.unsent": "\(left)"])
+            }
         } onGracefulShutdown: {
             queue.close()
             wake.finish()
@@ -104,10 +107,13 @@ public struct MailOutbox: Service {
             var delay = retry.initialDelay * (1 << min(entry.attempts, 16))
             delay = min(delay, retry.maximumDelay)
             guard retrying, age + delay < retry.giveUpAfter else {
-                logger.error("transactional mail not sent, given up: \(error)", metadata: metadata)
+                logger.error(
+                    "transactional mail not sent, given up", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 return
             }
-            logger.warning("transactional mail deferred (retry in \(delay)): \(error)", metadata: metadata)
+            logger.warning(
+                "transactional mail deferred",
+                metadata: metadata.merging(["mail.retry_in": "\(delay)", "error": "\(error)"]) { $1 })
             var next = entry
             next.attempts += 1
             next.due = .now + delay

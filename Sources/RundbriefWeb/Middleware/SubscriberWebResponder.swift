@@ -55,7 +55,7 @@ where Inner.Context == WebRequestContext {
             return web.errorPage(error.status, language: language)
         } catch {
             web.logger.error(
-                "request failed: \(error)", metadata: ["http.path": "\(request.uri.path)"])
+                "request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
             return web.errorPage(.internalServerError, language: language)
         }
     }

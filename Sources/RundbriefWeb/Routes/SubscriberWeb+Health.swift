@@ -9,7 +9,7 @@ extension SubscriberWeb {
             try await database.ping()
             return json(["status": "ok", "database": "ok"], status: .ok)
         } catch {
-            logger.error("health check: the database does not answer: \(error)")
+            logger.error("health check: the database does not answer", metadata: ["error": "\(error)"])
             return json(["status": "error", "database": "error"], status: .serviceUnavailable)
         }
     }

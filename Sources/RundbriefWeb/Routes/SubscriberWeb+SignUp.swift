@@ -83,8 +83,11 @@ extension SubscriberWeb {
                 address, name: name, lists: lists.map(\.slug), detail: ["language": language.rawValue], now: now)
         } catch {
             logger.error(
-                "sign-up not recorded: \(error)",
-                metadata: ["subscriber.email": "\(LogRedaction.address(address.value))", "list": "\(slugs)"])
+                "sign-up not recorded",
+                metadata: [
+                    "subscriber.email": "\(LogRedaction.address(address.value))", "list.slug": "\(slugs)",
+                    "error": "\(error)",
+                ])
             return
         }
         guard case .awaitingConfirmation(let subscriberID, let listIDs) = outcome, let first = listIDs.first,
@@ -143,7 +146,9 @@ extension SubscriberWeb {
                 extraHeaders: [])
             data = try message.encoded(signer: nil)
         } catch {
-            logger.error("cannot build the \(kind) mail: \(error)", metadata: ["subscriber.id": "\(subscriberID)"])
+            logger.error(
+                "cannot build a transactional mail",
+                metadata: ["mail.kind": "\(kind)", "subscriber.id": "\(subscriberID)", "error": "\(error)"])
             return nil
         }
         return OutboxMessage(

@@ -86,7 +86,7 @@ extension SubscriberWeb {
             "subscriber unsubscribed",
             metadata: [
                 "subscriber.id": "\(subscriberID)", "subscriber.email": "\(email.map(LogRedaction.address) ?? "-")",
-                "list": "\(list)", "source": "\(source)",
+                "list.slug": "\(list)", "unsubscribe.source": "\(source)",
             ])
     }
 

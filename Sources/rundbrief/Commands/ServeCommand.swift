@@ -75,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
             await transport.shutdown()
             await bulkTransport.shutdown()
         } catch {
-            logger.critical("stopped after an error: \(error)")
+            logger.critical("stopped after an error", metadata: ["error": "\(error)"])
             throw ExitCode(70)  // EX_SOFTWARE
         }
         withExtendedLifetime(lock) {}  // held until here: the process ends next
@@ -113,7 +113,7 @@ private struct Daemon {
         groupConfig.maximumCancellationDuration = .seconds(5)
         logger.info(
             "starting",
-            metadata: ["version": "\(RundbriefVersion.current)", "config": "\(config.sourcePath)"])
+            metadata: ["rundbrief.version": "\(RundbriefVersion.current)", "config.path": "\(config.sourcePath)"])
         try await ServiceGroup(configuration: groupConfig).run()
         logger.info("stopped")
     }

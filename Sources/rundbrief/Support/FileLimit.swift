@@ -23,8 +23,8 @@ enum FileLimit {
         let needed = rlim_t(connections + 128)
         if limit.rlim_cur < needed {
             logger.warning(
-                "the open-file limit (\(limit.rlim_cur)) is below http.max_connections + 128 (\(needed)): raise LimitNOFILE= or lower http.max_connections"
-            )
+                "the open-file limit is below http.max_connections + 128: raise LimitNOFILE= or lower http.max_connections",
+                metadata: ["process.open_file_limit": "\(limit.rlim_cur)", "process.open_files_needed": "\(needed)"])
         }
     }
 }

@@ -65,7 +65,7 @@ final class MailRecorder: Sendable {
     }
 
     private func wait(until done: ([Mail]) -> Bool) async throws -> [Mail] {
-        _ = await eventually(timeout: .seconds(5), interval: .milliseconds(10)) { done(all) }
+        _ = await eventually(timeout: .seconds(30), interval: .milliseconds(10)) { done(all) }
         return all
     }
 }
