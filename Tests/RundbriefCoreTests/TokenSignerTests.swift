@@ -21,6 +21,9 @@ struct TokenSignerTests {
             // One confirmation for a sign-up to several lists.
             TokenClaims(
                 purpose: .confirm, subscriberID: 42, listID: 3, moreListIDs: [5, 1_000_000], issued: Self.issued),
+            // Further lists and a send id together.
+            TokenClaims(
+                purpose: .confirm, subscriberID: 42, listID: 3, moreListIDs: [5], issued: Self.issued, sendID: 77),
         ] {
             let token = signer.sign(claims)
             #expect(
