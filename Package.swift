@@ -45,7 +45,7 @@ let package = Package(
             name: "CSQLiteSupport",
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
-        // Pure logic, no I/O.
+        // Pure logic, no I/O: no file, environment or clock access (scripts/check-edges).
         .target(
             name: "RundbriefCore",
             dependencies: [
@@ -57,7 +57,7 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
-        // SQLite through GRDB; the only place with SQL.
+        // SQLite through GRDB; the only place with SQL. Also owns the 0600 personal-data files (PrivateFile).
         .target(
             name: "RundbriefStore",
             dependencies: [
@@ -66,7 +66,6 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the import's per-row insert (see SubscriberImporter).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),
@@ -78,6 +77,7 @@ let package = Package(
                 "RundbriefCore",
                 "RundbriefStore",
                 .product(name: "Logging", package: "swift-log"),
+                // The sender's counters (SMTPMetrics).
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
@@ -135,13 +135,13 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
-        // Subscriber pages, health and metrics over Hummingbird.
+        // Subscriber pages, health and metrics over Hummingbird. No RundbriefMail: the executable
+        // hands it a `send` closure over its transport.
         .target(
             name: "RundbriefWeb",
             dependencies: [
                 "RundbriefCore",
                 "RundbriefStore",
-                "RundbriefMail",
                 "RundbriefApp",
                 "RundbriefAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -151,8 +151,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: upcoming
         ),
@@ -174,7 +173,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
         ),
@@ -185,18 +183,27 @@ let package = Package(
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefMail",
+                "RundbriefApp",
                 "RundbriefDaemon",
+                "RundbriefTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/rundbrief-bench",
+            swiftSettings: upcoming
+        ),
+        // What the tests (and the benchmarks' data generator) share: `smtp_server.py` as a child process,
+        // the SplitMix64 generator, polling until a condition holds.
+        .target(
+            name: "RundbriefTestSupport",
+            path: "Tests/RundbriefTestSupport",
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "RundbriefCoreTests",
             dependencies: [
                 "RundbriefCore",
+                "RundbriefTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")],
@@ -204,15 +211,23 @@ let package = Package(
         ),
         .testTarget(
             name: "RundbriefStoreTests",
-            dependencies: ["RundbriefCore", "RundbriefStore"],
+            dependencies: ["RundbriefCore", "RundbriefStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "RundbriefMailTests",
             dependencies: [
-                "CCurl", "RundbriefCore", "RundbriefStore", "RundbriefMail",
+                "RundbriefCore", "RundbriefStore", "RundbriefMail", "RundbriefTestSupport",
                 // A second connection that holds the write lock, as another process would.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "RundbriefAppTests",
+            dependencies: [
+                "RundbriefApp", "RundbriefCore", "RundbriefStore", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),
@@ -224,16 +239,17 @@ let package = Package(
         .testTarget(
             name: "RundbriefWebTests",
             dependencies: [
-                "RundbriefCore", "RundbriefStore", "RundbriefMail", "RundbriefWeb",
+                "RundbriefCore", "RundbriefStore", "RundbriefMail", "RundbriefWeb", "RundbriefTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),
         // Runs the built `rundbrief` binary end to end against real SQLite files and servers.
         .testTarget(
             name: "RundbriefCLITests",
-            dependencies: ["RundbriefCore"],
+            dependencies: ["RundbriefCore", "RundbriefTestSupport"],
             swiftSettings: upcoming
         ),
     ]

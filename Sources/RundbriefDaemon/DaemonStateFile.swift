@@ -1,5 +1,6 @@
 public import Foundation
 import RundbriefCore
+import RundbriefStore
 
 #if canImport(Glibc)
     import Glibc

@@ -16,7 +16,7 @@ public import RundbriefStore
 /// ```swift
 /// let web = try await WebApplication(
 ///   configuration: config, database: database, signer: try config.tokens.signer(),
-///   send: { from, to, data in try await transport.deliver(from, to, data) }, logger: logger)
+///   send: { from, to, data in try await transport.deliver(from: from, to: to, data: data) }, logger: logger)
 /// let group = ServiceGroup(configuration: .init(services: [try web.makeApplication(), sender], logger: logger))
 /// ```
 ///

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RundbriefApp
 import RundbriefCore
 
 /// Measures `CSVReader` throughput on a file: rows per second and megabytes per second.

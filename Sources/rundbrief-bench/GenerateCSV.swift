@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RundbriefTestSupport
 
 /// Writes a deterministic subscriber CSV for the import benchmarks: German names with umlauts,
 /// addresses on common and international domains, a few attribute columns, some quoted fields.
@@ -54,7 +55,7 @@ struct GenerateCSV: ParsableCommand {
         }
         defer { try? output.close() }
         try output.truncate(atOffset: 0)
-        var random = BenchRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var chunk = semicolon ? "\u{FEFF}" : ""
         chunk += ["email", "name", "city", "zip", "signup", "interests", "newsletter"].joined(
             separator: delimiter)
@@ -74,7 +75,7 @@ struct GenerateCSV: ParsableCommand {
         return FileHandle(forWritingAtPath: out)
     }
 
-    private func row(_ index: Int, _ random: inout BenchRandom, delimiter: String) -> String {
+    private func row(_ index: Int, _ random: inout SplitMix64, delimiter: String) -> String {
         let first = random.pick(Self.firstNames)
         let last = random.pick(Self.lastNames)
         let local = "\(first).\(last)".lowercased().folding(options: .diacriticInsensitive, locale: nil)
@@ -101,24 +102,5 @@ struct GenerateCSV: ParsableCommand {
     private func quoted(_ field: String, delimiter: String) -> String {
         guard field.contains(delimiter) || field.contains("\"") else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}
-
-/// SplitMix64: small, fast and the same on every platform, so generated files are reproducible.
-struct BenchRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func pick<T>(_ elements: [T]) -> T {
-        elements[Int(next() % UInt64(elements.count))]
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Logging
 import RundbriefDaemon
 import RundbriefMail
@@ -22,7 +21,7 @@ struct OperationsBenchmark: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try AppDatabase(path: directory.appendingPathComponent("bench.sqlite").path)
-        let fill = try measure { try Self.populate(database, deliveries: deliveries) }
+        let fill = try measure { try database.fillWithRunningSend(deliveries: deliveries) }
         print("populate: \(deliveries) deliveries in \(format(fill)) s")
         _ = try await database.operationsSnapshot()
         let rounds = 10
@@ -32,26 +31,6 @@ struct OperationsBenchmark: AsyncParsableCommand {
         print("status snapshot: \(format(query / Double(rounds) * 1000)) ms per refresh")
         let logging = measure { Self.formatLines(lines) }
         print("journal handler: \(Int(Double(lines) / logging)) lines/s (formatting, no I/O)")
-    }
-
-    static func populate(_ database: AppDatabase, deliveries: Int) throws {
-        try database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO lists(id, slug, name, created_at) VALUES (1, 'verteiler', 'Verteiler', '2025-01-01');
-                    INSERT INTO editions(id, slug, subject, list_slug, markdown, source, created_at, updated_at)
-                      VALUES (1, 'iii-2025', 'Newsletter III/2025', 'verteiler', '# x', '# x', '2025-01-01', '2025-01-01');
-                    INSERT INTO sends(id, edition_id, list_id, status, scheduled_at, created_at, updated_at)
-                      VALUES (1, 1, 1, 'running', '2025-01-01', '2025-01-01', '2025-01-01');
-                    WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?)
-                    INSERT INTO deliveries(send_id, domain, status, last_code, updated_at)
-                    SELECT 1, 'example.de',
-                           CASE x % 20 WHEN 0 THEN 'deferred' WHEN 1 THEN 'failed' WHEN 2 THEN 'sending'
-                                       ELSE CASE WHEN x < ? / 2 THEN 'sent' ELSE 'queued' END END,
-                           CASE x % 20 WHEN 0 THEN 451 WHEN 1 THEN 550 ELSE NULL END, '2025-01-01'
-                    FROM n;
-                    """, arguments: [deliveries, deliveries])
-        }
     }
 
     static func formatLines(_ count: Int) {

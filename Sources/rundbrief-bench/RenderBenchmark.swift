@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RundbriefApp
 import RundbriefCore
 
 /// Measures per-recipient message composition: unsigned, ed25519-sha256, rsa-sha256 and both.

@@ -14,6 +14,7 @@ struct RundbriefBench: AsyncParsableCommand {
             EditionRenderBenchmark.self,
             BounceParseBenchmark.self,
             OperationsBenchmark.self,
+            SegmentFreezeBenchmark.self,
         ]
     )
 }

@@ -40,6 +40,7 @@ struct Rundbrief: AsyncParsableCommand {
             TokensCommand.self,
             DkimCommand.self,
             SendCommand.self,
+            SegmentsCommand.self,
             ServeCommand.self,
             StatusCommand.self,
             DatabaseCommand.self,

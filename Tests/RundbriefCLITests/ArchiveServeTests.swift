@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -14,7 +15,7 @@ import Testing
         defer { fixture.remove() }
         let out = fixture.directory.appendingPathComponent("smtp")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let server = try CaptureServer(directory: out)
+        let server = try SMTPTestServer(directory: out)
         defer { server.stop() }
         var config = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
         config +=
@@ -36,7 +37,7 @@ import Testing
         #expect(try ServeTests.get("\(base)/archive/interkommunales-nrw/\(slug)").status != 0)
         #expect(
             try fixture.run(["send", "schedule", slug, "--list", "interkommunales-nrw", "--at", "now"]).status == 0)
-        #expect(await eventually(seconds: 30) { (try? server.messageCount()) == 1 })
+        #expect(await eventually(timeout: .seconds(30)) { (try? server.messageCount()) == 1 })
         let page = try ServeTests.get("\(base)/archive/interkommunales-nrw/\(slug)")
         #expect(page.status == 0)
         #expect(page.body.contains("Sehr geehrte Damen und Herren"))

@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 /// `kill -9` of the daemon's sender in the middle of a send: after a restart every recipient has the
@@ -11,7 +12,7 @@ import Testing
 
     @Test func killedMidSendResumesWithoutLossAndFewDuplicates() async throws {
         let bed = try CLITestBed()
-        let server = try CaptureServer(directory: bed.directory.appendingPathComponent("mail"))
+        let server = try SMTPTestServer(directory: bed.directory.appendingPathComponent("mail"))
         defer { server.stop() }
         // 300 messages/s: the send takes 10 s, so the kill lands in the middle however late the test polls.
         try bed.writeConfiguration(
@@ -37,7 +38,7 @@ import Testing
 
         // And started again
         let second = try bed.startSender()
-        let done = try await bed.waitUntil(timeout: .seconds(180)) {
+        let done = try await eventually(timeout: .seconds(180)) {
             try bed.status(sendID)["status"] as? String == "done"
         }
         second.terminate()
@@ -217,65 +218,6 @@ final class CLITestBed {
         }
     }
 
-    func waitUntil(timeout: Duration, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
-}
-
-/// `Tests/Support/smtp_server.py` capturing every message into a directory.
-final class CaptureServer: Sendable {
-    let port: Int
-    let directory: URL
-    private let process: Process
-
-    /// - Parameter arguments: more of `smtp_server.py`'s flags (`--stall-after N`, `--tempfail ADDR`...).
-    init(directory: URL, arguments: [String] = []) throws {
-        self.directory = directory
-        let script = CLITestBed.repository.appendingPathComponent("Tests/Support/smtp_server.py")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--port", "0", "--out", directory.path] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var line: [UInt8] = []
-        while let chunk = try output.fileHandleForReading.read(upToCount: 1), let byte = chunk.first, byte != 10 {
-            line.append(byte)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-            process.terminate()
-            throw CLITestError("smtp_server.py printed \(text) instead of its port")
-        }
-        self.port = port
-    }
-
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
-
-    func messageCount() throws -> Int {
-        let data = try Data(contentsOf: directory.appendingPathComponent("stats.json"))
-        return (try JSONSerialization.jsonObject(with: data) as? [String: Int])?["messages"] ?? 0
-    }
-
-    /// The envelope recipient of every message received, one entry per message.
-    func recipients() throws -> [String] {
-        let count = try messageCount()
-        guard count > 0 else { return [] }
-        return try (1...count).flatMap { number -> [String] in
-            let data = try Data(contentsOf: directory.appendingPathComponent("\(number).json"))
-            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-            return object?["rcpt_tos"] as? [String] ?? []
-        }
-    }
 }
 
 struct CLITestError: Error, CustomStringConvertible {
@@ -289,7 +231,7 @@ struct CLITestError: Error, CustomStringConvertible {
     @Test func sigtermMidSendLeavesNothingInFlightAndTheNextStartCompletes() async throws {
         let recipients = 2_000
         let bed = try CLITestBed()
-        let server = try CaptureServer(directory: bed.directory.appendingPathComponent("mail"))
+        let server = try SMTPTestServer(directory: bed.directory.appendingPathComponent("mail"))
         defer { server.stop() }
         // 250 messages/s: the send takes 8 s, so SIGTERM lands in the middle however late the test polls.
         try bed.writeConfiguration(smtpPort: server.port, batchSize: 50, concurrency: 4, rate: 250)
@@ -313,7 +255,7 @@ struct CLITestError: Error, CustomStringConvertible {
         #expect(try server.messageCount() < recipients, "the send finished before SIGTERM; the test proves nothing")
 
         let second = try bed.startSender()
-        let done = try await bed.waitUntil(timeout: .seconds(180)) {
+        let done = try await eventually(timeout: .seconds(180)) {
             try bed.status(sendID)["status"] as? String == "done"
         }
         second.terminate()

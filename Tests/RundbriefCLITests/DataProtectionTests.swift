@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -67,7 +68,7 @@ import Testing
             if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
         }
         let heartbeat = fixture.databasePath + ".daemon.json"
-        #expect(await eventually(seconds: 20) { FileManager.default.fileExists(atPath: heartbeat) })
+        #expect(await eventually(timeout: .seconds(20)) { FileManager.default.fileExists(atPath: heartbeat) })
         #expect(Self.mode(heartbeat) == 0o600)
         for suffix in ["", "-wal", "-shm"] {
             #expect(Self.mode(fixture.databasePath + suffix) == 0o600, "database\(suffix)")

@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 /// `rundbrief db backup` and `db check` against real SQLite files.
@@ -51,7 +52,7 @@ struct DatabaseTests {
         let output = Pipe()
         writer.standardOutput = output
         try writer.run()
-        #expect(await eventually(seconds: 20) { Self.eventCount(fixture.databasePath) > 500 })
+        #expect(await eventually(timeout: .seconds(20)) { Self.eventCount(fixture.databasePath) > 500 })
 
         let backup = fixture.directory.appendingPathComponent("backup.sqlite").path
         let result = try fixture.run(["db", "backup", backup])

@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 /// Issue 16 parts 2 and 3 end to end: the real daemon sends the sample edition through the aiosmtpd
@@ -13,7 +14,7 @@ import Testing
 
     /// The sample edition to one subscriber, as the daemon sent it: the raw bytes of the message.
     private func sendSampleEdition(_ bed: CLITestBed) async throws -> URL {
-        let server = try CaptureServer(directory: bed.directory.appendingPathComponent("mail"))
+        let server = try SMTPTestServer(directory: bed.directory.appendingPathComponent("mail"))
         defer { server.stop() }
         try bed.writeConfiguration(smtpPort: server.port, batchSize: 10, concurrency: 1)
         try appendDKIM(to: bed.configPath)
@@ -33,7 +34,7 @@ import Testing
         let sendID = try #require(
             (try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])?["id"] as? Int)
         let daemon = try bed.startSender()
-        let done = try await bed.waitUntil(timeout: .seconds(120)) {
+        let done = try await eventually(timeout: .seconds(120)) {
             try bed.status(Int64(sendID))["status"] as? String == "done"
         }
         daemon.terminate()

@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 /// `edition add`, `render` and `bounce parse` run as the real binary; what they write is read by
@@ -80,7 +81,7 @@ import Testing
         defer { fixture.remove() }
         let out = fixture.directory.appendingPathComponent("smtp")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let server = try CaptureServer(directory: out)
+        let server = try SMTPTestServer(directory: out)
         defer { server.stop() }
         var text = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
         text += "[smtp]\nurl = \"smtp://127.0.0.1:\(server.port)\"\nstarttls = \"off\"\n"

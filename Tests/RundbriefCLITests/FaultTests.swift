@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -15,7 +16,7 @@ import Testing
     @Test func databaseLockedForLongDuplicatesNothingAndCarriesOn() async throws {
         let recipients = 1_500
         let bed = try CLITestBed()
-        let server = try CaptureServer(directory: bed.directory.appendingPathComponent("mail"))
+        let server = try SMTPTestServer(directory: bed.directory.appendingPathComponent("mail"))
         defer { server.stop() }
         try bed.writeConfiguration(
             smtpPort: server.port, batchSize: 50, concurrency: 4, rate: 150, database: "busy_timeout_seconds = 1")
@@ -42,7 +43,7 @@ import Testing
         } then: {
         }
         let recovery = Date().timeIntervalSince(released)
-        let done = try await bed.waitUntil(timeout: .seconds(120)) {
+        let done = try await eventually(timeout: .seconds(120)) {
             try bed.status(sendID)["status"] as? String == "done"
         }
         kill(daemon.processIdentifier, SIGTERM)
@@ -75,7 +76,7 @@ import Testing
         bed.databaseDirectory = disk.directory
         let mail = FileManager.default.temporaryDirectory.appendingPathComponent("rundbrief-mail-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: mail) }
-        let server = try CaptureServer(directory: mail)
+        let server = try SMTPTestServer(directory: mail)
         defer { server.stop() }
         try bed.writeConfiguration(
             smtpPort: server.port, batchSize: 50, concurrency: 4, rate: 150, database: "busy_timeout_seconds = 1")
@@ -98,7 +99,7 @@ import Testing
         #expect(atFree < recipients, "the send finished while the disk was full; the test proves nothing")
 
         // Then the send carries on by itself and finishes with every recipient served once
-        let done = try await bed.waitUntil(timeout: .seconds(120)) {
+        let done = try await eventually(timeout: .seconds(120)) {
             try bed.status(sendID)["status"] as? String == "done"
         }
         let finished = Date().timeIntervalSince(freed)
@@ -150,7 +151,7 @@ import Testing
     /// within `delivery.shutdown_timeout_seconds`, and the interrupted deliveries wait for the next start.
     @Test func sigtermWhileTheRelayStallsExitsWithinTheTimeout() async throws {
         let bed = try CLITestBed()
-        let server = try CaptureServer(
+        let server = try SMTPTestServer(
             directory: bed.directory.appendingPathComponent("mail"), arguments: ["--stall-after", "100"])
         defer { server.stop() }
         try bed.writeConfiguration(
@@ -161,15 +162,15 @@ import Testing
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
 
         // When the relay stalls after 100 messages
-        #expect(try await bed.waitUntil(timeout: .seconds(60)) { try server.messageCount() >= 100 })
+        #expect(try await eventually(timeout: .seconds(60)) { try server.messageCount() >= 100 })
         // Then a warning says so, once (ten progress intervals of 1 s, at least 10 s)
-        #expect(try await bed.waitUntil(timeout: .seconds(20)) { bed.senderLog.contains("it may be stalled") })
+        #expect(await eventually(timeout: .seconds(20)) { bed.senderLog.contains("it may be stalled") })
         try await Task.sleep(for: .seconds(2))
         #expect(bed.senderLog.components(separatedBy: "it may be stalled").count - 1 == 1)
         // And when SIGTERM comes
         let signalled = Date()
         kill(daemon.processIdentifier, SIGTERM)
-        let exited = try await bed.waitUntil(timeout: .seconds(20)) { !daemon.isRunning }
+        let exited = await eventually(timeout: .seconds(20)) { !daemon.isRunning }
         let took = Date().timeIntervalSince(signalled)
 
         // Then it exits 0 within the shutdown timeout (and a second for the process itself)
@@ -195,7 +196,7 @@ import Testing
         let first = try DaemonProcess(fixture: fixture)
         #expect(await first.httpPort() != nil)
         let heartbeat = fixture.databasePath + ".daemon.json"
-        #expect(await eventually(seconds: 10) { FileManager.default.fileExists(atPath: heartbeat) })
+        #expect(await eventually(timeout: .seconds(10)) { FileManager.default.fileExists(atPath: heartbeat) })
 
         // The second one writes its stderr to a file of its own
         let secondLog = fixture.directory.appendingPathComponent("second.log").path
@@ -206,7 +207,7 @@ import Testing
         second.standardError = FileHandle(forWritingAtPath: secondLog)
         second.standardOutput = FileHandle.nullDevice
         try second.run()
-        let refused = await eventually(seconds: 5) { !second.isRunning }
+        let refused = await eventually(timeout: .seconds(5)) { !second.isRunning }
         if !refused { kill(second.processIdentifier, SIGKILL) }
         second.waitUntilExit()
         let stderr = (try? String(contentsOfFile: secondLog, encoding: .utf8)) ?? ""
@@ -258,7 +259,8 @@ import Testing
         }
         let port = Int(UInt16(bigEndian: address.sin_port))
         let text = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
-            .replacingOccurrences(of: "[http]\nlisten = \"127.0.0.1:0\"", with: "[http]\nlisten = \"127.0.0.1:\(port)\"")
+            .replacingOccurrences(
+                of: "[http]\nlisten = \"127.0.0.1:0\"", with: "[http]\nlisten = \"127.0.0.1:\(port)\"")
         try text.write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
 
         let result = try fixture.run(["serve"])

@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -21,7 +22,7 @@ struct NotifyTests {
         #expect(await listener.waitFor("READY=1"))
         #expect(await listener.waitFor("STATUS=idle; nothing scheduled"))
         #expect(
-            await eventually(seconds: 20) { listener.assignments.count { $0 == "WATCHDOG=1" } >= 3 })
+            await eventually(timeout: .seconds(20)) { listener.assignments.count { $0 == "WATCHDOG=1" } >= 3 })
         #expect(listener.assignments.contains("MAINPID=\(daemon.process.processIdentifier)"))
 
         daemon.signal(SIGTERM)
@@ -59,7 +60,7 @@ struct NotifyTests {
         daemon.signal(SIGHUP)
         #expect(await listener.waitFor("RELOADING=1"))
         #expect(await listener.waitFor("MONOTONIC_USEC="))
-        #expect(await eventually(seconds: 20) { listener.assignments.count { $0 == "READY=1" } == 2 })
+        #expect(await eventually(timeout: .seconds(20)) { listener.assignments.count { $0 == "READY=1" } == 2 })
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
     }

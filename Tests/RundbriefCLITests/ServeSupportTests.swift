@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Synchronization
 import Testing
 
@@ -174,7 +175,7 @@ final class DaemonProcess {
 
     /// Waits until the log contains `text`.
     func waitForLog(_ text: String, seconds: Double = 20) async -> Bool {
-        await eventually(seconds: seconds) { self.log.contains(text) }
+        await eventually(timeout: .seconds(seconds)) { self.log.contains(text) }
     }
 
     /// The HTTP port the daemon bound (it listens on port 0 in tests), from its "serving" log line.
@@ -210,16 +211,6 @@ final class DaemonProcess {
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
-}
-
-/// Polls `condition` until it holds or `seconds` pass.
-func eventually(seconds: Double, _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(50))
-    }
-    return condition()
 }
 
 /// A unix datagram socket standing in for systemd's notification socket; a thread collects messages.
@@ -270,7 +261,7 @@ final class NotifyListener: Sendable {
     var assignments: [String] { messages.flatMap { $0.split(separator: "\n").map(String.init) } }
 
     func waitFor(_ assignment: String, seconds: Double = 20) async -> Bool {
-        await eventually(seconds: seconds) {
+        await eventually(timeout: .seconds(seconds)) {
             self.assignments.contains { $0 == assignment || $0.hasPrefix(assignment) }
         }
     }

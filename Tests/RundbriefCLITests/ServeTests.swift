@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -33,7 +34,7 @@ struct ServeTests {
         #expect(metricsPort != port)
 
         #expect(
-            await eventually(seconds: 20) {
+            await eventually(timeout: .seconds(20)) {
                 (try? Self.get("http://127.0.0.1:\(metricsPort)/metrics"))?.body
                     .contains(#"rundbrief_subscribers{status="active"} 2.0"#) == true
             })
@@ -43,13 +44,18 @@ struct ServeTests {
         #expect(!publicMetrics.body.contains("rundbrief_"))
         let metrics = try Self.get("http://127.0.0.1:\(metricsPort)/metrics").body
         for series in [
-            #"rundbrief_messages_total{outcome="sent"} 0"#,
-            #"rundbrief_smtp_replies_total{class="5xx"} 0"#,
             #"rundbrief_bounces{kind="hard"} 0.0"#, #"rundbrief_sends{status="running"} 0.0"#,
             "rundbrief_send_rate_messages_per_second 0.0", "rundbrief_queue_depth 0.0",
-            "# TYPE rundbrief_subscribers gauge",
+            "# TYPE rundbrief_subscribers gauge", "# TYPE rundbrief_messages_total counter",
         ] {
             #expect(metrics.contains(series), "missing \(series)")
+        }
+        // Every family says what it is and what it counts.
+        let families = Set(Self.samples(metrics).map(\.family))
+        #expect(families.count == 8, "\(families.sorted())")
+        for family in families {
+            #expect(metrics.contains("# HELP \(family) "), "no HELP for \(family)")
+            #expect(metrics.contains("# TYPE \(family) "), "no TYPE for \(family)")
         }
         let health = try Self.get("http://127.0.0.1:\(port)/healthz")
         #expect(health.status == 0)
@@ -61,6 +67,60 @@ struct ServeTests {
 
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
+    }
+
+    @Test("the sender counts every message's SMTP outcome and every reply class on /metrics")
+    func senderCounters() async throws {
+        // Given a send to 7 readers through a relay that rejects one and greylists another once
+        let bed = try CLITestBed()
+        let server = try SMTPTestServer(
+            directory: bed.directory.appendingPathComponent("mail"),
+            arguments: ["--reject", "leser5@example.net", "--tempfail-once", "leser6@example.net"])
+        defer { server.stop() }
+        try bed.writeConfiguration(smtpPort: server.port, batchSize: 10, concurrency: 2)
+        try bed.prepareList(subscribers: 7)
+        let sendID = try bed.scheduleNow()
+
+        // When the daemon has finished the send
+        let daemon = try bed.startSender()
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        #expect(
+            try await eventually(timeout: .seconds(60)) { try bed.status(sendID)["status"] as? String == "done" })
+        #expect(try server.messageCount() == 6)
+        let port = try #require(Self.metricsPort(in: bed.senderLog))
+        let samples = Self.samples(try Self.get("http://127.0.0.1:\(port)/metrics").body)
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+
+        // Then /metrics counts each transaction: 6 accepted (one on its second try), 1 greylisted, 1 refused
+        let value = { (series: String) in samples.first { $0.series == series }?.value }
+        #expect(value(#"rundbrief_messages_total{outcome="sent"}"#) == 6)
+        #expect(value(#"rundbrief_messages_total{outcome="deferred"}"#) == 1)
+        #expect(value(#"rundbrief_messages_total{outcome="failed"}"#) == 1)
+        #expect(value(#"rundbrief_smtp_replies_total{class="2xx"}"#) == 6)
+        #expect(value(#"rundbrief_smtp_replies_total{class="4xx"}"#) == 1)
+        #expect(value(#"rundbrief_smtp_replies_total{class="5xx"}"#) == 1)
+        #expect(value(#"rundbrief_smtp_replies_total{class="none"}"#) == 0)
+    }
+
+    /// The samples of a Prometheus text exposition: `family`, the series with its labels, the value.
+    static func samples(_ text: String) -> [(family: String, series: String, value: Double)] {
+        text.split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "),
+                let value = Double(line[line.index(after: space)...])
+            else { return nil }
+            let series = String(line[..<space])
+            return (String(series.prefix { $0 != "{" }), series, value)
+        }
+    }
+
+    /// The metrics listener's port, from the daemon's "metrics listening" log line.
+    static func metricsPort(in log: String) -> Int? {
+        let line = log.split(separator: "\n").first { $0.contains("metrics listening") } ?? ""
+        guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("metrics.address=") }),
+            let colon = field.lastIndex(of: ":")
+        else { return nil }
+        return Int(field[field.index(after: colon)...].filter(\.isNumber))
     }
 
     @Test("SIGHUP reloads edited templates; a broken template keeps the running ones")
@@ -105,7 +165,7 @@ struct ServeTests {
         defer { fixture.remove() }
         let daemon = try DaemonProcess(fixture: fixture)
         let heartbeat = fixture.databasePath + ".daemon.json"
-        #expect(await eventually(seconds: 20) { FileManager.default.fileExists(atPath: heartbeat) })
+        #expect(await eventually(timeout: .seconds(20)) { FileManager.default.fileExists(atPath: heartbeat) })
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit(seconds: 10) == 0)
         #expect(!FileManager.default.fileExists(atPath: heartbeat))

@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -40,7 +41,7 @@ struct StatusTests {
         let daemon = try DaemonProcess(fixture: fixture)
         #expect(await daemon.waitForLog("serving"))
         #expect(
-            await eventually(seconds: 20) {
+            await eventually(timeout: .seconds(20)) {
                 ((try? Self.statusJSON(fixture))?["daemon"] as? [String: Any])?["state"] as? String
                     == "running"
             })

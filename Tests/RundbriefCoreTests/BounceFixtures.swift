@@ -40,14 +40,21 @@ enum BounceFixtures {
     static func all() -> [Sample] { load().samples }
 
     /// Every `.eml` with its expected JSON; a message without a readable, decodable `.json`
-    /// next to it is a failure, named with the reason, never silently skipped.
+    /// next to it, or a `.json` without its message, is a failure, named with the reason, never
+    /// silently skipped.
     static func load() -> (samples: [Sample], failures: [String]) {
-        let files =
+        let all =
             FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL }
-            .filter { $0.pathExtension == "eml" } ?? []
+            .compactMap { $0 as? URL } ?? []
+        let files = all.filter { $0.pathExtension == "eml" }
         var samples: [Sample] = []
         var failures: [String] = []
+        for json in all where json.pathExtension == "json" {
+            let message = json.deletingPathExtension().appendingPathExtension("eml")
+            if !FileManager.default.fileExists(atPath: message.path) {
+                failures.append("\(json.lastPathComponent): no \(message.lastPathComponent) beside it")
+            }
+        }
         for url in files.sorted(by: { $0.path < $1.path }) {
             let name =
                 url.deletingLastPathComponent().lastPathComponent + "/"

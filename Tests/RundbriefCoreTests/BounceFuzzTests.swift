@@ -1,26 +1,15 @@
 import Foundation
 import RundbriefCore
+import RundbriefTestSupport
 import Testing
 
 /// Mutates corpus messages (byte flips, truncation, duplicated boundaries, deep
 /// nesting, huge headers) and checks the parser survives each in bounded time.
 @Suite("Bounce fuzzing")
 struct BounceFuzzTests {
-    /// A small deterministic generator, so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let mutationKinds: UInt64 = 7
 
-    static func mutate(_ message: [UInt8], kind: UInt64, using random: inout SplitMix) -> [UInt8] {
+    static func mutate(_ message: [UInt8], kind: UInt64, using random: inout SplitMix64) -> [UInt8] {
         var bytes = message
         switch kind {
         case 0:
@@ -57,7 +46,7 @@ struct BounceFuzzTests {
         let corpus = BounceFixtures.all().map(\.message)
         #expect(!corpus.isEmpty)
         let parser = BounceParser(verpDeliveryID: BounceFixtures.resolver)
-        var random = SplitMix(state: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         let clock = ContinuousClock()
         var slowest = Duration.zero
         func check(_ message: [UInt8]) {

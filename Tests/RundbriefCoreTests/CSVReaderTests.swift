@@ -1,4 +1,5 @@
 import Foundation
+import RundbriefTestSupport
 import Testing
 
 @testable import RundbriefCore
@@ -121,17 +122,11 @@ struct CSVReaderTests {
         #expect(items == [.row(1, ["a"]), .error(2, "record longer than 1 MiB"), .row(3, ["b"])])
     }
 
-    @Test func failsToOpenMissingFile() {
-        #expect(throws: CSVError.self) { try CSVReader(path: "/nonexistent/rundbrief/file.csv") }
-    }
-
-    /// Records straddle the 64 KiB chunks in every way; the file reader must agree with the in-memory one.
+    /// Records straddle the 64 KiB chunks in every way; the streaming reader must agree with the in-memory one.
     @Test(arguments: [1, 7, 1000])
-    func readsFilesAcrossChunkBoundaries(seed: UInt64) throws {
+    func readsStreamsAcrossChunkBoundaries(seed: UInt64) throws {
         let text = Self.randomCSV(seed: seed, records: 3_000, delimiter: ";")
-        let url = try Self.temporaryFile(text)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let fromFile = Self.items(try CSVReader(path: url.path))
+        let fromFile = Self.items(CSVReader(source: StreamedBytes(text)))
         #expect(fromFile == Self.items(text))
         #expect(fromFile.count == 3_001)
     }
@@ -148,9 +143,7 @@ struct CSVReaderTests {
             ),
             (quoted, [Item.row(1, [String(repeating: "y", count: chunk - 2) + "\r\nstill"]), .row(3, ["last"])]),
         ] {
-            let url = try Self.temporaryFile(text)
-            defer { try? FileManager.default.removeItem(at: url) }
-            #expect(Self.items(try CSVReader(path: url.path)) == expected)
+            #expect(Self.items(CSVReader(source: StreamedBytes(text))) == expected)
         }
     }
 
@@ -175,7 +168,7 @@ struct CSVReaderTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let expected = try JSONDecoder().decode([[String]].self, from: output)
-        let reader = try CSVReader(path: url.path)
+        let reader = CSVReader(source: StreamedBytes(text))
         var actual: [[String]] = []
         while let row = try reader.next() { actual.append(row.fields) }
         #expect(actual.count == expected.count)
@@ -191,7 +184,7 @@ struct CSVReaderTests {
 
     /// Fields with quotes, delimiters, line breaks of every kind and umlauts, each record on a random line end.
     static func randomCSV(seed: UInt64, records: Int, delimiter: String) -> String {
-        var random = CSVSplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         let pieces = [
             "anna", "Müller", "straße", "ö", "x@y.de", " ", "1,5", "a;b", "\"", "\n", "\r\n", "€", "🙂",
             "z\tz",
@@ -220,14 +213,21 @@ struct CSVReaderTests {
     }
 }
 
-private struct CSVSplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+/// A stream of bytes read a chunk at a time, as a file is: what `CSVReader(source:)` sees from an open file.
+final class StreamedBytes: CSVByteSource {
+    private let bytes: [UInt8]
+    private var position = 0
+
+    init(_ text: String) { bytes = Array(text.utf8) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let count = min(buffer.count, bytes.count - position)
+        buffer.copyBytes(from: bytes[position..<position + count])
+        position += count
+        return count
+    }
+
+    func skip(ifNext byte: UInt8) {
+        if position < bytes.count, bytes[position] == byte { position += 1 }
     }
 }

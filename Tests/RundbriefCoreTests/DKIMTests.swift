@@ -27,7 +27,7 @@ import Testing
     }
 
     private func signer(_ keyFile: String) throws -> DKIMSigner {
-        let key = try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture(keyFile))
+        let key = try DKIMPrivateKey(pemFile: try Self.fixture(keyFile), files: .disk)
         return try DKIMSigner(domain: "example.org", selector: "mail2025", key: key)
     }
 
@@ -114,14 +114,14 @@ import Testing
     func publishesTheRecordOpenSSLDerives(key: String, record: String) throws {
         let expected = try String(contentsOfFile: try Self.fixture(record), encoding: .utf8)
         #expect(
-            try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture(key)).dnsRecord + "\n" == expected)
+            try DKIMPrivateKey(pemFile: try Self.fixture(key), files: .disk).dnsRecord + "\n" == expected)
     }
 
     @Test func namesTheFileOfAnUnusableKey() throws {
         for name in ["missing.pem", "garbage.pem", "rsa768.pem", "rsa2048.dns"] {
             let path = try Self.fixture(name)
             let error = try #require(throws: DKIMError.self) {
-                try DKIMPrivateKey(contentsOfPEMFile: path)
+                try DKIMPrivateKey(pemFile: path, files: .disk)
             }
             #expect(error.code == (name == "missing.pem" ? .unreadableKey : .invalidKey))
             #expect(error.description.contains(path))
@@ -129,9 +129,9 @@ import Testing
     }
 
     @Test func acceptsRSAKeysFrom1024BitsAndSaysTheirSize() throws {
-        #expect(try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("rsa1024.pem")).rsaBits == 1024)
-        #expect(try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("rsa2048.pem")).rsaBits == 2048)
-        #expect(try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("ed25519.pem")).rsaBits == nil)
+        #expect(try DKIMPrivateKey(pemFile: try Self.fixture("rsa1024.pem"), files: .disk).rsaBits == 1024)
+        #expect(try DKIMPrivateKey(pemFile: try Self.fixture("rsa2048.pem"), files: .disk).rsaBits == 2048)
+        #expect(try DKIMPrivateKey(pemFile: try Self.fixture("ed25519.pem"), files: .disk).rsaBits == nil)
     }
 
     @Test(arguments: [DKIMPrivateKey.Algorithm.rsaSHA256, .ed25519SHA256])
@@ -159,7 +159,7 @@ import Testing
     }
 
     @Test func zoneFileLineSplitsLongRecordsInto255OctetStrings() throws {
-        let key = try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("rsa2048.pem"))
+        let key = try DKIMPrivateKey(pemFile: try Self.fixture("rsa2048.pem"), files: .disk)
         let line = DKIMPublication.zoneFileLine(selector: "mail2025", domain: "example.org", record: key.dnsRecord)
         #expect(line.hasPrefix("mail2025._domainkey.example.org. IN TXT \"v=DKIM1; k=rsa; p="))
         let strings = line.split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
@@ -168,7 +168,7 @@ import Testing
     }
 
     @Test func refusesInvalidSigningIdentities() throws {
-        let key = try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("ed25519.pem"))
+        let key = try DKIMPrivateKey(pemFile: try Self.fixture("ed25519.pem"), files: .disk)
         #expect(throws: DKIMError.self) {
             try DKIMSigner(domain: "exa mple.org", selector: "s", key: key)
         }

@@ -11,10 +11,10 @@ import Testing
             .appendingPathComponent("dkim/\(name)").path
     }
 
-    private func load(_ text: String, environment: [String: String] = [:]) throws(ConfigurationError)
-        -> Configuration
-    {
-        try ConfigurationLoader(environment: environment).load(text: text, path: "test.toml")
+    private func load(
+        _ text: String, environment: [String: String] = [:], files: ConfigurationFiles = .none
+    ) throws(ConfigurationError) -> Configuration {
+        try ConfigurationLoader(environment: environment, files: files).load(text: text, path: "test.toml")
     }
 
     // MARK: Configuration
@@ -48,10 +48,10 @@ import Testing
             .init(selector: "rsa2026", keyFile: try Self.fixture("rsa2048.pem")),
             .init(selector: "ed2026", keyFile: try Self.fixture("ed25519.pem")),
         ]
-        let signers = try dkim.signers()
+        let signers = try dkim.signers(files: .disk)
         #expect(signers.map(\.selector) == ["rsa2026", "ed2026"])
         #expect(signers.map(\.key.algorithm) == [.rsaSHA256, .ed25519SHA256])
-        #expect(try Configuration.DKIMSection().signers().isEmpty)
+        #expect(try Configuration.DKIMSection().signers(files: .none).isEmpty)
     }
 
     @Test(arguments: [
@@ -74,17 +74,16 @@ import Testing
     }
 
     @Test func theDKIMCredentialStillFillsTheSingleKeyForm() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("creds-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Data("key".utf8).write(to: directory.appendingPathComponent("dkim-key"))
-        let environment = ["CREDENTIALS_DIRECTORY": directory.path]
-        let single = try load("[dkim]\ndomain = \"example.org\"\nselector = \"s\"\n", environment: environment)
-        #expect(single.dkim.signingKeys.map(\.keyFile) == [directory.path + "/dkim-key"])
+        let directory = "/run/credentials/rundbrief.service"
+        let files = ConfigurationFiles.inMemory([directory + "/dkim-key": Data("key".utf8)])
+        let environment = ["CREDENTIALS_DIRECTORY": directory]
+        let single = try load(
+            "[dkim]\ndomain = \"example.org\"\nselector = \"s\"\n", environment: environment, files: files)
+        #expect(single.dkim.signingKeys.map(\.keyFile) == [directory + "/dkim-key"])
         // With [[dkim.key]] tables and no dkim.selector naming it, the credential is not a key.
         let tables = try load(
             "[dkim]\ndomain = \"example.org\"\n[[dkim.key]]\nselector = \"a\"\nkey_file = \"/k.pem\"\n",
-            environment: environment)
+            environment: environment, files: files)
         #expect(tables.dkim.signingKeys.map(\.selector) == ["a"])
     }
 
@@ -198,10 +197,10 @@ import Testing
     @Test func dkimpyVerifiesTheRSAAndTheEd25519SignatureOfOneMessage() throws {
         let rsa = try DKIMSigner(
             domain: "example.org", selector: "rsa2026",
-            key: try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("rsa2048.pem")))
+            key: try DKIMPrivateKey(pemFile: try Self.fixture("rsa2048.pem"), files: .disk))
         let ed = try DKIMSigner(
             domain: "example.org", selector: "ed2026",
-            key: try DKIMPrivateKey(contentsOfPEMFile: try Self.fixture("ed25519.pem")))
+            key: try DKIMPrivateKey(pemFile: try Self.fixture("ed25519.pem"), files: .disk))
         let signed = try message(
             unsubscribeURL: "https://news.example.org/u/abc", mailto: "mailto:u+1-2-abc@example.org",
             signers: [rsa, ed])

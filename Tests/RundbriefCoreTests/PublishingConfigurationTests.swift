@@ -6,7 +6,7 @@ import Testing
 /// read from the file, checked, and refused with the key named.
 @Suite struct PublishingConfigurationTests {
     private func load(_ text: String) throws -> Configuration {
-        try ConfigurationLoader(environment: [:]).load(text: text, path: "test.toml")
+        try ConfigurationLoader(environment: [:], files: .none).load(text: text, path: "test.toml")
     }
 
     @Test func keysAreReadAndTheContactAddressIsNormalised() throws {

@@ -25,6 +25,19 @@ struct TokenSignerTests {
         }
     }
 
+    @Test func anUnsubscribeTokenCarriesItsSendAndOlderTokensStillVerifyWithout() throws {
+        var claims = Self.claims
+        claims.sendID = 4_321
+        let token = signer.sign(claims)
+        let verified = try signer.verify(token, purpose: .unsubscribe, now: Self.issued, maxAge: nil)
+        #expect(verified.sendID == 4_321 && verified == claims)
+        // Without a send (every token made before sends carried one) nothing changes.
+        let plain = signer.sign(Self.claims)
+        #expect(try signer.verify(plain, purpose: .unsubscribe, now: Self.issued, maxAge: nil).sendID == nil)
+        // Two more bytes at most for a send id below 2^13: the URL still fits a header line.
+        #expect(Base64URL.decode(token)!.count - Base64URL.decode(plain)!.count == 2)
+    }
+
     @Test func tokensAreShortAndURLSafe() {
         let token = signer.sign(Self.claims)
         #expect(token.count <= 44)

@@ -1,5 +1,6 @@
 import Foundation
 import RundbriefMail
+import RundbriefTestSupport
 import Testing
 
 @Suite struct CurlSMTPTransportTLSTests {
@@ -8,7 +9,7 @@ import Testing
 
     init() throws {
         certificate = try SelfSignedCertificate()
-        server = try SMTPTestServer([
+        server = try SMTPTestServer(arguments: [
             "--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path,
             "--require-starttls", "--auth", "sender:s3cret pass",
         ])

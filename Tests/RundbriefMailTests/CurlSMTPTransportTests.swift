@@ -1,5 +1,6 @@
 import Foundation
 import RundbriefMail
+import RundbriefTestSupport
 import Testing
 
 @Suite struct CurlSMTPTransportTests {
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func rejectedRecipientIsPermanentWithEnhancedStatus() async throws {
-        let server = try SMTPTestServer(["--reject", "gone@example.org"])
+        let server = try SMTPTestServer(arguments: ["--reject", "gone@example.org"])
         let transport = try Self.plain(server)
 
         let outcome = await transport.send(Self.message(to: "gone@example.org"))
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func temporaryFailureIsTransientAndTheNextAttemptSucceeds() async throws {
-        let server = try SMTPTestServer([
+        let server = try SMTPTestServer(arguments: [
             "--tempfail-once", "grey@example.org", "--tempfail", "busy@example.org",
         ])
         let transport = try Self.plain(server)
@@ -106,7 +107,7 @@ import Testing
     }
 
     @Test func droppedConnectionsAreReopened() async throws {
-        let server = try SMTPTestServer(["--drop-after", "3"])
+        let server = try SMTPTestServer(arguments: ["--drop-after", "3"])
         let transport = try Self.plain(server)
 
         var outcomes: [SMTPOutcome] = []
@@ -151,6 +152,26 @@ import Testing
 
         #expect(outcome.classification == .connectionFailed)
         #expect(try server.stats().connections == 0)
+    }
+
+    @Test func anEnvelopeSenderLibcurlRefusesNeverGoesOutWithThePreviousOne() async throws {
+        // Given a connection that has just sent a message with a valid envelope sender
+        let server = try SMTPTestServer()
+        let transport = try Self.plain(server)
+        #expect(await transport.send(Self.message()).isDelivered)
+
+        // When the next message's envelope sender is one libcurl refuses (longer than its 8 MB input limit)
+        var refused = Self.message(to: "second@example.org")
+        refused.envelopeFrom = String(repeating: "x", count: 8_000_001) + "@example.org"
+        let outcome = await transport.send(refused)
+        await transport.shutdown()
+
+        // Then nothing goes out (not with the previous message's sender), and the outcome says why
+        #expect(!outcome.isDelivered)
+        #expect(outcome.classification == .connectionFailed)
+        #expect(outcome.stage == .mailFrom)
+        #expect(outcome.detail?.contains("CURLOPT_MAIL_FROM") == true)
+        #expect(try server.stats().messages == 1)
     }
 
     @Test func invalidConfigurationIsRejected() {

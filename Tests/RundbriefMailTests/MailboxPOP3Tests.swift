@@ -1,5 +1,6 @@
 import Foundation
 import RundbriefMail
+import RundbriefTestSupport
 import Testing
 
 /// `Tests/Support/pop3_server.py` or `imap_server.py` over a temporary directory of messages.

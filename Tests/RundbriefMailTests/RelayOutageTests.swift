@@ -2,6 +2,7 @@ import Foundation
 import RundbriefCore
 import RundbriefMail
 import RundbriefStore
+import RundbriefTestSupport
 import Synchronization
 import Testing
 
@@ -18,7 +19,7 @@ import Testing
     @Test func aRelayRestartDoesNotPauseTheSend() async throws {
         let fixture = try SendFixture(subscribers: 60)
         // The relay stops listening after 15 messages and comes back 3 s later on the same port
-        let first = try SMTPTestServer(["--stop-after", "15"])
+        let first = try SMTPTestServer(arguments: ["--stop-after", "15"])
         let port = first.port
         let transport = try transport(port: port)
         let id = try fixture.schedule()
@@ -33,15 +34,15 @@ import Testing
                 return status == .done
             }
         }
-        #expect(try await waitFor(seconds: 90) { try first.stats().messages >= 15 })
+        #expect(try await eventually(timeout: .seconds(90)) { try first.stats().messages >= 15 })
         try await Task.sleep(for: .seconds(3))
-        let second = try SMTPTestServer(["--port", "\(port)", "--out", first.outDirectory.path])
+        let second = try SMTPTestServer(arguments: ["--port", "\(port)", "--out", first.directory.path])
         let finished = try await service.value
         await transport.shutdown()
         withExtendedLifetime(second) {}
         #expect(finished)
         #expect(!everPaused.withLock { $0 })
-        let recipients = try SendFixture.recipients(in: first.outDirectory)
+        let recipients = try SendFixture.recipients(in: first.directory)
         #expect(Set(recipients) == Set((0..<60).map { "person\($0)@example.net" }))
         // A message the relay took just as it stopped, its 250 cut off with the connection, goes again:
         // at most one per connection.
@@ -66,7 +67,7 @@ import Testing
                 #expect(report.send.statusReason?.contains("resumes by itself") == true)
                 pausedAt.withLock { $0 = Date() }
                 // The relay comes back while the send is paused
-                let started = try SMTPTestServer(["--port", "\(port)"])
+                let started = try SMTPTestServer(arguments: ["--port", "\(port)"])
                 server.withLock { $0 = started }
             }
             return report.send.status == .done
@@ -78,14 +79,5 @@ import Testing
         let received = try server.withLock { try $0.map { try SendFixture.recipients(of: $0) } } ?? []
         #expect(Set(received).count == 20 && received.count == 20)
         print("fault relay away: resumed by itself, done \(String(format: "%.1f", recovery)) s after the pause")
-    }
-
-    private func waitFor(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try condition()
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import RundbriefCore
 import RundbriefMail
 import RundbriefStore
+import RundbriefTestSupport
 import Testing
 
 /// A send engine test bed: a real SQLite file with a list, subscribers and an edition, and a way

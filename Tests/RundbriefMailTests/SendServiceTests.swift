@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RundbriefTestSupport
 import Synchronization
 import RundbriefCore
 import RundbriefMail
@@ -44,7 +45,7 @@ import Testing
 
     @Test func tempfailedRecipientsAreRetriedAndDelivered() async throws {
         let fixture = try SendFixture(subscribers: 5)
-        let server = try SMTPTestServer(["--tempfail-once", "person2@example.net"])
+        let server = try SMTPTestServer(arguments: ["--tempfail-once", "person2@example.net"])
         let transport = try transport(server)
         let id = try fixture.schedule()
         let finished = try await fixture.runService(transport: transport, policy: .test()) {
@@ -62,7 +63,7 @@ import Testing
 
     @Test func permanentFailuresAreMarkedAndTheirSubscribersBounced() async throws {
         let fixture = try SendFixture(subscribers: 4)
-        let server = try SMTPTestServer(["--reject", "person1@example.net"])
+        let server = try SMTPTestServer(arguments: ["--reject", "person1@example.net"])
         let transport = try transport(server)
         let id = try fixture.schedule()
         let finished = try await fixture.runService(transport: transport, policy: .test()) {
@@ -182,7 +183,7 @@ import Testing
     @Test func theServerGoingAwayMidSendAndComingBackResumes() async throws {
         let fixture = try SendFixture(subscribers: 60)
         // The first server stops listening after 15 messages
-        let first = try SMTPTestServer(["--stop-after", "15"])
+        let first = try SMTPTestServer(arguments: ["--stop-after", "15"])
         let port = first.port
         let transport = try transport(first)
         let id = try fixture.schedule()
@@ -201,13 +202,13 @@ import Testing
         }
         #expect(sawFailures)
         // When a server comes back on the same port (same output directory, numbering continues)
-        let second = try SMTPTestServer(["--port", "\(port)", "--out", first.outDirectory.path])
+        let second = try SMTPTestServer(arguments: ["--port", "\(port)", "--out", first.directory.path])
         let finished = try await service.value
         await transport.shutdown()
         // Then every subscriber has the message, duplicates at most the in-flight window
         #expect(finished)
         // The second server wrote into the first one's directory: read every envelope there.
-        let recipients = try SendFixture.recipients(in: first.outDirectory)
+        let recipients = try SendFixture.recipients(in: first.directory)
         withExtendedLifetime(second) {}
         #expect(Set(recipients) == Set((0..<60).map { "person\($0)@example.net" }))
         #expect(recipients.count - 60 <= DeliveryPolicy.test().inFlightWindow)
@@ -263,7 +264,29 @@ import Testing
         #expect(paused)
         let report = try fixture.report(id)
         #expect(report.send.statusReason?.contains("overdue") == true)
+        // It was scheduled for a time already past: the daemon was running all along.
+        #expect(report.send.statusReason?.contains("its time had already passed when it was scheduled") == true)
+        #expect(report.send.statusReason?.contains("not running") == false)
         #expect(report.counts.total == 0)
         #expect(try server.stats().messages == 0)
+    }
+
+    @Test func anOverdueSendScheduledInTimeSaysTheDaemonWasNotRunning() async throws {
+        let fixture = try SendFixture(subscribers: 2)
+        // Scheduled yesterday for two hours ago; the daemon starts only now.
+        let id = try fixture.database.scheduleSend(
+            edition: "ausgabe-1", list: fixture.list.slug, at: Date().addingTimeInterval(-2 * 3600),
+            now: Date().addingTimeInterval(-86_400)
+        ).id!
+        let server = try SMTPTestServer()
+        let transport = try transport(server)
+        let paused = try await fixture.runService(transport: transport, policy: .test()) {
+            try fixture.report(id).send.status == .paused
+        }
+        await transport.shutdown()
+        #expect(paused)
+        let reason = try fixture.report(id).send.statusReason ?? ""
+        #expect(reason.contains("the daemon was not running at the scheduled time"), "\(reason)")
+        #expect(reason.contains("send reschedule \(id)"))
     }
 }

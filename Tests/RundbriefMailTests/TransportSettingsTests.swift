@@ -20,7 +20,7 @@ struct TransportSettingsTests {
             mailbox_verify_tls = false
             mailbox_ca_file = "/etc/ssl/private-ca.pem"
             """
-        let config = try ConfigurationLoader(environment: [:]).load(text: text, path: "test.toml")
+        let config = try ConfigurationLoader(environment: [:], files: .none).load(text: text, path: "test.toml")
         let mailbox = MailboxClient.Configuration(bounces: config.bounces)
         #expect(mailbox.url == "imap://127.0.0.1:1143/Bounces")
         #expect(mailbox.username == "bounces" && mailbox.password == "geheim")
@@ -31,7 +31,7 @@ struct TransportSettingsTests {
     }
 
     @Test func aMailboxRequiresSTARTTLSAndVerifiesCertificatesByDefault() throws {
-        let config = try ConfigurationLoader(environment: [:])
+        let config = try ConfigurationLoader(environment: [:], files: .none)
             .load(text: "[bounces]\nmailbox_url = \"imap://mail.example.de\"\n", path: "test.toml")
         let mailbox = MailboxClient.Configuration(bounces: config.bounces)
         #expect(mailbox.startTLS == .required)
@@ -40,7 +40,7 @@ struct TransportSettingsTests {
 
     @Test func anUnknownSTARTTLSValueNamesTheKey() {
         #expect {
-            try ConfigurationLoader(environment: [:])
+            try ConfigurationLoader(environment: [:], files: .none)
                 .load(text: "[bounces]\nmailbox_starttls = \"sometimes\"\n", path: "test.toml")
         } throws: { error in
             "\(error)".contains("bounces.mailbox_starttls")
@@ -49,9 +49,9 @@ struct TransportSettingsTests {
 
     @Test func theExampleFileLoadsToTheCodeDefaults() throws {
         let text = try String(contentsOfFile: Self.exampleFile, encoding: .utf8)
-        let config = try ConfigurationLoader(environment: [:]).load(text: text, path: Self.exampleFile)
+        let config = try ConfigurationLoader(environment: [:], files: .none).load(text: text, path: Self.exampleFile)
         // An empty file gives the code's defaults, with the same values derived from them (bounce domain).
-        let defaults = try ConfigurationLoader(environment: [:]).load(text: "", path: Self.exampleFile)
+        let defaults = try ConfigurationLoader(environment: [:], files: .none).load(text: "", path: Self.exampleFile)
         #expect(config == defaults)
     }
 }

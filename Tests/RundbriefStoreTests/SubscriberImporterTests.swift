@@ -17,11 +17,10 @@ import Testing
     private func runImport(_ csv: String, status: SubscriberStatus = .active) throws -> (
         ImportSummary, [ImportProblem]
     ) {
-        let path = try temporary.file("import-\(UUID().uuidString).csv", csv)
         var problems: [ImportProblem] = []
         let importer = SubscriberImporter(
             database: database, list: "news", status: status, sourceName: "test.csv")
-        let summary = try importer.run(reader: try CSVReader(path: path)) { problems.append($0) }
+        let summary = try importer.run(reader: CSVReader(bytes: Array(csv.utf8))) { problems.append($0) }
         return (summary, problems)
     }
 
@@ -97,14 +96,12 @@ import Testing
     }
 
     @Test func invalidUTF8RowsAreRejectedWithAReason() throws {
-        let path = temporary.directory.appendingPathComponent("latin1.csv").path
         var bytes = Array("email,name\nok@example.de,Ok\nlatin@example.de,M".utf8)
         bytes.append(0xFC)  // ü in ISO-8859-1
         bytes += Array("ller\n".utf8)
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
         var problems: [ImportProblem] = []
         let importer = SubscriberImporter(database: database, list: "news", sourceName: "latin1.csv")
-        let summary = try importer.run(reader: try CSVReader(path: path)) { problems.append($0) }
+        let summary = try importer.run(reader: CSVReader(bytes: bytes)) { problems.append($0) }
         #expect(summary.imported == 1)
         #expect(summary.rejected == 1)
         #expect(problems.first?.reason.contains("UTF-8") == true)

@@ -5,6 +5,7 @@ import Logging
 import RundbriefCore
 import RundbriefMail
 import RundbriefStore
+import RundbriefTestSupport
 import Testing
 
 @testable import RundbriefWeb
@@ -32,7 +33,8 @@ import Testing
         logger.logLevel = .critical
         let web = try await WebApplication(
             configuration: configuration, database: database,
-            signer: TokenSigner(keys: [WebHarness.tokenKey]), transport: transport, logger: logger)
+            signer: TokenSigner(keys: [WebHarness.tokenKey]),
+            send: { from, to, data in try await transport.deliver(from: from, to: to, data: data) }, logger: logger)
         let app = try web.makeApplication(address: .hostname("127.0.0.1", port: 0))
 
         try await app.test(.live) { client in
@@ -51,7 +53,7 @@ import Testing
             #expect(pending.status == .pending)
 
             // The confirmation mail, read by Python's email package.
-            let confirmation = try parseMail(try #require(await smtp.message(1)))
+            let confirmation = try parseMail(try #require(await smtp.waitForMessage(1)))
             #expect(confirmation.subject == "Bitte bestätigen Sie Ihre Anmeldung zu „Aktuelles aus dem Rathaus“")
             // A stranger's text does not travel in the official mail.
             #expect(confirmation.body.contains("Guten Tag,"))
@@ -73,7 +75,7 @@ import Testing
             #expect(active.consentUserAgent == "LiveTest/1")
 
             // The welcome mail's unsubscribe link: GET shows a button and changes nothing.
-            let welcome = try parseMail(try #require(await smtp.message(2)))
+            let welcome = try parseMail(try #require(await smtp.waitForMessage(2)))
             let unsubscribeLink = local(
                 String(
                     try #require(

@@ -34,7 +34,5 @@ CURLcode ccurl_easy_set_abort_flag(CURL *handle, int *flag);
 void ccurl_abort_flag_raise(int *flag);
 
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
-CURLcode ccurl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value);
-CURLcode ccurl_easy_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 
 #endif

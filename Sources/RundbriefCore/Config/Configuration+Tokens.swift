@@ -2,11 +2,12 @@ import Foundation
 
 extension Configuration.TokensSection {
     /// The token keys from `keys` and `key_file` (one "id:secret" a line; `#` comments), first signs.
+    /// - Parameter files: where `key_file` is read from (RundbriefApp's `tokenKeys()` hands in the real files).
     /// - Throws: `ConfigurationError` when none is configured or the file is unreadable or malformed.
-    public func tokenKeys() throws(ConfigurationError) -> [TokenKey] {
+    public func tokenKeys(files: ConfigurationFiles) throws(ConfigurationError) -> [TokenKey] {
         var lines = keys
         if !keyFile.isEmpty {
-            guard let data = FileManager.default.contents(atPath: keyFile),
+            guard let data = files.contents(keyFile),
                 let text = String(data: data, encoding: .utf8)
             else {
                 throw ConfigurationError(location: keyFile, key: "tokens.key_file", message: "cannot read the key file")
@@ -37,14 +38,14 @@ extension Configuration.TokensSection {
     public static let publicDevelopmentSecret = Array("development-key-not-secret-0123456789".utf8)
 
     /// The ids of configured keys whose secret is the public development key (whatever id they carry).
-    public func publicKeyIDs() -> [String] {
-        guard let keys = try? tokenKeys() else { return [] }
+    public func publicKeyIDs(files: ConfigurationFiles) -> [String] {
+        guard let keys = try? tokenKeys(files: files) else { return [] }
         return keys.filter { $0.secret == Self.publicDevelopmentSecret }.map(\.id)
     }
 
     /// A signer over the configured keys.
-    public func signer() throws(ConfigurationError) -> TokenSigner {
-        TokenSigner(keys: try tokenKeys())
+    public func signer(files: ConfigurationFiles) throws(ConfigurationError) -> TokenSigner {
+        TokenSigner(keys: try tokenKeys(files: files))
     }
 }
 

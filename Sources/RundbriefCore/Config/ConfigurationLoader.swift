@@ -1,6 +1,7 @@
-public import Foundation
+import Foundation
 
-/// Finds, reads and validates the configuration.
+/// Finds, reads and validates the configuration. It reads through `files` (RundbriefApp hands in the
+/// machine's, with `ConfigurationLoader()`), so this module itself opens no file.
 ///
 /// Order: `--config FILE`, then `$RUNDBRIEF_CONFIG`, then `/etc/rundbrief/rundbrief.toml`. Every key can
 /// then be overridden by `RUNDBRIEF_<SECTION>_<KEY>`, and secrets may come from systemd credentials in
@@ -11,9 +12,15 @@ public struct ConfigurationLoader: Sendable {
     public static let defaultPath = "/etc/rundbrief/rundbrief.toml"
 
     public var environment: [String: String]
+    /// Where the configuration file, the credentials and the key files are read from.
+    public var files: ConfigurationFiles
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// - Parameters:
+    ///   - environment: the process's environment (`RUNDBRIEF_*`, `CREDENTIALS_DIRECTORY`).
+    ///   - files: the file system (`.local` from RundbriefApp), or `.none` for a configuration from text alone.
+    public init(environment: [String: String], files: ConfigurationFiles) {
         self.environment = environment
+        self.files = files
     }
 
     /// The file to read: the explicit path, `$RUNDBRIEF_CONFIG`, or the system default.
@@ -29,8 +36,8 @@ public struct ConfigurationLoader: Sendable {
     /// - Throws: `ConfigurationError` naming the file (and line) or the environment variable, and the key.
     public func load(explicitPath: String?) throws(ConfigurationError) -> Configuration {
         let path = resolvePath(explicit: explicitPath)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
+        guard let data = files.contents(path) else {
+            let exists = files.exists(path)
             throw ConfigurationError(
                 location: path,
                 message: exists
@@ -70,7 +77,7 @@ public struct ConfigurationLoader: Sendable {
             }
             return "\(path):\(line)"
         }
-        problems += ConfigurationValidator(locate: locate).validate(&config)
+        problems += ConfigurationValidator(locate: locate, files: files).validate(&config)
         guard var first = problems.first else { return config }
         first.more = Array(problems.dropFirst())
         throw first
@@ -150,10 +157,10 @@ public struct ConfigurationLoader: Sendable {
         guard !directory.isEmpty else { return }
         func file(_ name: String) -> String? {
             [name, "rundbrief_" + name].map { directory + "/" + $0 }
-                .first { FileManager.default.isReadableFile(atPath: $0) }
+                .first { files.isReadable($0) }
         }
         func secret(_ name: String) -> String? {
-            guard let path = file(name), let data = FileManager.default.contents(atPath: path),
+            guard let path = file(name), let data = files.contents(path),
                 let text = String(data: data, encoding: .utf8)
             else { return nil }
             return text.trimmingWhitespace

@@ -4,6 +4,8 @@ import Foundation
 struct ConfigurationValidator {
     /// Where a key was set: "file:line", "environment RUNDBRIEF_...", or the file for a default.
     var locate: (String) -> String
+    /// The files the configuration names (a CA file, a token key file).
+    var files: ConfigurationFiles
 
     /// - Returns: every problem found (empty when the configuration is valid).
     func validate(_ config: inout Configuration) -> [ConfigurationError] {
@@ -42,7 +44,7 @@ struct ConfigurationValidator {
             fail(
                 "smtp.url", "must be smtp://host:port or smtps://host:port (got '\(config.smtp.url)')")
         }
-        if !config.smtp.caFile.isEmpty, !FileManager.default.isReadableFile(atPath: config.smtp.caFile) {
+        if !config.smtp.caFile.isEmpty, !files.isReadable(config.smtp.caFile) {
             fail("smtp.ca_file", "cannot read \(config.smtp.caFile)")
         }
         validateSender(&config, fail)
@@ -59,9 +61,7 @@ struct ConfigurationValidator {
             fail(
                 "tokens.keys", "each key must be \"id:base64secret\" with a secret of at least 16 bytes")
         }
-        if !config.tokens.keyFile.isEmpty,
-            !FileManager.default.isReadableFile(atPath: config.tokens.keyFile)
-        {
+        if !config.tokens.keyFile.isEmpty, !files.isReadable(config.tokens.keyFile) {
             fail("tokens.key_file", "cannot read \(config.tokens.keyFile)")
         }
         if let problem = Self.dkimProblem(config.dkim) { fail(problem.key, problem.message) }

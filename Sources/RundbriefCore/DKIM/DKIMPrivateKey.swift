@@ -25,14 +25,11 @@ public struct DKIMPrivateKey: Sendable {
         }
     }
 
-    /// Reads a PEM private key file: `RSA PRIVATE KEY` (PKCS#1), or `PRIVATE KEY`
+    /// Parses a PEM private key file read through `files`: `RSA PRIVATE KEY` (PKCS#1), or `PRIVATE KEY`
     /// (PKCS#8) holding RSA or Ed25519, as `openssl genpkey` writes them.
     /// - Throws: ``DKIMError`` naming `path` when it cannot be read or parsed.
-    public init(contentsOfPEMFile path: String) throws {
-        let pem: String
-        do {
-            pem = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
+    public init(pemFile path: String, files: ConfigurationFiles) throws {
+        guard let data = files.contents(path), let pem = String(data: data, encoding: .utf8) else {
             throw DKIMError(.unreadableKey, source: path, reason: "cannot read the key file")
         }
         try self.init(pemRepresentation: pem, source: path)

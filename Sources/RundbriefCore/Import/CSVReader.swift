@@ -1,10 +1,7 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Streams the records of a CSV file (RFC 4180, plus what spreadsheets really write).
+///
+/// The reader opens nothing itself: it reads from a ``CSVByteSource`` (RundbriefApp's `CSVReader(path:)`
+/// hands in an open file) or from bytes in memory.
 ///
 /// The reader is a resumable byte-level state machine over 64 KiB chunks, so memory stays
 /// constant however long the file is: only the current record is held. It accepts `,`, `;`
@@ -26,7 +23,7 @@ public final class CSVReader {
     /// The field delimiter: `,`, `;` or tab, whichever occurs most often outside quotes in the first record.
     public private(set) var delimiter: UInt8 = 0x2C
 
-    private var file: UnsafeMutablePointer<FILE>?
+    private var source: (any CSVByteSource)?
     private var buffer: [UInt8]
     private var position = 0
     private var started = false
@@ -45,25 +42,17 @@ public final class CSVReader {
         case fieldStart, unquoted, quoted, quoteInQuoted
     }
 
-    /// Opens a CSV file for reading.
-    /// - Throws: `CSVError` with line 0 when the file cannot be opened.
-    public init(path: String) throws(CSVError) {
-        guard let file = fopen(path, "rb") else {
-            throw CSVError(line: 0, reason: "cannot open file (\(String(cString: strerror(errno))))")
-        }
-        self.file = file
+    /// Streams CSV from `source`, 64 KiB at a time.
+    public init(source: any CSVByteSource) {
+        self.source = source
         self.buffer = []
         buffer.reserveCapacity(Self.chunkSize)
     }
 
     /// Reads CSV from bytes already in memory.
     public init(bytes: [UInt8]) {
-        self.file = nil
+        self.source = nil
         self.buffer = bytes
-    }
-
-    deinit {
-        if let file { fclose(file) }
     }
 
     /// The next record, `nil` at end of file.
@@ -95,7 +84,7 @@ extension CSVReader {
 
     private func start() {
         started = true
-        if file != nil { refill() }
+        if source != nil { refill() }
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
         delimiter = CSVDelimiterDetector.detect(in: buffer[position...])
     }
@@ -103,10 +92,10 @@ extension CSVReader {
     /// Replaces the buffer with the next chunk of the file; `false` at end of input.
     @discardableResult
     private func refill() -> Bool {
-        guard let file else { return false }
+        guard let source else { return false }
         buffer.removeAll(keepingCapacity: true)
         buffer.append(contentsOf: repeatElement(0, count: Self.chunkSize))
-        let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, Self.chunkSize, file) }
+        let count = buffer.withUnsafeMutableBytes { source.read(into: $0) }
         buffer.removeLast(Self.chunkSize - count)
         position = 0
         return count > 0
@@ -279,16 +268,11 @@ extension CSVReader {
         guard bytes[index] == Self.cr else { return next }
         if next < bytes.count {
             if bytes[next] == Self.lf { next += 1 }
-        } else if let file {
-            consumeLF(file)
+        } else if let source {
+            // A CRLF may straddle two chunks: after a CR at a chunk's end, consume the LF that follows.
+            source.skip(ifNext: Self.lf)
         }
         return next
-    }
-
-    /// A CRLF may straddle two chunks: after a CR at a chunk's end, consume the LF that follows, if any.
-    private func consumeLF(_ file: UnsafeMutablePointer<FILE>) {
-        let byte = getc(file)
-        if byte != Int32(Self.lf), byte != EOF { ungetc(byte, file) }
     }
 
     private func countLineBreak(_ byte: UInt8) {

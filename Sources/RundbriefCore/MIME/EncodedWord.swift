@@ -1,3 +1,5 @@
+import Foundation
+
 /// RFC 2047 encoded words in UTF-8, for non-ASCII header text.
 ///
 /// Each word is at most 75 characters, uses whichever of Q or B is shorter for
@@ -115,9 +117,11 @@ public enum EncodedWord {
         return output
     }
 
+    /// Folding may leave whitespace inside the payload; anything else outside base64 is an error.
     private static func decodeB(_ payload: Substring) throws -> [UInt8] {
-        guard let data = Base64.decode(payload) else { throw malformed("invalid base64") }
-        return data
+        let compact = payload.filter { !$0.isWhitespace }
+        guard let data = Data(base64Encoded: compact) else { throw malformed("invalid base64") }
+        return Array(data)
     }
 
     private static func malformed(_ reason: String) -> MIMEError {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The bytes of one encoded word being filled, with its length under Q and B.
 struct EncodedWordChunk {
     private var bytes: [UInt8] = []
@@ -39,7 +41,7 @@ struct EncodedWordChunk {
         if EncodedWord.wordLength(qPayload: qPayload) <= EncodedWord.wordLength(bytes: bytes.count) {
             return "=?utf-8?q?" + qEncoded() + "?="
         }
-        return "=?utf-8?b?" + Base64.encode(bytes) + "?="
+        return "=?utf-8?b?" + Data(bytes).base64EncodedString() + "?="
     }
 
     private func qEncoded() -> String {

@@ -42,27 +42,34 @@ public struct TokenClaims: Sendable, Equatable {
     public var listID: Int64?
     /// When the token was made; tokens carry it to the second, so sub-second parts are dropped.
     public var issued: Date
+    /// The send whose message carried the token (unsubscribe links in a send's messages), so an
+    /// unsubscribe counts in that send's report; `nil` in every other token and in older ones.
+    public var sendID: Int64?
 
-    public init(purpose: TokenPurpose, subscriberID: Int64, listID: Int64?, issued: Date) {
+    public init(purpose: TokenPurpose, subscriberID: Int64, listID: Int64?, issued: Date, sendID: Int64? = nil) {
         self.purpose = purpose
         self.subscriberID = subscriberID
         self.listID = listID
         self.issued = issued
+        self.sendID = sendID
     }
 }
 
 /// The binary layout of a token before signing:
-/// `version | key id length | key id | purpose (bit 7: has list) | varint subscriber | [varint list] | varint issued`,
+/// `version | key id length | key id | purpose (bit 7: has list, bit 6: has send) | varint subscriber | [varint list]
+/// | [varint send] | varint issued`,
 /// followed by an HMAC-SHA256 tag over everything before it. Version 2 (written now) counts `issued` in
 /// seconds from 2026-01-01 and carries a 12-byte tag; version 1 (still verified: links in mail sent
 /// earlier keep working) counts from 1970 with a 16-byte tag. Version 2 is 5 bytes shorter, so an
-/// unsubscribe URL fits a 78-octet `List-Unsubscribe` line.
+/// unsubscribe URL fits a 78-octet `List-Unsubscribe` line. The send id (one to three bytes) was added
+/// within version 2 behind its own flag bit: tokens without it verify as before.
 enum SignedToken {
     static let version: UInt8 = 2
     static let legacyVersion: UInt8 = 1
     /// The start of version 2's clock (2026-01-01T00:00:00Z).
     static let epoch: Int64 = 1_767_225_600
     private static let hasListFlag: UInt8 = 0x80
+    private static let hasSendFlag: UInt8 = 0x40
 
     /// The tag length of a token of `version`; nil for an unknown version.
     static func tagLength(version: UInt8) -> Int? {
@@ -76,9 +83,11 @@ enum SignedToken {
     static func payload(_ claims: TokenClaims, keyID: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = [version, UInt8(keyID.count)]
         bytes += keyID
-        bytes.append(claims.purpose.code | (claims.listID == nil ? 0 : hasListFlag))
+        bytes.append(
+            claims.purpose.code | (claims.listID == nil ? 0 : hasListFlag) | (claims.sendID == nil ? 0 : hasSendFlag))
         Varint.append(claims.subscriberID, to: &bytes)
         if let listID = claims.listID { Varint.append(listID, to: &bytes) }
+        if let sendID = claims.sendID { Varint.append(sendID, to: &bytes) }
         Varint.append(Int64(claims.issued.timeIntervalSince1970.rounded(.down)) - epoch, to: &bytes)
         return bytes
     }
@@ -99,7 +108,7 @@ enum SignedToken {
         guard index < payload.count else { return nil }
         let flags = payload[index]
         index += 1
-        guard let purpose = TokenPurpose(code: flags & ~hasListFlag),
+        guard let purpose = TokenPurpose(code: flags & ~(hasListFlag | hasSendFlag)),
             let subscriberID = Varint.read(payload, at: &index)
         else { return nil }
         var listID: Int64?
@@ -107,11 +116,16 @@ enum SignedToken {
             guard let list = Varint.read(payload, at: &index) else { return nil }
             listID = list
         }
+        var sendID: Int64?
+        if flags & hasSendFlag != 0 {
+            guard let send = Varint.read(payload, at: &index) else { return nil }
+            sendID = send
+        }
         guard let seconds = Varint.read(payload, at: &index), index == payload.count else { return nil }
         let (issued, overflow) = seconds.addingReportingOverflow(payload[0] == version ? epoch : 0)
         guard !overflow else { return nil }
         return TokenClaims(
             purpose: purpose, subscriberID: subscriberID, listID: listID,
-            issued: Date(timeIntervalSince1970: TimeInterval(issued)))
+            issued: Date(timeIntervalSince1970: TimeInterval(issued)), sendID: sendID)
     }
 }

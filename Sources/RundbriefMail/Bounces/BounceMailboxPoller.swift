@@ -2,24 +2,29 @@ import AsyncAlgorithms
 public import Logging
 public import ServiceLifecycle
 
-/// Polls the bounce mailbox (IMAP or POP3) and records every message through the `BounceProcessor`.
+/// Polls the bounce mailbox (IMAP or POP3) and hands every message to `record`: the daemon wires in
+/// the application layer's bounce operation (this module knows none).
 ///
-/// A message is deleted (or moved to `processedMailbox`) only after it is recorded; when the database
-/// cannot record it, the message stays in the mailbox for the next poll: a bounce is never lost.
+/// A message is deleted (or moved to `processedMailbox`) only after it is recorded; when `record`
+/// throws (the database cannot record it), the message stays in the mailbox for the next poll: a
+/// bounce is never lost.
 public struct BounceMailboxPoller: Service {
+    /// Records one message; throws when it could not be recorded. Runs on the mailbox's thread.
+    public typealias Record = @Sendable (_ message: [UInt8]) throws -> Void
+
     public var client: MailboxClient
-    public var processor: BounceProcessor
+    public var record: Record
     public var interval: Duration
     /// IMAP folder to move processed messages into; nil deletes them.
     public var processedMailbox: String?
     public var logger: Logger
 
     public init(
-        client: MailboxClient, processor: BounceProcessor, interval: Duration, processedMailbox: String?,
+        client: MailboxClient, record: @escaping Record, interval: Duration, processedMailbox: String?,
         logger: Logger
     ) {
         self.client = client
-        self.processor = processor
+        self.record = record
         self.interval = interval
         self.processedMailbox = processedMailbox
         self.logger = logger
@@ -61,7 +66,7 @@ public struct BounceMailboxPoller: Service {
     /// Fetches, records and removes every message in the mailbox once.
     /// - Throws: `TransportError` when the mailbox cannot be reached.
     public func pollOnce() async throws -> PollResult {
-        let processor = processor
+        let record = record
         let folder = processedMailbox
         let logger = logger
         let result = try await client.withSession { session in
@@ -69,7 +74,7 @@ public struct BounceMailboxPoller: Service {
             for id in try session.messageIDs() {
                 let message = try session.fetch(id)
                 do {
-                    _ = try processor.process(message, source: "mailbox")
+                    try record(message)
                 } catch {
                     result.kept += 1
                     logger.warning("bounce not recorded; it stays in the mailbox for the next poll: \(error)")

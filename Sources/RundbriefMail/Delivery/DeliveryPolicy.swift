@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import RundbriefStore
 public import RundbriefCore
 
@@ -33,6 +33,8 @@ public struct DeliveryPolicy: Sendable, Equatable {
     public var bounces: BouncePolicy
     /// Per-domain limits, keyed by lower-case domain.
     public var domainLimits: [String: Configuration.DomainLimit]
+    /// `delivery.timezone`: where the days of a segment filter's `subscribed_before`/`_after` begin.
+    public var timeZone: TimeZone = .gmt
 
     public init(
         rate: Double = 0, ratePerHour: Int = 0, concurrency: Int = 4, batchSize: Int = 200,
@@ -75,6 +77,7 @@ public struct DeliveryPolicy: Sendable, Equatable {
             progressInterval: .seconds(max(1, delivery.progressIntervalSeconds)),
             shutdownTimeout: .seconds(max(1, delivery.shutdownTimeoutSeconds)),
             domainLimits: delivery.domainLimits, bounces: BouncePolicy(configuration.bounces))
+        timeZone = TimeZone(identifier: delivery.timezone) ?? .gmt
     }
 
     /// The wait before retry number `attempt` (1 = the first retry): doubling from

@@ -39,7 +39,6 @@ final class SendRunner: Sendable {
     private let domains: DomainThrottle
     private let clock: SendClock
     private let logger: Logger
-    private let onProgress: @Sendable (SendProgress) -> Void
 
     private let stop = Mutex<Stop?>(nil)
     /// Connection failures in a row, and when the first of them happened.
@@ -56,6 +55,8 @@ final class SendRunner: Sendable {
     private let lastOutcome = Mutex<(at: Date?, stallReported: Bool)>((nil, false))
     /// Since when the database could not be written, while it cannot.
     private let databaseTrouble = Mutex<Date?>(nil)
+    /// `rundbrief_messages_total`, made when the runner starts.
+    private let messages = SMTPMetrics.MessageCounters()
 
     /// The transport holds at most this many deliveries of this send (in transactions and queued)...
     private var transportLimit: Int { 3 * policy.concurrency }
@@ -65,8 +66,7 @@ final class SendRunner: Sendable {
     init(
         send: Send, edition: String, database: AppDatabase, transport: any MailTransport,
         builder: any SendMessageBuilder, policy: DeliveryPolicy, rateLimiter: RateLimiter,
-        domains: DomainThrottle, clock: SendClock, logger: Logger,
-        onProgress: @escaping @Sendable (SendProgress) -> Void
+        domains: DomainThrottle, clock: SendClock, logger: Logger
     ) {
         self.send = send
         self.sendID = send.id ?? 0
@@ -82,7 +82,6 @@ final class SendRunner: Sendable {
         logger[metadataKey: "send.id"] = "\(send.id ?? 0)"
         logger[metadataKey: "edition"] = "\(edition)"
         self.logger = logger
-        self.onProgress = onProgress
     }
 
     /// Asks the runner to stop after the transactions in flight; the send stays `running`.
@@ -236,7 +235,10 @@ final class SendRunner: Sendable {
         }
         if stallEnded { logger.notice("the relay answers again") }
         domains.release(domain: delivery.domain, slowDown: DomainThrottle.isSlowDown(outcome), now: clock.now())
-        record(result(of: outcome, for: delivery))
+        let result = result(of: outcome, for: delivery)
+        // A delivery still queued when the transport closed never had a transaction.
+        if outcome != CurlSMTPTransport.shutDownOutcome { messages.record(result.kind) }
+        record(result)
         workDone()
     }
 
@@ -519,9 +521,6 @@ final class SendRunner: Sendable {
     }
 
     private func report(_ counts: SendCounts, status: SendStatus, rate: Double, level: Logger.Level, message: String) {
-        onProgress(
-            SendProgress(
-                sendID: sendID, edition: edition, status: status, counts: counts, rate: rate, updatedAt: clock.now()))
         logger.log(
             level: level, "\(message)",
             metadata: [

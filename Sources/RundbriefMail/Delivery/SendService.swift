@@ -39,14 +39,4 @@ public struct SendService: Service {
             state.shutdown()
         }
     }
-
-    /// The latest progress of the most recently active send, for systemd's STATUS= line.
-    public func currentProgress() -> SendProgress? {
-        state.currentProgress()
-    }
-
-    /// Progress of every send this process has run, by send id.
-    public func allProgress() -> [Int64: SendProgress] {
-        state.allProgress()
-    }
 }

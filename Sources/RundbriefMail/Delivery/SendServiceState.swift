@@ -4,7 +4,7 @@ import RundbriefCore
 import RundbriefStore
 import Synchronization
 
-/// The mutable side of ``SendService``: which sends have a runner, their progress, shutdown.
+/// The mutable side of ``SendService``: which sends have a runner, retries, relay probes, shutdown.
 final class SendServiceState: Sendable {
     private let database: AppDatabase
     private let transport: any MailTransport
@@ -21,8 +21,6 @@ final class SendServiceState: Sendable {
     private let active = Mutex<Set<Int64>>([])
     /// Sends whose runner failed, and when to try again (so a broken send does not spin).
     private let retryAfter = Mutex<[Int64: Date]>([:])
-    private let progress = Mutex<[Int64: SendProgress]>([:])
-    private let latest = Mutex<Int64?>(nil)
     /// Sends whose `sending` rows this process has re-queued: only rows a previous process left.
     private let recovered = Mutex<Set<Int64>>([])
     private let stopping = Mutex(false)
@@ -31,6 +29,8 @@ final class SendServiceState: Sendable {
     private let relayProbe = Mutex<(next: Date?, delay: Double, running: Bool)>((nil, 0, false))
     /// Aborts the transactions still running at half the shutdown timeout (a stalled relay).
     private let abortTimer = Mutex<Task<Void, Never>?>(nil)
+    /// When this sender started: whether it ran at a send's scheduled time explains why the send is overdue.
+    private let startedAt: Date
 
     init(
         database: AppDatabase, transport: any MailTransport, policy: DeliveryPolicy,
@@ -45,6 +45,7 @@ final class SendServiceState: Sendable {
         self.logger = logger
         rateLimiter = RateLimiter(perSecond: policy.rate, perHour: policy.ratePerHour, clock: clock)
         domains = DomainThrottle(limits: policy.domainLimits, maxBackoff: policy.domainBackoffMax.seconds)
+        startedAt = clock.now()
     }
 
     func run() async throws {
@@ -96,15 +97,6 @@ final class SendServiceState: Sendable {
         abortTimer.withLock { $0 = timer }
     }
 
-    func currentProgress() -> SendProgress? {
-        guard let id = latest.withLock({ $0 }) else { return nil }
-        return progress.withLock { $0[id] }
-    }
-
-    func allProgress() -> [Int64: SendProgress] {
-        progress.withLock { $0 }
-    }
-
     // MARK: - Scheduling
 
     /// Starts scheduled sends whose time has come; one overdue by more than the policy allows
@@ -115,15 +107,15 @@ final class SendServiceState: Sendable {
             guard let id = send.id else { continue }
             let late = now.timeIntervalSince(send.scheduledAt)
             if late > policy.overdueAfter.seconds {
-                let minutes = Int(late / 60)
                 let reason =
-                    "overdue by \(minutes) min (more than \(Int(policy.overdueAfter.seconds / 60)) min, "
-                    + "the daemon was not running at the scheduled time); start it with `rundbrief send resume \(id)`"
+                    "overdue by \(Int(late / 60)) min (more than \(Int(policy.overdueAfter.seconds / 60)) min: "
+                    + overdueCause(send) + "); start it with `rundbrief send resume \(id)` "
+                    + "or move it with `rundbrief send reschedule \(id) --at TIME`"
                 try database.pauseSend(id: id, reason: reason, now: now)
                 logger.warning("send not started: \(reason)", metadata: ["send.id": "\(id)"])
                 continue
             }
-            if let started = try await database.startSend(id: id, now: now) {
+            if let started = try await database.startSend(id: id, now: now, timeZone: policy.timeZone) {
                 let counts = try await database.sendCounts(id: id)
                 logger.info(
                     "send started: audience frozen",
@@ -133,6 +125,18 @@ final class SendServiceState: Sendable {
                     ])
             }
         }
+    }
+
+    /// Why a send is found overdue: its time had passed when it was (re)scheduled, or the daemon was
+    /// not running then, or it ran but could not start the send (the database was unusable meanwhile).
+    private func overdueCause(_ send: Send) -> String {
+        if send.updatedAt > send.scheduledAt {
+            return "its time had already passed when it was scheduled"
+        }
+        if startedAt > send.scheduledAt {
+            return "the daemon was not running at the scheduled time"
+        }
+        return "the daemon could not start it at the scheduled time; see the log for scheduler errors"
     }
 
     /// Running sends without a runner in this process: new ones, and those left running by a
@@ -161,8 +165,7 @@ final class SendServiceState: Sendable {
             let builder = try await makeBuilder(send, list)
             runner = SendRunner(
                 send: send, edition: edition, database: database, transport: transport, builder: builder,
-                policy: policy, rateLimiter: rateLimiter, domains: domains, clock: clock, logger: logger,
-                onProgress: { [self] progress in record(progress) })
+                policy: policy, rateLimiter: rateLimiter, domains: domains, clock: clock, logger: logger)
             runners.withLock { $0[id] = runner }
             if stopping.withLock({ $0 }) { runner.requestStop() }
         } catch {
@@ -254,10 +257,5 @@ final class SendServiceState: Sendable {
             log.error("cannot mark send failed", metadata: ["error": "\(error)"])
             retryAfter.withLock { $0[id] = clock.now().addingTimeInterval(30) }
         }
-    }
-
-    private func record(_ update: SendProgress) {
-        progress.withLock { $0[update.sendID] = update }
-        latest.withLock { $0 = update.sendID }
     }
 }

@@ -12,22 +12,9 @@ public final class MailboxSession {
         kind = try MailboxProtocol(url: configuration.url)
         baseURL = Self.baseURL(configuration.url, kind: kind)
         handle = try CurlEasyHandle()
+        try handle.apply(configuration)
         try handle.set(CURLOPT_WRITEDATA, pointer: response.opaque, name: "CURLOPT_WRITEDATA")
-        _ = ccurl_easy_setopt_write_function(handle.raw, curlBufferWriteCallback)
-        try handle.set(CURLOPT_USE_SSL, configuration.startTLS.curlValue, name: "CURLOPT_USE_SSL")
-        try handle.set(
-            CURLOPT_SSL_VERIFYPEER, configuration.verifyPeer ? 1 : 0, name: "CURLOPT_SSL_VERIFYPEER")
-        try handle.set(
-            CURLOPT_SSL_VERIFYHOST, configuration.verifyPeer ? 2 : 0, name: "CURLOPT_SSL_VERIFYHOST")
-        try handle.set(
-            CURLOPT_TIMEOUT_MS, configuration.timeout.curlMilliseconds, name: "CURLOPT_TIMEOUT_MS")
-        if let caFile = configuration.caFile {
-            try handle.set(CURLOPT_CAINFO, caFile, name: "CURLOPT_CAINFO")
-        }
-        if let username = configuration.username {
-            try handle.set(CURLOPT_USERNAME, username, name: "CURLOPT_USERNAME")
-            try handle.set(CURLOPT_PASSWORD, configuration.password ?? "", name: "CURLOPT_PASSWORD")
-        }
+        try handle.setWriteFunction(curlBufferWriteCallback)
     }
 
     /// Every message in the mailbox: IMAP UIDs (`UID SEARCH ALL`) or POP3 message numbers (`LIST`).

@@ -21,7 +21,8 @@ public struct EditionMailer: Sendable {
     private let withholdsUnsubscribe: Bool
 
     /// - Parameters:
-    ///   - sendID: the send the messages belong to (0 for tests and previews): part of the Message-ID.
+    ///   - sendID: the send the messages belong to (0 for tests and previews): part of the Message-ID,
+    ///     the Feedback-ID and the unsubscribe token (so unsubscribes count in the send's report).
     ///   - issued: the issue time of the unsubscribe tokens (the send's start, so a retried message is identical).
     ///   - test: marks the messages as a test send (`edition test-send`, `edition render`); nil for a send.
     /// - Throws: `TemplateError` for a broken template, `MIMEError` for an unusable header, `DKIMError` for a bad key.
@@ -66,7 +67,9 @@ public struct EditionMailer: Sendable {
             withholdsUnsubscribe
             ? nil
             : tokens.sign(
-                TokenClaims(purpose: .unsubscribe, subscriberID: subscriberID, listID: listID, issued: issued))
+                TokenClaims(
+                    purpose: .unsubscribe, subscriberID: subscriberID, listID: listID, issued: issued,
+                    sendID: sendID > 0 ? sendID : nil))
         let recipient = Recipient(
             address: email, name: name, attributes: attributes,
             unsubscribeURL: token.map { UnsubscribeLinks.https(baseURL: baseURL, token: $0) } ?? "",

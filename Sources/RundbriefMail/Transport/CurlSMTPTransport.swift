@@ -7,7 +7,9 @@ import Foundation
 /// finished the transaction. The threads are real `Thread`s: libcurl blocks for a whole transaction
 /// and must never occupy the two threads of the Swift concurrency pool.
 ///
-/// For per-domain limits, create one transport per limit: instances share nothing.
+/// Instances share nothing: `rundbrief serve` runs one for the sender (`smtp.concurrency` connections)
+/// and one with a single connection for confirmation mails, so those never wait behind a send.
+/// Per-domain limits are the sender's (`DomainThrottle`), not the transport's.
 public final class CurlSMTPTransport: MailTransport {
     /// The configuration the transport was created with.
     public let configuration: Configuration

@@ -1,5 +1,6 @@
 public import Foundation
 import RundbriefCore
+import RundbriefStore
 import Synchronization
 
 /// Writes each message into a directory instead of sending it: for previews, demos and tests.

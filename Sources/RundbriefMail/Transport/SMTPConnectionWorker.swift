@@ -5,6 +5,10 @@ import CCurl
 final class SMTPConnectionWorker {
     private let handle: CurlEasyHandle
     private let state = SMTPTransferState()
+    /// The recipient list the handle points at (libcurl does not copy lists).
+    private var recipients: CurlStringList?
+    /// `rundbrief_smtp_replies_total`, made when the connection's worker starts.
+    private let replies = SMTPMetrics.ReplyCounters()
 
     /// Raised when the transport's transfers must end now (the daemon's shutdown deadline).
     private let abort: TransferAbortFlag
@@ -13,43 +17,20 @@ final class SMTPConnectionWorker {
         handle = try CurlEasyHandle()
         self.abort = abort
         try configure(with: configuration)
-        try handle.check(ccurl_easy_set_abort_flag(handle.raw, abort.pointer), "CURLOPT_XFERINFOFUNCTION")
+        try handle.setAbortFlag(abort)
     }
 
     private func configure(with configuration: CurlSMTPTransport.Configuration) throws(TransportError) {
         try handle.set(CURLOPT_URL, configuration.effectiveURL, name: "CURLOPT_URL")
+        try handle.apply(configuration.session)
         try handle.set(CURLOPT_UPLOAD, 1, name: "CURLOPT_UPLOAD")
         try handle.set(CURLOPT_READDATA, pointer: state.opaque, name: "CURLOPT_READDATA")
-        _ = ccurl_easy_setopt_read_function(handle.raw, smtpReadCallback)
+        try handle.setReadFunction(smtpReadCallback)
         // VERBOSE only turns the debug callback on; it writes nothing itself while a callback is set.
         try handle.set(CURLOPT_DEBUGDATA, pointer: state.opaque, name: "CURLOPT_DEBUGDATA")
-        _ = ccurl_easy_setopt_debug_function(handle.raw, smtpDebugCallback)
+        try handle.setDebugFunction(smtpDebugCallback)
         try handle.set(CURLOPT_VERBOSE, 1, name: "CURLOPT_VERBOSE")
-        try configureSecurity(with: configuration)
-        try handle.set(
-            CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds,
-            name: "CURLOPT_CONNECTTIMEOUT_MS")
-        try handle.set(
-            CURLOPT_TIMEOUT_MS, configuration.transactionTimeout.curlMilliseconds,
-            name: "CURLOPT_TIMEOUT_MS")
         try handle.set(CURLOPT_TCP_KEEPALIVE, 1, name: "CURLOPT_TCP_KEEPALIVE")
-    }
-
-    private func configureSecurity(with configuration: CurlSMTPTransport.Configuration)
-        throws(TransportError)
-    {
-        try handle.set(CURLOPT_USE_SSL, configuration.startTLS.curlValue, name: "CURLOPT_USE_SSL")
-        try handle.set(
-            CURLOPT_SSL_VERIFYPEER, configuration.verifyPeer ? 1 : 0, name: "CURLOPT_SSL_VERIFYPEER")
-        try handle.set(
-            CURLOPT_SSL_VERIFYHOST, configuration.verifyPeer ? 2 : 0, name: "CURLOPT_SSL_VERIFYHOST")
-        if let caFile = configuration.caFile {
-            try handle.set(CURLOPT_CAINFO, caFile, name: "CURLOPT_CAINFO")
-        }
-        if let username = configuration.username {
-            try handle.set(CURLOPT_USERNAME, username, name: "CURLOPT_USERNAME")
-            try handle.set(CURLOPT_PASSWORD, configuration.password ?? "", name: "CURLOPT_PASSWORD")
-        }
     }
 
     /// Takes jobs until the queue closes, then closes the connection (QUIT) and reports its exit.
@@ -77,20 +58,28 @@ final class SMTPConnectionWorker {
     /// Runs one SMTP transaction, retrying once when a reused connection turned out to be dead
     /// before the relay answered anything (nothing can have been delivered then).
     func deliver(_ message: OutgoingMessage) -> SMTPOutcome {
-        let first = transact(message)
-        guard first.retryable else { return first.outcome }
-        return transact(message).outcome
+        var attempt = transact(message)
+        if attempt.retryable { attempt = transact(message) }
+        replies.record(attempt.outcome.reply)
+        return attempt.outcome
     }
 
     private func transact(_ message: OutgoingMessage) -> (outcome: SMTPOutcome, retryable: Bool) {
         let recipients = CurlStringList(["<\(message.recipient)>"])
-        _ = try? handle.set(CURLOPT_MAIL_FROM, "<\(message.envelopeFrom)>", name: "CURLOPT_MAIL_FROM")
-        handle.setList(CURLOPT_MAIL_RCPT, recipients.raw)
-        handle.setUploadSize(message.data.count)
+        do {
+            // A refused envelope must stop the message: libcurl would keep the previous message's.
+            try handle.set(CURLOPT_MAIL_FROM, "<\(message.envelopeFrom)>", name: "CURLOPT_MAIL_FROM")
+            try handle.setList(CURLOPT_MAIL_RCPT, recipients.raw, name: "CURLOPT_MAIL_RCPT")
+            // libcurl keeps the list's pointer: it must live until the next message replaces it.
+            self.recipients = recipients
+            try handle.setUploadSize(message.data.count)
+        } catch {
+            // Nothing was sent; like a relay refusing MAIL FROM, it says nothing about the recipient.
+            return (SMTPOutcome(classification: .connectionFailed, stage: .mailFrom, detail: error.reason), false)
+        }
         state.startTransaction(with: message.data)
         let code = handle.perform()
         state.endTransaction()
-        handle.setList(CURLOPT_MAIL_RCPT, nil)
         return outcome(for: code)
     }
 

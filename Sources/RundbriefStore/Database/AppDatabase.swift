@@ -1,14 +1,14 @@
 import CSQLiteSupport
 import Foundation
-public import GRDB
-import enum RundbriefCore.PrivateFile
+package import GRDB
 
 /// The Rundbrief database: one SQLite file in WAL mode, shared by the daemon and every command.
 ///
 /// Opening it runs the migrations, so every process sees the schema it was built for.
 public struct AppDatabase: Sendable {
-    /// The GRDB writer: a `DatabasePool` for files, a `DatabaseQueue` for tests in memory.
-    public let writer: any DatabaseWriter
+    /// The GRDB writer: a `DatabasePool` for files, a `DatabaseQueue` for tests in memory. `package`: other
+    /// modules go through the store's operations; only this package's tests may run SQL of their own.
+    package let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the database at `path`.
     /// - Parameters:
@@ -47,7 +47,7 @@ public struct AppDatabase: Sendable {
     private static let configureSQLite: Void = { _ = csqlite_configure_process() }()
 
     /// Wraps a writer (tests use an in-memory `DatabaseQueue`) and runs the migrations.
-    public init(writer: any DatabaseWriter, migrate: Bool = true) throws {
+    package init(writer: any DatabaseWriter, migrate: Bool = true) throws {
         self.writer = writer
         if migrate {
             do {
@@ -84,7 +84,7 @@ public struct AppDatabase: Sendable {
 
     /// Runs `work` in a write transaction, translating SQLite errors into `StoreError`.
     @discardableResult
-    public func write<T>(_ work: (Database) throws -> T) throws -> T {
+    package func write<T>(_ work: (Database) throws -> T) throws -> T {
         do {
             return try writer.write(work)
         } catch let error as DatabaseError {
@@ -93,7 +93,7 @@ public struct AppDatabase: Sendable {
     }
 
     /// Runs `work` with read access, translating SQLite errors into `StoreError`.
-    public func read<T>(_ work: (Database) throws -> T) throws -> T {
+    package func read<T>(_ work: (Database) throws -> T) throws -> T {
         do {
             return try writer.read(work)
         } catch let error as DatabaseError {
@@ -102,7 +102,7 @@ public struct AppDatabase: Sendable {
     }
 
     /// Async variants: GRDB runs the work on its own dispatch queues, never on the concurrency pool.
-    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws
+    package func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws
         -> T
     {
         do {
@@ -112,7 +112,7 @@ public struct AppDatabase: Sendable {
         }
     }
 
-    public func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws
+    package func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws
         -> T
     {
         do {

@@ -9,6 +9,8 @@ enum Schema {
         migrator.registerMigration("v1-editions-and-sends", migrate: createSendTables)
         migrator.registerMigration("v2-subscriber-ids-never-reused", migrate: neverReuseSubscriberIDs)
         migrator.registerMigration("v2-bounce-verification", migrate: addBounceVerification)
+        migrator.registerMigration("v3-segments", migrate: createSegments)
+        migrator.registerMigration("v3-sends", migrate: indexUnsubscribesBySend)
         migrator.registerMigration("v3-admin", migrate: Schema.createAdminTables)
         return migrator
     }
@@ -108,6 +110,16 @@ enum Schema {
     /// report is recorded with `verified = 0`, shown and counted, never acted on. Earlier rows were acted on.
     private static func addBounceVerification(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE bounces ADD COLUMN verified BOOLEAN NOT NULL DEFAULT 1")
+    }
+
+    /// `send report` counts the unsubscribes that came through a send's messages: the send id is in
+    /// the event's detail (`{"send": "12"}`), indexed for the unsubscribe events only.
+    private static func indexUnsubscribesBySend(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX events_unsubscribed_send ON events(json_extract(detail, '$.send'))
+                WHERE kind = 'unsubscribed'
+                """)
     }
 
     private static func createSendTables(_ db: Database) throws {

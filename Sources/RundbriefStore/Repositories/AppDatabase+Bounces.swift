@@ -1,5 +1,5 @@
 public import Foundation
-public import GRDB
+import GRDB
 public import RundbriefCore
 
 /// The suppression policy's knobs (from the `[bounces]` configuration section).
@@ -103,7 +103,7 @@ extension AppDatabase {
 
     /// `recordBounce` inside a transaction the caller already holds (the sender records SMTP-time rejections
     /// together with the delivery outcome).
-    public static func recordBounce(_ input: BounceInput, policy: BouncePolicy, now: Date, in db: Database) throws
+    static func recordBounce(_ input: BounceInput, policy: BouncePolicy, now: Date, in db: Database) throws
         -> BounceDecision
     {
         // The failure's reason decides how it counts: a block or spam verdict is not the recipient's fault.
@@ -265,15 +265,18 @@ extension AppDatabase {
         return db.changesCount > 0 ? sendID : nil
     }
 
-    /// Recent bounces and complaints with the subscriber's address, newest first.
-    public func recentBounces(since: Date, limit: Int = 200) throws -> [RecentBounce] {
+    /// Recent bounces and complaints with the subscriber's address, newest first; with `sendID`, only
+    /// those that name a delivery of that send.
+    public func recentBounces(since: Date, limit: Int = 200, sendID: Int64? = nil) throws -> [RecentBounce] {
         try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT b.*, s.email AS email FROM bounces b LEFT JOIN subscribers s ON s.id = b.subscriber_id
-                    WHERE b.created_at >= ? ORDER BY b.id DESC LIMIT ?
-                    """, arguments: [since, limit]
+                    WHERE b.created_at >= ?
+                      AND (? IS NULL OR b.delivery_id IN (SELECT id FROM deliveries WHERE send_id = ?))
+                    ORDER BY b.id DESC LIMIT ?
+                    """, arguments: [since, sendID, sendID, limit]
             ).map { row in RecentBounce(bounce: try BounceRecord(row: row), email: row["email"]) }
         }
     }

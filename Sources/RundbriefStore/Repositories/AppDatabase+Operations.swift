@@ -7,7 +7,7 @@ import GRDB
 public struct OperationsSnapshot: Sendable, Codable, Equatable {
     /// Subscribers by overall status (`active`, `pending`, …); statuses without subscribers are absent.
     public var subscribersByStatus: [String: Int]
-    /// Sends that are running, paused or scheduled, soonest first.
+    /// Sends that are running, paused or scheduled, soonest first, then those that failed in the last week.
     public var sends: [SendOverview]
     /// Deliveries of running or paused sends still to do (queued, deferred or in flight).
     public var queueDepth: Int
@@ -29,6 +29,8 @@ public struct SendOverview: Sendable, Codable, Equatable {
     public var listSlug: String
     public var scheduledAt: Date
     public var startedAt: Date?
+    /// Why the send is paused or failed (and what to do about it).
+    public var reason: String?
     /// Deliveries by status (`queued`, `sending`, `sent`, `deferred`, `failed`, `skipped`).
     public var deliveries: [String: Int]
 
@@ -90,12 +92,12 @@ extension AppDatabase {
         let weekAgo = now.addingTimeInterval(-7 * 86_400)
         // The queue is summed from the per-send counts: a second pass over a million deliveries
         // would double the cost of every status refresh.
-        let sends = try currentSends(db)
+        let sends = try currentSends(db, failedSince: weekAgo)
         return OperationsSnapshot(
             subscribersByStatus: try counts(
                 db, sql: "SELECT status, COUNT(*) FROM subscribers GROUP BY status"),
             sends: sends,
-            queueDepth: sends.filter { $0.status != "scheduled" }.reduce(0) { total, send in
+            queueDepth: sends.filter { $0.status == "running" || $0.status == "paused" }.reduce(0) { total, send in
                 total + ["queued", "deferred", "sending"].reduce(0) { $0 + (send.deliveries[$1] ?? 0) }
             },
             bouncesByKind: try counts(
@@ -119,20 +121,21 @@ extension AppDatabase {
         return result
     }
 
-    static func currentSends(_ db: Database) throws -> [SendOverview] {
+    static func currentSends(_ db: Database, failedSince: Date) throws -> [SendOverview] {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT s.id, s.status, s.scheduled_at, s.started_at, e.slug, e.subject, l.slug
+                SELECT s.id, s.status, s.scheduled_at, s.started_at, e.slug, e.subject, l.slug, s.status_reason
                 FROM sends s JOIN editions e ON e.id = s.edition_id JOIN lists l ON l.id = s.list_id
                 WHERE s.status IN ('running', 'paused', 'scheduled')
-                ORDER BY s.status = 'scheduled', s.scheduled_at LIMIT 20
-                """)
+                   OR (s.status = 'failed' AND s.finished_at >= ?)
+                ORDER BY s.status = 'failed', s.status = 'scheduled', s.scheduled_at LIMIT 20
+                """, arguments: [failedSince])
         return try rows.map { row in
             let id: Int64 = row[0]
             return SendOverview(
                 id: id, status: row[1], editionSlug: row[4], subject: row[5], listSlug: row[6],
-                scheduledAt: row[2], startedAt: row[3],
+                scheduledAt: row[2], startedAt: row[3], reason: row[7],
                 deliveries: try counts(
                     db, sql: "SELECT status, COUNT(*) FROM deliveries WHERE send_id = ? GROUP BY status",
                     arguments: [id]))

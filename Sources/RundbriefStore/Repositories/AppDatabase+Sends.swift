@@ -24,6 +24,10 @@ public struct SendReport: Sendable, Equatable {
     public var edition: String
     public var list: String
     public var counts: SendCounts
+    /// The segment the send's audience came from (its slug), if any and not removed since.
+    public var segment: String? = nil
+    /// The filter the audience is (or was) frozen with; `nil` for the whole list.
+    public var segmentWhere: String? = nil
 
     /// Messages accepted per second since the send started (to its end when finished).
     public func rate(now: Date) -> Double {
@@ -34,22 +38,16 @@ public struct SendReport: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// Schedules `edition` to go to `list` at `date`.
+    /// Schedules `edition` to go to `list` at `date`, to the members `audience` selects (all when `nil`),
+    /// without the guard against a second send (tests and tools; people go through the guarded one).
     /// - Throws: `StoreError` `.notFound` for an unknown edition or list.
-    public func scheduleSend(edition slug: String, list listSlug: String, at date: Date, now: Date = Date())
-        throws -> Send
-    {
-        try write { db in
-            guard
-                let editionID = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM editions WHERE slug = ?", arguments: [slug])
-            else { throw StoreError(.notFound, "no edition \(slug)") }
-            let list = try Self.list(slug: listSlug, in: db)
-            var send = Send(
-                editionID: editionID, listID: list.id!, status: .scheduled, scheduledAt: date,
-                createdAt: now, updatedAt: now)
-            try send.insert(db)
-            return send
+    public func scheduleSend(
+        edition slug: String, list listSlug: String, at date: Date, now: Date = Date(),
+        audience: AudienceFilter? = nil
+    ) throws -> Send {
+        switch try scheduleSend(edition: slug, list: listSlug, at: date, audience: audience, again: true, now: now) {
+        case .changed(let send): return send
+        case .sentBefore: throw StoreError(.invalidState, "the edition was sent to this audience before")
         }
     }
 
@@ -97,11 +95,12 @@ extension AppDatabase {
         }
     }
 
-    /// Cancels a send that has not finished; deliveries not yet sent stay unsent.
+    /// Cancels a send that has not finished (or that failed and will not be resumed); deliveries not
+    /// yet sent stay unsent.
     @discardableResult
     public func cancelSend(id: Int64, now: Date = Date()) throws -> Send {
         try transition(
-            id: id, from: [.scheduled, .running, .paused], to: .cancelled, reason: "cancelled by operator",
+            id: id, from: [.scheduled, .running, .paused, .failed], to: .cancelled, reason: "cancelled by operator",
             now: now, finished: true)
     }
 
@@ -169,26 +168,24 @@ extension AppDatabase {
     }
 
     /// Starts a scheduled send: freezes its audience into `deliveries` (active subscribers with an
-    /// active subscription) and snapshots the edition, in one transaction.
+    /// active subscription, matching the send's filter if it has one) and snapshots the edition, in
+    /// one transaction. A send that had started before (paused, then rescheduled) keeps its audience,
+    /// snapshot and start time.
+    /// - Parameter timeZone: where the days of the filter's `subscribed_before`/`_after` begin.
     /// - Returns: the running send; `nil` when it was no longer scheduled (paused or cancelled meanwhile).
-    public func startSend(id: Int64, now: Date) async throws -> Send? {
+    public func startSend(id: Int64, now: Date, timeZone: TimeZone = .gmt) async throws -> Send? {
         try await write { db in
             var send = try Self.send(id: id, in: db)
             guard send.status == .scheduled else { return nil }
-            send.snapshot = try Self.snapshot(editionID: send.editionID, in: db)
+            // A send that had started and was rescheduled goes on with the edition its first
+            // recipients got.
             if !send.audienceFrozen {
-                try db.execute(
-                    sql: """
-                        INSERT INTO deliveries (send_id, subscriber_id, domain, status, updated_at)
-                        SELECT ?, s.id, lower(substr(s.email, instr(s.email, '@') + 1)), 'queued', ?
-                        FROM subscriptions sc JOIN subscribers s ON s.id = sc.subscriber_id
-                        WHERE sc.list_id = ? AND sc.status = 'active' AND s.status = 'active'
-                        ORDER BY s.id
-                        """, arguments: [id, now, send.listID])
+                send.snapshot = try Self.snapshot(editionID: send.editionID, in: db)
+                try Self.freezeAudience(of: send, now: now, timeZone: timeZone, in: db)
             }
             send.audienceFrozen = true
             send.status = .running
-            send.startedAt = now
+            send.startedAt = send.startedAt ?? now
             send.statusReason = nil
             send.updatedAt = now
             try send.update(db)
@@ -261,7 +258,9 @@ extension AppDatabase {
             ?? "?"
         let list =
             try String.fetchOne(db, sql: "SELECT slug FROM lists WHERE id = ?", arguments: [send.listID]) ?? "?"
-        return SendReport(send: send, edition: edition, list: list, counts: try counts(sendID: id, in: db))
+        var report = SendReport(send: send, edition: edition, list: list, counts: try counts(sendID: id, in: db))
+        (report.segment, report.segmentWhere) = try segmentOfSend(id: id, in: db)
+        return report
     }
 
     static func counts(sendID: Int64, in db: Database) throws -> SendCounts {
@@ -284,7 +283,7 @@ extension AppDatabase {
         return counts
     }
 
-    private static func snapshot(editionID: Int64, in db: Database) throws -> String {
+    static func snapshot(editionID: Int64, in db: Database) throws -> String {
         guard
             let row = try Row.fetchOne(
                 db,

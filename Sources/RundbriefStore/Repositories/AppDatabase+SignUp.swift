@@ -142,15 +142,21 @@ extension AppDatabase {
 
     /// Unsubscribes from one list or from all, as `unsubscribe(subscriberID:…)`, but answers
     /// `false` instead of throwing when the subscriber was erased (there is nothing left to stop)
-    /// or the token (issued at `tokenIssued`) is older than the subscriber.
+    /// or the token (issued at `tokenIssued`) is older than the subscriber. The unsubscribe counts in
+    /// the report of the send the token came from (`tokenSendID`, or for older tokens the send that
+    /// started when it was issued).
     public func unsubscribeIfKnown(
         subscriberID: Int64, list listID: Int64?, source: String, detail: [String: String], now: Date,
-        tokenIssued: Date
+        tokenIssued: Date, tokenSendID: Int64? = nil
     ) async throws -> Bool {
         try await write { db in
             guard let subscriber = try Subscriber.fetchOne(db, key: subscriberID),
                 subscriber.accepts(tokenIssuedAt: tokenIssued)
             else { return false }
+            var detail = detail
+            if let send = try tokenSendID ?? Self.send(ofTokenIssued: tokenIssued, subscriberID: subscriberID, in: db) {
+                detail["send"] = String(send)
+            }
             return try Self.unsubscribe(
                 subscriberID: subscriberID, list: listID, source: source, detail: detail, now: now, in: db)
         }
@@ -169,11 +175,6 @@ extension AppDatabase {
     /// The list with this id, if any.
     public func list(id: Int64) async throws -> MailingList? {
         try await read { db in try MailingList.fetchOne(db, key: id) }
-    }
-
-    /// The list with this slug, if any.
-    public func listIfExists(slug: String) async throws -> MailingList? {
-        try await read { db in try MailingList.filter(Column("slug") == slug).fetchOne(db) }
     }
 
     /// Runs a trivial query: the health check's proof that the database answers.

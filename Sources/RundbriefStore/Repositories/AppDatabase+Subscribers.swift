@@ -176,15 +176,23 @@ extension AppDatabase {
         }
     }
 
-    /// Unsubscribes `address` from one list, or from everything when `list` is nil.
+    /// Unsubscribes `address` from one list, or from everything when `list` is nil. For an unsubscribe
+    /// through a token, `tokenSendID` (or, for tokens without one, `tokenIssued`) names the send whose
+    /// report counts it.
     /// - Returns: false when there was nothing to change (already unsubscribed).
     @discardableResult
     public func unsubscribe(
         subscriberID: Int64, list listID: Int64?, source: String, detail: [String: String] = [:],
-        now: Date = Date()
+        now: Date = Date(), tokenIssued: Date? = nil, tokenSendID: Int64? = nil
     ) throws -> Bool {
         try write { db in
-            try Self.unsubscribe(
+            var detail = detail
+            if let send = try tokenSendID
+                ?? tokenIssued.flatMap({ try Self.send(ofTokenIssued: $0, subscriberID: subscriberID, in: db) })
+            {
+                detail["send"] = String(send)
+            }
+            return try Self.unsubscribe(
                 subscriberID: subscriberID, list: listID, source: source, detail: detail, now: now, in: db)
         }
     }

@@ -5,8 +5,8 @@ import Synchronization
 
 /// Hands a finished transactional message to the mail system; throws when it was not accepted.
 ///
-/// `rundbrief serve` passes a closure over the SMTP transport (`MailTransport`), tests one that
-/// talks to their own SMTP server.
+/// `rundbrief serve` passes a closure over its SMTP transport (`MailTransport.deliver`): the web
+/// module knows no transport. Tests pass one that talks to their own SMTP server.
 public typealias TransactionalSend =
     @Sendable (_ envelopeFrom: String, _ recipient: String, _ data: [UInt8]) async throws -> Void
 

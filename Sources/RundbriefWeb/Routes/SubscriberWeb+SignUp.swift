@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import Logging
 import RundbriefCore
-import RundbriefMail
 import RundbriefStore
 
 extension SubscriberWeb {

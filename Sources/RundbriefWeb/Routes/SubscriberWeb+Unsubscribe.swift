@@ -51,7 +51,8 @@ extension SubscriberWeb {
         let now = self.now()
         let changed = try await database.unsubscribeIfKnown(
             subscriberID: claims.subscriberID, list: listID, source: "web",
-            detail: ["scope": listID == nil ? "all" : "list"], now: now, tokenIssued: claims.issued)
+            detail: ["scope": listID == nil ? "all" : "list"], now: now, tokenIssued: claims.issued,
+            tokenSendID: claims.sendID)
         // Undo is offered only for this unsubscribe, and only when it changed something: the
         // token names its time, so a forwarded newsletter's link cannot bring back someone who
         // had left before.
@@ -71,7 +72,7 @@ extension SubscriberWeb {
         }
         let changed = try await database.unsubscribeIfKnown(
             subscriberID: claims.subscriberID, list: claims.listID, source: "one-click", detail: [:],
-            now: now(), tokenIssued: claims.issued)
+            now: now(), tokenIssued: claims.issued, tokenSendID: claims.sendID)
         if changed { try await logUnsubscribe(claims.subscriberID, listID: claims.listID, source: "one-click") }
         return text("unsubscribed")
     }

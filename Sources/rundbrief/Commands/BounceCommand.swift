@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import Logging
+import RundbriefApp
 import RundbriefCore
-import RundbriefMail
 import RundbriefStore
 
 struct BounceCommand: ParsableCommand {
@@ -27,10 +26,7 @@ struct BounceCommand: ParsableCommand {
                 if let config {
                     let configuration = try GlobalOptions.load(config)
                     if let signer = try? configuration.tokens.signer() {
-                        let localPart = configuration.sender.bounceLocalPart
-                        parser = BounceParser(verpDeliveryID: {
-                            VERPAddress.deliveryID(in: $0, localPart: localPart, signer: signer)
-                        })
+                        parser = .verifying(configuration, signer: signer)
                     }
                 }
                 let report = parser.parse(bytes)
@@ -71,13 +67,7 @@ struct BounceCommand: ParsableCommand {
                 throw ExitCode(75)
             }
             do {
-                let (config, database) = try global.open()
-                let processor = BounceProcessor(
-                    database: database, policy: BouncePolicy(config.bounces), signer: try config.tokens.signer(),
-                    bounceLocalPart: config.sender.bounceLocalPart,
-                    unsubscribeAddress: config.sender.unsubscribeAddress,
-                    logger: Logger(label: "rundbrief.bounce"))
-                let outcome = try processor.process(bytes, source: "ingest")
+                let outcome = try global.operations().recordBounceMessage(bytes, source: "ingest")
                 let actions = outcome.decisions.map(\.action.rawValue).joined(separator: ", ")
                 Output.note("rundbrief: \(outcome.report.kind.rawValue)\(actions.isEmpty ? "" : ": \(actions)")")
             } catch {
@@ -96,12 +86,12 @@ struct BounceCommand: ParsableCommand {
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "How many days back.") var days = 7
+        @Option(help: "Only those that came back from this send's messages.") var send: Int64?
         @Flag(help: "Print an array of bounce objects.") var json = false
 
         func run() throws {
             try reporting {
-                let (_, database) = try global.open()
-                let bounces = try database.recentBounces(since: Date().addingTimeInterval(-Double(days) * 86_400))
+                let bounces = try global.operations().recentBounces(days: days, sendID: send)
                 if json {
                     try Output.json(bounces)
                     return

@@ -1,3 +1,4 @@
+import RundbriefApp
 import RundbriefCore
 
 extension ConfigurationChecks {

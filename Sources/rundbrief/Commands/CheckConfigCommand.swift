@@ -1,4 +1,5 @@
 import ArgumentParser
+import RundbriefApp
 import RundbriefCore
 import RundbriefStore
 

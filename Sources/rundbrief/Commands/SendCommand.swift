@@ -8,11 +8,13 @@ struct SendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send", abstract: "Schedule sends of editions to lists and follow them.",
         discussion: """
-            A send freezes its audience (the list's active subscribers) when it starts; `rundbrief serve`
+            A send freezes its audience (the list's active subscribers, narrowed by --segment or --where)
+            when it starts; `rundbrief serve`
             starts due sends and delivers them. These commands work on the same database while it runs.
             """,
         subcommands: [
-            Schedule.self, List.self, Status.self, Pause.self, Resume.self, Cancel.self, RetryFailed.self,
+            Schedule.self, Reschedule.self, List.self, Status.self, Report.self, Deliveries.self, Pause.self,
+            Resume.self, Cancel.self, RetryFailed.self,
         ])
 
     struct Schedule: ParsableCommand {
@@ -23,19 +25,58 @@ struct SendCommand: ParsableCommand {
         @Option(
             help: "When: \"YYYY-MM-DD HH:MM\" in delivery.timezone, or \"now\".")
         var at: String
+        @Option(help: "Send only to the list's members in this segment (see `rundbrief segments`).")
+        var segment: String?
+        @Option(name: .customLong("where"), help: "Send only to the list's members matching this filter.")
+        var filter: String?
+        @Flag(help: "Print the audience size and change nothing.") var dryRun = false
+        @Flag(help: "Send it even though the edition already went (or is going) to this audience.") var again = false
         @Flag(help: "Print the send as JSON.") var json = false
 
         func run() throws {
             try reporting {
                 let operations = try global.operations()
-                let report = try operations.scheduleSend(edition: edition, list: list, at: at)
+                let audience = try SendAudience(segment: segment, where: filter)
+                if dryRun {
+                    let preview = try operations.previewSend(edition: edition, list: list, at: at, audience: audience)
+                    if json {
+                        try Output.json(AudiencePreviewJSON(preview))
+                        return
+                    }
+                    for warning in preview.warnings { Output.note("warning: \(warning)") }
+                    Output.line(
+                        "dry run: \(edition) to \(list) would reach \(preview.count) active member\(preview.count == 1 ? "" : "s") now; nothing scheduled"
+                    )
+                    return
+                }
+                let report = try operations.scheduleSend(
+                    edition: edition, list: list, at: at, audience: audience, again: again)
                 if json {
                     try Output.json(SendJSON(report, now: operations.now))
                 } else {
                     let shown = SendTime.format(
                         report.send.scheduledAt, timeZone: operations.configuration.delivery.timezone)
-                    Output.line("scheduled send \(report.send.id!): \(edition) to \(list) at \(shown)")
+                    let part =
+                        report.segment.map { " (segment \($0))" } ?? (report.segmentWhere != nil ? " (filtered)" : "")
+                    Output.line("scheduled send \(report.send.id!): \(edition) to \(list)\(part) at \(shown)")
                 }
+            }
+        }
+    }
+
+    struct Reschedule: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a scheduled or paused send to another time.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The send's id.") var id: Int64
+        @Option(help: "When: \"YYYY-MM-DD HH:MM\" in delivery.timezone, or \"now\".") var at: String
+
+        func run() throws {
+            try reporting {
+                let operations = try global.operations()
+                let send = try operations.rescheduleSend(id: id, at: at)
+                let shown = SendTime.format(send.scheduledAt, timeZone: operations.configuration.delivery.timezone)
+                Output.line("rescheduled send \(id) to \(shown)")
             }
         }
     }
@@ -86,6 +127,9 @@ struct SendCommand: ParsableCommand {
                 let zone = operations.configuration.delivery.timezone
                 Output.line("send \(id): \(report.edition) to \(report.list), \(report.send.status.rawValue)")
                 if let reason = report.send.statusReason { Output.line("  reason:    \(reason)") }
+                if let filter = report.segmentWhere {
+                    Output.line("  audience:  " + (report.segment.map { "segment \($0): " } ?? "") + filter)
+                }
                 Output.line("  scheduled: \(SendTime.format(report.send.scheduledAt, timeZone: zone))")
                 if let started = report.send.startedAt {
                     Output.line("  started:   \(SendTime.format(started, timeZone: zone))")
@@ -118,13 +162,16 @@ struct SendCommand: ParsableCommand {
 
     struct Resume: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Resume a paused send (also one held back because it was overdue).")
+            abstract:
+                "Resume a paused send (also one held back because it was overdue), or one that failed before its first message."
+        )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The send's id.") var id: Int64
+        @Flag(help: "Resume it even though the edition went to the same list in another send since.") var again = false
 
         func run() throws {
             try reporting {
-                let send = try global.operations().resumeSend(id: id)
+                let send = try global.operations().resumeSend(id: id, again: again)
                 Output.line("resumed send \(id) (\(send.status.rawValue))")
             }
         }
@@ -178,6 +225,9 @@ struct SendJSON: Encodable {
     var skipped: Int
     var total: Int
     var rate: Double
+    /// The segment's slug and the filter the audience is frozen with (absent for the whole list).
+    var segment: String?
+    var `where`: String?
 
     init(_ report: SendReport, now: Date) {
         id = report.send.id ?? 0
@@ -196,12 +246,34 @@ struct SendJSON: Encodable {
         skipped = report.counts.skipped
         total = report.counts.total
         rate = (report.rate(now: now) * 10).rounded() / 10
+        segment = report.segment
+        `where` = report.segmentWhere
     }
 
     enum CodingKeys: String, CodingKey {
         case id, status, reason, edition, list, queued, sending, sent, deferred, failed, skipped, total, rate
+        case segment, `where`
         case scheduledAt = "scheduled_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
+    }
+}
+
+/// What `send schedule --dry-run --json` prints.
+struct AudiencePreviewJSON: Encodable {
+    var edition: String
+    var list: String
+    var segment: String?
+    var `where`: String?
+    var count: Int
+    var warnings: [String]
+
+    init(_ preview: AudiencePreview) {
+        edition = preview.edition
+        list = preview.list
+        if case .segment(let slug) = preview.audience { segment = slug }
+        `where` = preview.filter
+        count = preview.count
+        warnings = preview.warnings
     }
 }

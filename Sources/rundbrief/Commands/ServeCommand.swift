@@ -134,19 +134,21 @@ private struct Daemon {
         guard !config.bounces.mailboxURL.isEmpty else { return [] }
         let bounces = config.bounces
         let client = try MailboxClient(configuration: MailboxClient.Configuration(bounces: bounces))
-        let processor = BounceProcessor(
-            database: database, policy: BouncePolicy(bounces), signer: try config.tokens.signer(),
-            bounceLocalPart: config.sender.bounceLocalPart,
-            unsubscribeAddress: config.sender.unsubscribeAddress, logger: logger)
+        // Fails here, at start, rather than at the first bounce, when the token keys are unusable.
+        _ = try config.tokens.signer()
+        let operations = Operations(configuration: config, database: database, actor: .daemon, logger: logger)
         return [
             BounceMailboxPoller(
-                client: client, processor: processor, interval: .seconds(max(1, bounces.pollIntervalSeconds)),
+                client: client,
+                record: { message in _ = try operations.recordBounceMessage(message, source: "mailbox") },
+                interval: .seconds(max(1, bounces.pollIntervalSeconds)),
                 processedMailbox: bounces.processedMailbox.isEmpty ? nil : bounces.processedMailbox,
                 logger: logger)
         ]
     }
 
-    /// Seam: the send engine's in-memory progress replaces the database view when it offers one.
+    /// The heartbeat file, STATUS= and the gauges: read from the database, so they show the sends of
+    /// every process, this daemon's and the command line's.
     private func activityReporter() -> any DaemonActivityReporting {
         OperationsMonitor(
             database: database, timeZone: TimeZone(identifier: config.delivery.timezone) ?? .current,
@@ -161,7 +163,7 @@ private struct Daemon {
         FileLimit.raiseToHardLimit(connections: config.http.maxConnections, logger: logger)
         let web = try await WebApplication(
             configuration: config, database: database, signer: try config.tokens.signer(),
-            transport: transport, logger: logger)
+            send: { from, to, data in try await transport.deliver(from: from, to: to, data: data) }, logger: logger)
         let application = try web.makeApplication(address: address) { [notifier, logger] channel in
             let bound = channel.localAddress.map { "\($0)" } ?? "\(address)"
             logger.info("serving", metadata: ["http.address": "\(bound)"])

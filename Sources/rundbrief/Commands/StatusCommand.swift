@@ -148,7 +148,7 @@ private struct StatusScreen {
 
     private func printSends() {
         guard !report.operations.sends.isEmpty else {
-            Output.line("sends        none running, paused or scheduled")
+            Output.line("sends        none running, paused, scheduled or failed")
             return
         }
         Output.line("")
@@ -161,6 +161,9 @@ private struct StatusScreen {
                     SendTime.format(send.scheduledAt, timeZone: timeZone),
                 ]
             })
+        for send in report.operations.sends where send.status == "paused" || send.status == "failed" {
+            Output.line("send \(send.id) \(send.status): \(send.reason ?? "no reason recorded")")
+        }
     }
 
     private func printErrors() {

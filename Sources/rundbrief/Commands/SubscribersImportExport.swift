@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RundbriefApp
 import RundbriefCore
 import RundbriefStore
 

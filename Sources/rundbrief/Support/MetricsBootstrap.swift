@@ -5,12 +5,13 @@ import RundbriefMail
 
 /// Sets up swift-metrics with a Prometheus registry, once per process.
 enum MetricsBootstrap {
-    /// Bootstraps the metrics system and creates Rundbrief's series at zero.
+    /// Bootstraps the metrics system and creates the sender's counters at zero.
     /// - Returns: the registry `/metrics` renders.
     static func bootstrap() -> PrometheusCollectorRegistry {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        MailMetrics.prepare()
+        let help = SMTPMetrics.help.merging(MailMetrics.help) { first, _ in first }
+        MetricsSystem.bootstrap(DocumentedMetricsFactory(registry: registry, help: help))
+        SMTPMetrics.prepare()
         return registry
     }
 }

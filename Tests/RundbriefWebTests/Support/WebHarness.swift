@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import RundbriefCore
 import RundbriefStore
+import RundbriefTestSupport
 import Synchronization
 import Testing
 
@@ -64,9 +65,7 @@ final class MailRecorder: Sendable {
     }
 
     private func wait(until done: ([Mail]) -> Bool) async throws -> [Mail] {
-        for _ in 0..<500 where !done(all) {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        _ = await eventually(timeout: .seconds(5), interval: .milliseconds(10)) { done(all) }
         return all
     }
 }

@@ -3,7 +3,9 @@ import CCurl
 /// One libcurl easy handle, used by one thread at a time.
 ///
 /// The handle keeps its connection open between transfers, which is what makes reuse work:
-/// options are set once and only per-message ones change between `perform` calls.
+/// options are set once and only per-message ones change between `perform` calls. Every option
+/// setter throws when libcurl refuses the value: a refused option must never leave the previous
+/// transfer's value in place.
 final class CurlEasyHandle {
     let raw: UnsafeMutableRawPointer
     /// libcurl writes its last error message here during `perform`.
@@ -19,9 +21,9 @@ final class CurlEasyHandle {
         self.raw = raw
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        _ = ccurl_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, errorBuffer)
+        try set(CURLOPT_ERRORBUFFER, pointer: errorBuffer, name: "CURLOPT_ERRORBUFFER")
         // Threads and SIGALRM-based DNS timeouts do not mix.
-        _ = ccurl_easy_setopt_long(raw, CURLOPT_NOSIGNAL, 1)
+        try set(CURLOPT_NOSIGNAL, 1, name: "CURLOPT_NOSIGNAL")
     }
 
     deinit {
@@ -48,12 +50,31 @@ final class CurlEasyHandle {
         try check(ccurl_easy_setopt_pointer(raw, option, pointer), name)
     }
 
-    func setUploadSize(_ size: Int) {
-        _ = ccurl_easy_setopt_off_t(raw, CURLOPT_INFILESIZE_LARGE, curl_off_t(size))
+    func setUploadSize(_ size: Int) throws(TransportError) {
+        try check(ccurl_easy_setopt_off_t(raw, CURLOPT_INFILESIZE_LARGE, curl_off_t(size)), "CURLOPT_INFILESIZE_LARGE")
     }
 
-    func setList(_ option: CURLoption, _ list: UnsafeMutablePointer<curl_slist>?) {
-        _ = ccurl_easy_setopt_slist(raw, option, list)
+    func setList(_ option: CURLoption, _ list: UnsafeMutablePointer<curl_slist>?, name: String)
+        throws(TransportError)
+    {
+        try check(ccurl_easy_setopt_slist(raw, option, list), name)
+    }
+
+    func setReadFunction(_ callback: curl_read_callback) throws(TransportError) {
+        try check(ccurl_easy_setopt_read_function(raw, callback), "CURLOPT_READFUNCTION")
+    }
+
+    func setWriteFunction(_ callback: curl_write_callback) throws(TransportError) {
+        try check(ccurl_easy_setopt_write_function(raw, callback), "CURLOPT_WRITEFUNCTION")
+    }
+
+    func setDebugFunction(_ callback: curl_debug_callback) throws(TransportError) {
+        try check(ccurl_easy_setopt_debug_function(raw, callback), "CURLOPT_DEBUGFUNCTION")
+    }
+
+    /// Makes transfers abortable through `flag` (see ``TransferAbortFlag``).
+    func setAbortFlag(_ flag: TransferAbortFlag) throws(TransportError) {
+        try check(ccurl_easy_set_abort_flag(raw, flag.pointer), "CURLOPT_XFERINFOFUNCTION")
     }
 
     /// Runs one transfer; blocks the calling thread until it ends.
@@ -68,10 +89,10 @@ final class CurlEasyHandle {
         return buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
     }
 
-    func infoLong(_ info: CURLINFO) -> Int {
+    /// A number libcurl keeps about the last transfer; `nil` when it has none to give.
+    func infoLong(_ info: CURLINFO) -> Int? {
         var value = 0
-        _ = ccurl_easy_getinfo_long(raw, info, &value)
-        return value
+        return ccurl_easy_getinfo_long(raw, info, &value) == CURLE_OK ? value : nil
     }
 
     func check(_ code: CURLcode, _ name: String) throws(TransportError) {

@@ -1,9 +1,11 @@
 import Foundation
+import RundbriefApp
 import RundbriefCore
 import Testing
 
-/// The CLI finds the secrets the service gets: `$CREDENTIALS_DIRECTORY` in the service (files named
-/// `rundbrief_<name>` by the unit's directory credential), `secrets.credentials_directory` from a shell.
+/// The CLI finds, on this machine's disk (`ConfigurationFiles.local`), the secrets the service gets:
+/// `$CREDENTIALS_DIRECTORY` in the service (files named `rundbrief_<name>` by the unit's directory
+/// credential), `secrets.credentials_directory` from a shell.
 struct CredentialsDirectoryTests {
     private func directory(_ files: [String: String]) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("creds-\(UUID().uuidString)")
@@ -20,7 +22,7 @@ struct CredentialsDirectoryTests {
         ])
         defer { try? FileManager.default.removeItem(at: credentials) }
         let text = "[secrets]\ncredentials_directory = \"\(credentials.path)\"\n"
-        let config = try ConfigurationLoader(environment: [:]).load(text: text, path: "test.toml")
+        let config = try ConfigurationLoader(environment: [:], files: .local).load(text: text, path: "test.toml")
         #expect(config.tokens.keyFile == credentials.appendingPathComponent("token-key").path)
         #expect(config.smtp.password == "pw")
     }
@@ -28,7 +30,7 @@ struct CredentialsDirectoryTests {
     @Test func theServiceReadsItsDirectoryCredentialNames() throws {
         let credentials = try directory(["rundbrief_smtp-password": "from-systemd"])
         defer { try? FileManager.default.removeItem(at: credentials) }
-        let config = try ConfigurationLoader(environment: ["CREDENTIALS_DIRECTORY": credentials.path])
+        let config = try ConfigurationLoader(environment: ["CREDENTIALS_DIRECTORY": credentials.path], files: .local)
             .load(text: "[secrets]\ncredentials_directory = \"/nonexistent\"\n", path: "test.toml")
         #expect(config.smtp.password == "from-systemd")
         #expect(Configuration().secrets.credentialsDirectory == "/etc/rundbrief/credentials")

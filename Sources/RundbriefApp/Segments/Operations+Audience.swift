@@ -1,0 +1,52 @@
+import Foundation
+import RundbriefCore
+import RundbriefStore
+
+extension Operations {
+    /// What `send schedule --dry-run` shows: the audience the send would have if it started now,
+    /// after the same checks as scheduling. Changes nothing.
+    public func previewSend(edition: String, list: String, at time: String, audience: SendAudience)
+        throws(OperationError) -> AudiencePreview
+    {
+        _ = try SendTime.parse(time, timeZone: configuration.delivery.timezone, now: now)
+        _ = try storing { try database.edition(edition) }
+        let resolved = try resolveAudience(audience, list: list)
+        return AudiencePreview(
+            edition: edition, list: list, audience: audience, filter: resolved.filter?.expression,
+            count: resolved.count, warnings: resolved.warnings)
+    }
+
+    /// The filter a send to `list` records for `audience`, checked: the segment exists and belongs
+    /// to the list, the filter reads, and somebody matches now.
+    /// - Throws: ``OperationError`` `.notFound` (list, segment), `.invalid` (a segment of another
+    ///   list, a syntax error, an audience that matches nobody).
+    func resolveAudience(_ audience: SendAudience, list: String) throws(OperationError) -> (
+        filter: AudienceFilter?, count: Int, warnings: [String]
+    ) {
+        let mailingList = try storing { try database.list(slug: list) }
+        let listID = mailingList.id!
+        let filter: AudienceFilter
+        switch audience {
+        case .wholeList:
+            return (nil, try count(listID: listID, filter: nil), [])
+        case .segment(let slug):
+            let summary = try storing { try database.segment(slug: slug) }
+            guard summary.segment.listID == listID else {
+                throw OperationError(
+                    .invalid, "segment '\(slug)' belongs to the list \(summary.list), not to \(list)")
+            }
+            filter = AudienceFilter(segmentID: summary.segment.id, expression: summary.segment.expression)
+        case .filter(let text):
+            filter = AudienceFilter(
+                segmentID: nil, expression: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let expression = try Self.parseFilter(filter.expression)
+        let count = try count(listID: listID, filter: expression)
+        guard count > 0 else {
+            let what = if case .segment(let slug) = audience { "segment '\(slug)'" } else { "the filter" }
+            throw OperationError(
+                .invalid, "\(what) matches no active member of \(list) now; nothing to send")
+        }
+        return (filter, count, try unknownAttributeWarnings(listID: listID, list: list, filter: expression))
+    }
+}
