@@ -92,6 +92,7 @@ let package = Package(
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefMail",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // Console passwords (bcrypt).
@@ -166,7 +167,6 @@ let package = Package(
                 "RundbriefDaemon",
                 "RundbriefWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -180,10 +180,10 @@ let package = Package(
         .executableTarget(
             name: "rundbrief-bench",
             dependencies: [
+                "RundbriefApp",
                 "RundbriefCore",
                 "RundbriefStore",
                 "RundbriefMail",
-                "RundbriefApp",
                 "RundbriefDaemon",
                 "RundbriefTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -40,7 +40,17 @@ struct AuditTrail: Sendable {
         } catch {
             sink?.notice("\(kind) audit-event-not-written error=\(error)")
         }
+        announce(kind, fields: fields)
+    }
+
+    /// Writes only the notice line, for a change whose `events` row the store wrote in the same
+    /// transaction as the change itself (a subscriber's history: subscribed, unsubscribed, forgotten);
+    /// `eventDetail` puts the actor's name in that row.
+    func announce(_ kind: String, fields: KeyValuePairs<String, String> = [:]) {
         let pairs = fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         sink?.notice("\(kind) \(pairs) source=\(actor.source)" + (actor.name.map { " user=\($0)" } ?? ""))
     }
+
+    /// The detail a store-written event carries to name the actor (never a secret).
+    var eventDetail: [String: String] { actor.name.map { ["actor": $0] } ?? [:] }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RundbriefApp
 import RundbriefCore
 
 /// Measures rendering an edition once and personalising it per recipient.
@@ -25,8 +26,8 @@ struct EditionRenderBenchmark: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let library = try TemplateLibrary(directory: templates)
-        let source = try EditionSource(path: edition)
+        let source = try EditionFile(path: edition).source
+        let library = try TemplateFolder(directory: templates).library(for: source.template)
         let context = RenderContext(
             listName: "Interkommunales.NRW", listSlug: source.list,
             senderName: "Landesbeauftragter für interkommunale Zusammenarbeit NRW",

@@ -69,7 +69,7 @@ struct DatabaseTests {
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
             print(db.execute("PRAGMA integrity_check").fetchone()[0])
-            print(db.execute("SELECT count(*) FROM events").fetchone()[0])
+            print(db.execute("SELECT count(*) FROM events WHERE source = 'writer'").fetchone()[0])
             print(db.execute("SELECT slug FROM lists").fetchone()[0])
             print(db.execute("PRAGMA journal_mode").fetchone()[0])
             """, [backup])

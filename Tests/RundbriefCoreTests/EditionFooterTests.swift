@@ -21,8 +21,8 @@ struct EditionFooterTests {
     }
 
     private func rendered(_ context: RenderContext = Self.context, markdown: String? = nil) throws -> RenderedEdition {
-        let library = try TemplateLibrary(directory: EditionFixtures.templatesDirectory)
-        var edition = try EditionSource(path: EditionFixtures.samplePath)
+        let library = try TemplateLibrary(testDirectory: EditionFixtures.templatesDirectory)
+        var edition = try EditionSource(testPath: EditionFixtures.samplePath)
         if let markdown { edition.markdown = markdown }
         return try library.render(edition, context: context)
     }

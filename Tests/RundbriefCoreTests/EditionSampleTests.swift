@@ -9,13 +9,13 @@ struct EditionSampleTests {
     private static let original = "/work/shared/samples/interkommunales-nrw-newsletter-III-2025.txt"
 
     private func rendered() throws -> RenderedEdition {
-        let library = try TemplateLibrary(directory: EditionFixtures.templatesDirectory)
+        let library = try TemplateLibrary(testDirectory: EditionFixtures.templatesDirectory)
         return try library.render(
-            try EditionSource(path: EditionFixtures.samplePath), context: EditionFixtures.context)
+            try EditionSource(testPath: EditionFixtures.samplePath), context: EditionFixtures.context)
     }
 
     @Test func frontMatter() throws {
-        let edition = try EditionSource(path: EditionFixtures.samplePath)
+        let edition = try EditionSource(testPath: EditionFixtures.samplePath)
         #expect(edition.subject == "Newsletter III/2025 – Interkommunales.NRW")
         #expect(edition.list == "interkommunales-nrw")
         #expect(edition.slug == "interkommunales-nrw-newsletter-III-2025")

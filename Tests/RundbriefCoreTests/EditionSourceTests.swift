@@ -113,7 +113,9 @@ struct EditionSourceTests {
     @Test func invalidUTF8NamesOffsetAndLine() throws {
         let url = try #require(
             Bundle.module.url(forResource: "Fixtures/editions/latin1", withExtension: "md"))
-        let failure = #expect(throws: EditionError.self) { try EditionSource(path: url.path) }
+        let failure = #expect(throws: EditionError.self) {
+            try EditionSource(data: try Data(contentsOf: url), fileName: url.path)
+        }
         #expect(failure?.code == .invalidUTF8)
         #expect(failure?.line == 6)
         #expect(failure?.reason.contains("offset 62") == true)
@@ -123,13 +125,9 @@ struct EditionSourceTests {
     @Test func readsFileAndDerivesSlug() throws {
         let url = try #require(
             Bundle.module.url(forResource: "Fixtures/editions/minimal", withExtension: "md"))
-        let edition = try EditionSource(path: url.path)
+        let edition = try EditionSource(testPath: url.path)
         #expect(edition.slug == "minimal")
         #expect(edition.subject == "Hallo Welt")
         #expect(edition.markdown == "Ein *kurzer* Text.\n")
-    }
-
-    @Test func unreadableFile() {
-        #expect(throws: EditionError.self) { try EditionSource(path: "/nonexistent/ausgabe.md") }
     }
 }

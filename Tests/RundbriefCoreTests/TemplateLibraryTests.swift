@@ -25,7 +25,7 @@ struct TemplateLibraryTests {
     }
 
     @Test func loadsTheProjectTemplates() throws {
-        let library = try TemplateLibrary(directory: EditionFixtures.templatesDirectory)
+        let library = try TemplateLibrary(testDirectory: EditionFixtures.templatesDirectory)
         #expect(library.templateNames.isSuperset(of: ["edition.html", "edition.txt"]))
     }
 
@@ -33,7 +33,7 @@ struct TemplateLibraryTests {
         let directory = Bundle.module.resourceURL!.appendingPathComponent(
             "Fixtures/editions/broken-templates"
         ).path
-        let failure = #expect(throws: TemplateError.self) { try TemplateLibrary(directory: directory) }
+        let failure = #expect(throws: TemplateError.self) { try TemplateLibrary(testDirectory: directory) }
         #expect(failure?.code == .syntax)
         #expect(failure?.file.hasSuffix("broken-templates/edition.html.mustache") == true)
         #expect(failure?.line == 4)

@@ -18,11 +18,25 @@ struct TokenSignerTests {
             TokenClaims(purpose: .confirm, subscriberID: 1, listID: nil, issued: Self.issued),
             TokenClaims(
                 purpose: .bounce, subscriberID: .max, listID: .min, issued: Date(timeIntervalSince1970: 0)),
+            // One confirmation for a sign-up to several lists.
+            TokenClaims(
+                purpose: .confirm, subscriberID: 42, listID: 3, moreListIDs: [5, 1_000_000], issued: Self.issued),
         ] {
             let token = signer.sign(claims)
             #expect(
                 try signer.verify(token, purpose: claims.purpose, now: Self.issued, maxAge: nil) == claims)
         }
+    }
+
+    /// A token naming several lists keeps them all, and a single-list token has none more, as before.
+    @Test func aConfirmationNamesEveryListOfItsSignUp() throws {
+        let several = TokenClaims(
+            purpose: .confirm, subscriberID: 42, listID: 3, moreListIDs: [5, 9], issued: Self.issued)
+        let verified = try signer.verify(signer.sign(several), purpose: .confirm, now: Self.issued, maxAge: nil)
+        #expect(verified.listIDs == [3, 5, 9])
+        let single = try signer.verify(signer.sign(Self.claims), purpose: .unsubscribe, now: Self.issued, maxAge: nil)
+        #expect(single.listIDs == [7])
+        #expect(single.moreListIDs.isEmpty)
     }
 
     @Test func anUnsubscribeTokenCarriesItsSendAndOlderTokensStillVerifyWithout() throws {

@@ -19,11 +19,11 @@ import Testing
         configuration.sender.bounceDomain = "example.org"
         configuration.sender.unsubscribeAddress = "unsubscribe@example.org"
         let edition = try EditionSource(
-            path: Self.repositoryRoot + "/templates/examples/interkommunales-nrw-newsletter-III-2025.md")
+            testPath: Self.repositoryRoot + "/templates/examples/interkommunales-nrw-newsletter-III-2025.md")
         let mailer = try EditionMailer(
             configuration: configuration, edition: edition,
             list: MailingList(id: 3, slug: "interkommunales-nrw", name: "Interkommunales.NRW"),
-            templates: try TemplateLibrary(directory: configuration.templates.directory),
+            templates: try TemplateLibrary(testDirectory: configuration.templates.directory),
             tokens: TokenSigner(keys: [TokenKey(id: "k1", secret: Array(repeating: 9, count: 32))]), dkim: [],
             sendID: 0, issued: Date(), test: test)
         let outgoing = try mailer.message(

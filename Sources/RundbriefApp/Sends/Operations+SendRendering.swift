@@ -11,12 +11,16 @@ extension Operations {
     /// loading only the templates an edition uses), this function follows it.
     /// - Throws: ``OperationError`` `.invalid` naming the edition and the problem.
     func renderSample(edition slug: String, list listSlug: String) throws(OperationError) {
+        // The edition and the templates it uses, with file and line for a mistake in either.
+        try renderEditionOnce(slug, list: listSlug)
         let (edition, list) = try storing { (try database.edition(slug), try database.list(slug: listSlug)) }
         do {
+            // Then one whole message as the send builds it: tokens, DKIM, headers.
             let source = try EditionSource(text: edition.source, fileName: edition.sourcePath ?? edition.slug)
             let mailer = try EditionMailer(
                 configuration: configuration, edition: source, list: list,
-                templates: try TemplateLibrary(directory: configuration.templates.directory),
+                templates: try TemplateFolder(directory: configuration.templates.directory).library(
+                    for: source.template),
                 tokens: try configuration.tokens.signer(), dkim: try configuration.dkim.signers(), sendID: 0,
                 issued: now)
             _ = try mailer.message(

@@ -40,6 +40,7 @@ extension Configuration {
             .string("sender", "imprint_url", \.sender.imprintURL),
             .string("sender", "test_subject_prefix", \.sender.testSubjectPrefix),
             .string("sender", "test_header", \.sender.testHeader),
+            .strings("sender", "allowed_from_domains", \.sender.allowedFromDomains),
 
             .number("delivery", "rate", \.delivery.rate, 0...100_000),
             .integer("delivery", "rate_per_hour", \.delivery.ratePerHour, 0...100_000_000),

@@ -86,6 +86,8 @@ public struct Configuration: Sendable, Equatable {
         public var testSubjectPrefix = "[TEST] "
         /// The header (`Name: value`) that marks `edition test-send` messages; empty leaves it out.
         public var testHeader = "X-Rundbrief-Test: yes"
+        /// Domains besides the sender's own (and the DKIM domain) that an edition's `from:` may use.
+        public var allowedFromDomains: [String] = []
     }
 
     public struct DomainLimit: Sendable, Equatable {

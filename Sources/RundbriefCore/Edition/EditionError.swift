@@ -16,6 +16,14 @@ public struct EditionError: Error, Sendable, Equatable, CustomStringConvertible 
         case invalidKeyType
         /// A header value (subject, preheader) contains a line break or control character.
         case invalidHeaderText
+        /// The front matter has a key Rundbrief does not know (a typo such as `preheder`).
+        case unknownKey
+        /// The subject or body names a variable that is not a subscriber variable (`{{nmae}}`).
+        case unknownVariable
+        /// A tag is malformed, unsupported in editions, or a section is not closed as it was opened.
+        case invalidVariable
+        /// `from` is not an address, or not one the configuration allows.
+        case invalidFrom
     }
 
     /// What kind of problem this is.

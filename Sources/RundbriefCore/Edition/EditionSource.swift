@@ -28,25 +28,15 @@ public struct EditionSource: Sendable, Equatable {
     public var template: String
     /// Whether the edition is published in the web archive.
     public var archive: Bool
-    /// Every other front matter key, kept for templates (`edition.meta.<key>`) and later use.
+    /// The keys of the `meta:` mapping, for templates (`edition.meta.<key>`); an edition stored
+    /// before `meta:` existed keeps its other top-level keys here too.
     public var extra: [String: FrontMatterValue]
+    /// The 1-based file line of each front matter key, for errors found later (`from`).
+    public var keyLines: [String: Int]
     /// The Markdown body after the front matter.
     public var markdown: String
     /// The 1-based line of the file on which the Markdown body starts.
     public var bodyLine: Int
-
-    /// Reads and parses the edition file at `path`.
-    /// - Throws: `EditionError` naming the file (and line where known).
-    public init(path: String) throws(EditionError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw EditionError(
-                .unreadable, file: path, reason: "cannot read the file: \(error.localizedDescription)")
-        }
-        try self.init(data: data, fileName: path)
-    }
 
     /// Parses edition bytes, which must be UTF-8 (a leading byte order mark is skipped).
     /// - Throws: `EditionError` with the byte offset and line of invalid UTF-8, or any parse error.
@@ -66,6 +56,7 @@ public struct EditionSource: Sendable, Equatable {
         let frontMatter = try FrontMatter(text: normalised, file: fileName)
         var reader = FrontMatterReader(frontMatter: frontMatter, file: fileName)
         self.fileName = fileName
+        keyLines = frontMatter.entries.compactMapValues(\.line)
         subject = try reader.headerText("subject", required: true)
         preheader = try reader.headerText("preheader", required: false)
         list = try reader.slug("list", default: nil)
@@ -74,9 +65,45 @@ public struct EditionSource: Sendable, Equatable {
         replyTo = try reader.optionalText("reply_to")
         template = try reader.optionalText("template") ?? "edition"
         archive = try reader.bool("archive", default: false)
-        extra = reader.remaining()
+        let meta = try reader.mapping("meta")
+        extra = reader.remaining().merging(meta) { _, fromMeta in fromMeta }
         markdown = frontMatter.body
         bodyLine = frontMatter.bodyLine
+        try SubscriberVariables.validate(subject, file: fileName, line: keyLines["subject"] ?? 2)
+        try SubscriberVariables.validate(preheader, file: fileName, line: keyLines["preheader"] ?? 2)
+        try SubscriberVariables.validate(markdown, file: fileName, line: bodyLine)
+    }
+
+    /// `from` split into its display name and address: `Redaktion <redaktion@example.org>` or a bare address.
+    public var fromParts: (displayName: String?, address: String)? {
+        guard let from else { return nil }
+        let trimmed = from.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") else { return (nil, trimmed) }
+        var name = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+        if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = String(name.dropFirst().dropLast()) }
+        let address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+        return (name.isEmpty ? nil : name, address)
+    }
+
+    /// The front matter keys an edition may have.
+    public static let knownKeys = [
+        "subject", "preheader", "list", "slug", "from", "reply_to", "template", "archive", "meta",
+    ]
+
+    /// The first front matter key Rundbrief does not know (by line), as an error with a "did you mean".
+    ///
+    /// Parsing keeps such keys (an edition stored earlier may have them); `edition add` refuses them,
+    /// since a typo such as `preheder` would otherwise lose the preheader without a word.
+    public var unknownKeyError: EditionError? {
+        let unknown = keyLines.filter { !Self.knownKeys.contains($0.key) }.sorted { $0.value < $1.value }
+        guard let (key, line) = unknown.first else { return nil }
+        var reason = "unknown front matter key '\(key)'"
+        if let guess = Suggestion.closest(to: key, among: Self.knownKeys) {
+            reason += "; did you mean '\(guess)'?"
+        } else {
+            reason += " (known: \(Self.knownKeys.joined(separator: ", ")); put your own values under 'meta:')"
+        }
+        return EditionError(.unknownKey, file: fileName, line: line, reason: reason)
     }
 
     private static func defaultSlug(for fileName: String) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// The YAML block between the leading `---` lines of an edition file, parsed.
@@ -29,7 +30,7 @@ struct FrontMatter {
                 reason: "the front matter opened on line 1 is never closed by a '---' line")
         }
         let yaml = lines[1..<close].joined(separator: "\n")
-        entries = try Self.parse(yaml: yaml, file: file)
+        entries = try Self.parse(yaml: yaml, file: file, lines: lines)
         body = lines[(close + 1)...].joined(separator: "\n")
         bodyLine = close + 2
     }
@@ -38,14 +39,19 @@ struct FrontMatter {
         line.trimmingTrailingBlanks() == "---"
     }
 
-    private static func parse(yaml: String, file: String) throws(EditionError) -> [String: Entry] {
+    private static func parse(yaml: String, file: String, lines: [Substring]) throws(EditionError)
+        -> [String: Entry]
+    {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
+            let line = fileLine(of: error)
+            let text = line.flatMap { lines.indices.contains($0 - 1) ? lines[$0 - 1] : nil } ?? ""
             throw EditionError(
-                .invalidFrontMatter, file: file, line: fileLine(of: error),
-                reason: "the front matter is not valid YAML: \(problem(of: error))")
+                .invalidFrontMatter, file: file, line: line,
+                reason: advice(for: problem(of: error), line: text)
+                    ?? "the front matter is not valid YAML: \(problem(of: error))")
         } catch {
             throw EditionError(
                 .invalidFrontMatter, file: file, line: 2, reason: "the front matter is not valid YAML")
@@ -112,6 +118,30 @@ struct FrontMatter {
         default:
             return nil
         }
+    }
+
+    /// What an editor should do about the YAML mistakes editors make, in their words.
+    private static func advice(for problem: String, line: Substring) -> String? {
+        let key = line.split(separator: ":", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) }
+        let what = key.map { $0.isEmpty ? "the value" : "the \($0)" } ?? "the value"
+        if problem.contains("mapping values are not allowed") {
+            return "put \(what) in quotes: it contains a colon (\(key ?? "key"): \"…: …\")"
+        }
+        if line.contains("\t") {
+            return "the front matter contains a tab; indent with spaces"
+        }
+        if problem.contains("end of stream") || problem.contains("did not find expected") {
+            if line.filter({ $0 == "\"" }).count % 2 == 1 || line.filter({ $0 == "'" }).count % 2 == 1 {
+                return "a quote opened in \(what) is not closed on its line"
+            }
+        }
+        if problem.contains("cannot start any token"),
+            let first = line.split(separator: ":", maxSplits: 1).last?
+                .trimmingCharacters(in: .whitespaces).first, "@`%|>".contains(first)
+        {
+            return "put \(what) in quotes: it starts with '\(first)'"
+        }
+        return nil
     }
 
     private static func problem(of error: YamlError) -> String {

@@ -69,6 +69,19 @@ struct FrontMatterReader {
         }
     }
 
+    /// A mapping of keys to values (`meta:`); empty when absent.
+    mutating func mapping(_ key: String) throws(EditionError) -> [String: FrontMatterValue] {
+        guard let entry = entries.removeValue(forKey: key) else { return [:] }
+        switch entry.value {
+        case .map(let values): return values
+        case .null: return [:]
+        default:
+            throw EditionError(
+                .invalidKeyType, file: file, line: entry.line,
+                reason: "'\(key)' must be a mapping of keys to values (indented lines 'key: value' below it)")
+        }
+    }
+
     /// The keys nobody asked for, kept as they are.
     func remaining() -> [String: FrontMatterValue] {
         entries.mapValues(\.value)

@@ -10,7 +10,9 @@ public import Foundation
 /// per edition when the body has no per-recipient slots).
 public struct MessageComposer: Sendable {
     private let leadingHeaders: [HeaderField]
-    private let subject: HeaderField
+    /// The Subject header when it is the same for everyone; nil when it has per-recipient slots.
+    private let subject: HeaderField?
+    private let subjectText: PersonalizedText
     private let contentHeaders: [HeaderField]
     private let trailingHeaders: [HeaderField]
     private let body: PreparedBody
@@ -45,7 +47,10 @@ public struct MessageComposer: Sendable {
             leading.append(try HeaderField(name: "Reply-To", mailboxes: [replyTo]))
         }
         leadingHeaders = leading
-        subject = try HeaderField(name: "Subject", text: edition.subject)
+        subjectText = edition.subjectText
+        subject =
+            edition.subjectText.slots.isEmpty
+            ? try HeaderField(name: "Subject", text: edition.subjectText.filled { _ in "" }) : nil
         body = try PreparedBody(text: edition.text, html: edition.html)
         contentHeaders =
             [.mimeVersion] + body.headers + [
@@ -91,8 +96,12 @@ public struct MessageComposer: Sendable {
         var headers = leadingHeaders
         headers.append(
             try HeaderField(
-                name: "To", mailboxes: [Mailbox(address: recipient.address, displayName: recipient.name)]))
-        headers.append(subject)
+                name: "To",
+                mailboxes: [Mailbox(address: recipient.address, displayName: HeaderText.singleLine(recipient.name))]))
+        headers.append(
+            try subject
+                ?? HeaderField(
+                    name: "Subject", text: subjectText.filled { HeaderText.singleLine(recipient.value(for: $0)) }))
         headers.append(.date(date))
         headers.append(.messageID(recipient.messageID))
         headers += contentHeaders

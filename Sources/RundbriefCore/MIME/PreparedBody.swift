@@ -11,9 +11,11 @@ import Foundation
 /// starting with LF makes two line breaks, not one. The body
 /// is canonical under DKIM relaxed rules by construction (see ``QuotedPrintable``).
 struct PreparedBody: Sendable {
-    private enum Piece: Sendable {
+    private indirect enum Piece: Sendable {
         case bytes([UInt8])
         case slot(Slot, html: Bool)
+        /// Encoded pieces written only when the slot's value decides so (`{{#name}}…{{/name}}`).
+        case section(Slot, inverted: Bool, [Piece])
     }
 
     /// The headers describing the body (`Content-Type`, maybe `Content-Transfer-Encoding`).
@@ -77,6 +79,11 @@ struct PreparedBody: Sendable {
     func render(_ value: (Slot) -> String) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(estimatedSize)
+        Self.render(pieces, value, into: &output)
+        return output
+    }
+
+    private static func render(_ pieces: [Piece], _ value: (Slot) -> String, into output: inout [UInt8]) {
         for piece in pieces {
             switch piece {
             case .bytes(let bytes):
@@ -86,9 +93,10 @@ struct PreparedBody: Sendable {
                 var encoder = QuotedPrintableEncoder()
                 encoder.encode(ASCII.canonicalLineBreaks(text), into: &output)
                 encoder.finishSegment(into: &output)
+            case .section(let slot, let inverted, let inner):
+                if PersonalizedText.isShown(value(slot), inverted: inverted) { render(inner, value, into: &output) }
             }
         }
-        return output
     }
 
     /// SHA-256 of the relaxed canonical form of a body returned by ``render(_:)``.
@@ -112,16 +120,28 @@ struct PreparedBody: Sendable {
     private static func append(
         _ text: PersonalizedText, html: Bool, finishLast: Bool = false, to pieces: inout [Piece]
     ) {
-        for (index, part) in text.parts.enumerated() {
+        append(text.parts, html: html, finishLast: finishLast, to: &pieces)
+    }
+
+    /// Every literal but the text's very last ends its segment, so whatever follows (a slot, a
+    /// section shown or left out) starts at column 0.
+    private static func append(
+        _ parts: [PersonalizedText.Part], html: Bool, finishLast: Bool, to pieces: inout [Piece]
+    ) {
+        for (index, part) in parts.enumerated() {
             switch part {
             case .literal(let literal):
                 var encoder = QuotedPrintableEncoder()
                 var encoded: [UInt8] = []
                 encoder.encode(ASCII.canonicalLineBreaks(literal), into: &encoded)
-                if finishLast || index < text.parts.count - 1 { encoder.finishSegment(into: &encoded) }
+                if finishLast || index < parts.count - 1 { encoder.finishSegment(into: &encoded) }
                 append(encoded, to: &pieces)
             case .slot(let slot):
                 pieces.append(.slot(slot, html: html))
+            case .section(let slot, let inverted, let inner):
+                var encoded: [Piece] = []
+                append(inner, html: html, finishLast: true, to: &encoded)
+                pieces.append(.section(slot, inverted: inverted, encoded))
             }
         }
     }

@@ -68,6 +68,9 @@ struct EmailHTMLWriter {
         case "br": output += "<br />"
         case "hr": output += "<hr class=\"rb-rule\" style=\"\(blockStyles["hr"]!)\" />"
         case "code" where inPre: writeChildren(children, into: &output, inPre: true)
+        // A section tag on a line of its own: it wraps the blocks around it, it is not a paragraph.
+        case "p" where isSectionTagLine(children):
+            writeChildren(children, into: &output, inPre: inPre)
         default:
             if let style = blockStyles[name] ?? inlineStyles[name] {
                 let start =
@@ -83,6 +86,11 @@ struct EmailHTMLWriter {
                 writeChildren(children, into: &output, inPre: inPre)
             }
         }
+    }
+
+    private static func isSectionTagLine(_ children: [MarkupNode]) -> Bool {
+        guard children.count == 1, case .text(let text) = children[0] else { return false }
+        return SlotMarkers.isSectionMarkersOnly(text)
     }
 
     private static func writeChildren(

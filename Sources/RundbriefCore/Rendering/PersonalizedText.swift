@@ -13,11 +13,14 @@ public enum Slot: Sendable, Hashable {
     case attribute(String)
 }
 
-/// Text rendered once per edition, with per-recipient slots left open.
+/// Text rendered once per edition, with per-recipient slots and sections left open.
 public struct PersonalizedText: Sendable, Equatable {
-    public enum Part: Sendable, Equatable {
+    public indirect enum Part: Sendable, Equatable {
         case literal(String)
         case slot(Slot)
+        /// Text shown when the slot has a value (`{{#name}}…{{/name}}`), or, `inverted`, when it
+        /// has none (`{{^name}}…{{/name}}`).
+        case section(Slot, inverted: Bool, parts: [Part])
     }
 
     public var parts: [Part]
@@ -26,24 +29,47 @@ public struct PersonalizedText: Sendable, Equatable {
         self.parts = parts
     }
 
-    /// The slots that appear in the text, in order of first appearance.
+    /// The slots that appear in the text (also those that only decide a section), in order of first appearance.
     public var slots: [Slot] {
         var seen = Set<Slot>()
-        return parts.compactMap { part in
-            guard case .slot(let slot) = part, seen.insert(slot).inserted else { return nil }
-            return slot
+        var result: [Slot] = []
+        func collect(_ parts: [Part]) {
+            for part in parts {
+                switch part {
+                case .literal: continue
+                case .slot(let slot):
+                    if seen.insert(slot).inserted { result.append(slot) }
+                case .section(let slot, _, let inner):
+                    if seen.insert(slot).inserted { result.append(slot) }
+                    collect(inner)
+                }
+            }
         }
+        collect(parts)
+        return result
     }
 
-    /// Fills every slot with `value(slot)`, returning the final text.
+    /// Fills every slot with `value(slot)` and keeps the sections that apply, returning the final text.
     public func filled(_ value: (Slot) -> String) -> String {
         var result = ""
+        Self.fill(parts, value, into: &result)
+        return result
+    }
+
+    private static func fill(_ parts: [Part], _ value: (Slot) -> String, into result: inout String) {
         for part in parts {
             switch part {
             case .literal(let text): result += text
             case .slot(let slot): result += value(slot)
+            case .section(let slot, let inverted, let inner):
+                if isShown(value(slot), inverted: inverted) { fill(inner, value, into: &result) }
             }
         }
-        return result
+    }
+
+    /// Whether a section on a slot with `value` is shown: a value of only white space counts as none.
+    public static func isShown(_ value: String, inverted: Bool) -> Bool {
+        let present = value.unicodeScalars.contains { !$0.properties.isWhitespace }
+        return present != inverted
     }
 }

@@ -18,23 +18,47 @@ struct PlainTextWriter {
     }
 
     /// The blocks of a sequence of nodes: runs of inline content become wrapped paragraphs.
+    ///
+    /// A section tag on a line of its own (only section markers) is no block: it is put in front of
+    /// the next block, so a section left out takes one blank line with it, not leaves two.
     private func blocks(of nodes: [MarkupNode], width: Int) -> [[String]] {
         var blocks: [[String]] = []
         var run: [MarkupNode] = []
+        var pending = ""
+        func add(_ new: [[String]]) {
+            for var block in new {
+                if SlotMarkers.isSectionMarkersOnly(block.joined()) {
+                    pending += block.joined().filter { !$0.isWhitespace }
+                    continue
+                }
+                if !pending.isEmpty, !block.isEmpty {
+                    block[0] = pending + block[0]
+                    pending = ""
+                }
+                blocks.append(block)
+            }
+        }
         func flush() {
             let text = InlineText.render(run)
-            if !text.isEmpty { blocks.append(TextWrapper.wrap(text, width: width)) }
+            if !text.isEmpty { add([TextWrapper.wrap(text, width: width)]) }
             run = []
         }
         for node in nodes {
             if case .element(let name, _, _) = node, !Self.inlineElements.contains(name) {
                 flush()
-                blocks += block(node, width: width)
+                add(block(node, width: width))
             } else {
                 run.append(node)
             }
         }
         flush()
+        if !pending.isEmpty {
+            if blocks.isEmpty {
+                blocks.append([pending])
+            } else {
+                blocks[blocks.count - 1][blocks[blocks.count - 1].count - 1] += pending
+            }
+        }
         return blocks
     }
 

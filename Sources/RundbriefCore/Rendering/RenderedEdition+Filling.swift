@@ -14,4 +14,37 @@ extension RenderedEdition {
     public func textBody(_ value: (Slot) -> String) -> String {
         text.filled(value)
     }
+
+    /// The subject for one recipient: a value's line breaks and control characters become spaces,
+    /// so no name can end the header or start another.
+    public func subject(_ value: (Slot) -> String) -> String {
+        subjectText.filled { HeaderText.singleLine(value($0)) }
+    }
+}
+
+/// Per-recipient text on its way into a header.
+public enum HeaderText {
+    /// `text` on one line: each run of control characters, line and paragraph separators becomes one space.
+    public static func singleLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isBreaking) else { return text }
+        var result = String.UnicodeScalarView()
+        var previousBroke = false
+        for scalar in text.unicodeScalars {
+            let breaks = isBreaking(scalar)
+            if !breaks {
+                result.append(scalar)
+            } else if !previousBroke {
+                result.append(" ")
+            }
+            previousBroke = breaks
+        }
+        return String(result)
+    }
+
+    private static func isBreaking(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator: true
+        default: false
+        }
+    }
 }

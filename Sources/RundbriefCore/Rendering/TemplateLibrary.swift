@@ -1,42 +1,16 @@
 import Foundation
 import Mustache
 
-/// The Mustache templates of a `templates/` directory, compiled once at load.
+/// Edition layout templates, compiled once from text (the application layer reads the files).
 ///
-/// Every `*.mustache` file in the directory (not its subdirectories) is compiled and
-/// registered under its name without `.mustache`: `edition.html.mustache` is `edition.html`
-/// and can also be used as a partial (`{{> edition.html}}`). Templates ending in
-/// `.txt.mustache` render without HTML escaping.
+/// A template is registered under its file name without `.mustache`: `edition.html.mustache`
+/// is `edition.html` and can also be used as a partial (`{{> edition.html}}`). Templates
+/// ending in `.txt.mustache` render without HTML escaping.
 public struct TemplateLibrary: Sendable {
     /// The directory the templates were loaded from.
     public let directory: String
     private let library: MustacheLibrary
     private let names: Set<String>
-
-    /// Loads and compiles every template in `directory`.
-    /// - Throws: `TemplateError` naming the file, line and column of a syntax error.
-    public init(directory: String) throws(TemplateError) {
-        let files: [String]
-        do {
-            files = try FileManager.default.contentsOfDirectory(atPath: directory)
-                .filter { $0.hasSuffix(".mustache") }.sorted()
-        } catch {
-            throw TemplateError(
-                .unreadable, file: directory, reason: "cannot list the template directory")
-        }
-        var sources: [String: String] = [:]
-        for file in files {
-            let path = (directory as NSString).appendingPathComponent(file)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw TemplateError(.unreadable, file: path, reason: "cannot read the template")
-            }
-            guard UTF8Validation.firstInvalidOffset(in: [UInt8](data)) == nil else {
-                throw TemplateError(.unreadable, file: path, reason: "the template is not valid UTF-8")
-            }
-            sources[path] = String(decoding: data, as: UTF8.self)
-        }
-        try self.init(directory: directory, sources: sources)
-    }
 
     /// Compiles templates given as text, keyed by file path (the name is the last component).
     /// - Throws: `TemplateError` naming the file, line and column of a syntax error.
@@ -64,9 +38,10 @@ public struct TemplateLibrary: Sendable {
         let html = try template(named: edition.template + ".html", for: edition)
         let text = try template(named: edition.template + ".txt", for: edition)
         let markers = SlotMarkers()
-        let values = TemplateValues.make(edition: edition, context: context, markers: markers)
+        let values = try TemplateValues.make(edition: edition, context: context, markers: markers)
         return RenderedEdition(
             subject: edition.subject,
+            subjectText: markers.split(TemplateValues.personal(edition.subject, markers)),
             preheader: edition.preheader,
             html: markers.split(html.render(values, library: library)),
             text: markers.split(text.render(values, library: library))
@@ -85,6 +60,23 @@ public struct TemplateLibrary: Sendable {
             )
         }
         return template
+    }
+
+    /// The partials a template's text names (`{{> footer}}`), so a loader can read just those.
+    public static func partialNames(in text: String) -> Set<String> {
+        var names: Set<String> = []
+        var rest = Substring(text)
+        while let start = rest.range(of: "{{") {
+            rest = rest[start.upperBound...]
+            guard let end = rest.range(of: "}}") else { break }
+            let tag = rest[..<end.lowerBound].trimmingCharacters(in: .whitespaces)
+            if tag.hasPrefix(">") || tag.hasPrefix("<") {
+                let name = tag.dropFirst().trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty { names.insert(name) }
+            }
+            rest = rest[end.upperBound...]
+        }
+        return names
     }
 
     private static func templateName(of path: String) -> String {

@@ -6,19 +6,25 @@ import Mustache
 /// Every string from the edition or the operator is neutralised so it cannot forge a slot
 /// marker; subscriber values and the unsubscribe URL are markers, cut out after rendering.
 enum TemplateValues {
-    static func make(edition: EditionSource, context: RenderContext, markers: SlotMarkers) -> [String:
-        Any]
+    /// - Throws: `TemplateError` naming the edition's line when a section of its body opens in one
+    ///   paragraph and closes in another (leaving it out would break the HTML).
+    static func make(edition: EditionSource, context: RenderContext, markers: SlotMarkers) throws(TemplateError)
+        -> [String: Any]
     {
         let clean = SlotMarkers.neutralise
-        let document = MarkdownDocument(markdown: clean(edition.markdown))
+        let markdown = SubscriberVariables.substitute(
+            clean(edition.markdown), markers: markers, line: edition.bodyLine, blocks: true)
+        let document = MarkdownDocument(markdown: markdown)
+        let content = document.html
+        try SectionBalance.check(content, markers: markers, file: edition.fileName)
         let addressLines = clean(context.postalAddress).split(separator: "\n").map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty }
         var values: [String: Any] = [
             "edition": [
-                "subject": clean(edition.subject),
-                "preheader": clean(edition.preheader),
-                "content": document.html,
+                "subject": personal(edition.subject, markers),
+                "preheader": personal(edition.preheader, markers),
+                "content": content,
                 "text": String(document.plainText().dropLast()),
                 "date": context.germanDate,
                 "date_iso": context.isoDate,
@@ -40,6 +46,11 @@ enum TemplateValues {
         values["subscribed"] = context.audience == .subscribers
         values["web_version"] = context.audience == .web
         return values
+    }
+
+    /// A front matter line with its subscriber variables as markers.
+    static func personal(_ text: String, _ markers: SlotMarkers) -> String {
+        SubscriberVariables.substitute(SlotMarkers.neutralise(text), markers: markers, line: 0, blocks: false)
     }
 
     private static func sender(

@@ -40,24 +40,36 @@ public struct TokenClaims: Sendable, Equatable {
     public var subscriberID: Int64
     /// The list the token is about; `nil` means every list (unsubscribe from all).
     public var listID: Int64?
+    /// Further lists a confirmation is about (one sign-up for several lists sends one mail whose
+    /// link confirms them all); only with a `listID`.
+    public var moreListIDs: [Int64]
     /// When the token was made; tokens carry it to the second, so sub-second parts are dropped.
     public var issued: Date
     /// The send whose message carried the token (unsubscribe links in a send's messages), so an
     /// unsubscribe counts in that send's report; `nil` in every other token and in older ones.
     public var sendID: Int64?
 
-    public init(purpose: TokenPurpose, subscriberID: Int64, listID: Int64?, issued: Date, sendID: Int64? = nil) {
+    public init(
+        purpose: TokenPurpose, subscriberID: Int64, listID: Int64?, moreListIDs: [Int64] = [], issued: Date,
+        sendID: Int64? = nil
+    ) {
+        precondition(moreListIDs.isEmpty || listID != nil, "further lists need a first list")
+        precondition(moreListIDs.count <= SignedToken.maxMoreLists, "too many lists for one token")
         self.purpose = purpose
         self.subscriberID = subscriberID
         self.listID = listID
+        self.moreListIDs = moreListIDs
         self.issued = issued
         self.sendID = sendID
     }
+
+    /// Every list the token names, the first one first.
+    public var listIDs: [Int64] { (listID.map { [$0] } ?? []) + moreListIDs }
 }
 
 /// The binary layout of a token before signing:
-/// `version | key id length | key id | purpose (bit 7: has list, bit 6: has send) | varint subscriber | [varint list]
-/// | [varint send] | varint issued`,
+/// `version | key id length | key id | purpose (bit 7: has list, bit 6: has send, bit 5: more lists)
+/// | varint subscriber | [varint list] | [varint send] | [count, varint list…] | varint issued`,
 /// followed by an HMAC-SHA256 tag over everything before it. Version 2 (written now) counts `issued` in
 /// seconds from 2026-01-01 and carries a 12-byte tag; version 1 (still verified: links in mail sent
 /// earlier keep working) counts from 1970 with a 16-byte tag. Version 2 is 5 bytes shorter, so an
@@ -70,6 +82,9 @@ enum SignedToken {
     static let epoch: Int64 = 1_767_225_600
     private static let hasListFlag: UInt8 = 0x80
     private static let hasSendFlag: UInt8 = 0x40
+    private static let moreListsFlag: UInt8 = 0x20
+    /// At most this many further lists in one token (a sign-up form offers a handful).
+    static let maxMoreLists = 32
 
     /// The tag length of a token of `version`; nil for an unknown version.
     static func tagLength(version: UInt8) -> Int? {
@@ -84,10 +99,15 @@ enum SignedToken {
         var bytes: [UInt8] = [version, UInt8(keyID.count)]
         bytes += keyID
         bytes.append(
-            claims.purpose.code | (claims.listID == nil ? 0 : hasListFlag) | (claims.sendID == nil ? 0 : hasSendFlag))
+            claims.purpose.code | (claims.listID == nil ? 0 : hasListFlag) | (claims.sendID == nil ? 0 : hasSendFlag)
+                | (claims.moreListIDs.isEmpty ? 0 : moreListsFlag))
         Varint.append(claims.subscriberID, to: &bytes)
         if let listID = claims.listID { Varint.append(listID, to: &bytes) }
         if let sendID = claims.sendID { Varint.append(sendID, to: &bytes) }
+        if !claims.moreListIDs.isEmpty {
+            bytes.append(UInt8(claims.moreListIDs.count))
+            for listID in claims.moreListIDs { Varint.append(listID, to: &bytes) }
+        }
         Varint.append(Int64(claims.issued.timeIntervalSince1970.rounded(.down)) - epoch, to: &bytes)
         return bytes
     }
@@ -108,7 +128,7 @@ enum SignedToken {
         guard index < payload.count else { return nil }
         let flags = payload[index]
         index += 1
-        guard let purpose = TokenPurpose(code: flags & ~(hasListFlag | hasSendFlag)),
+        guard let purpose = TokenPurpose(code: flags & ~(hasListFlag | hasSendFlag | moreListsFlag)),
             let subscriberID = Varint.read(payload, at: &index)
         else { return nil }
         var listID: Int64?
@@ -121,11 +141,22 @@ enum SignedToken {
             guard let send = Varint.read(payload, at: &index) else { return nil }
             sendID = send
         }
+        var moreListIDs: [Int64] = []
+        if flags & moreListsFlag != 0 {
+            guard listID != nil, index < payload.count else { return nil }
+            let count = Int(payload[index])
+            index += 1
+            guard (1...maxMoreLists).contains(count) else { return nil }
+            for _ in 0..<count {
+                guard let list = Varint.read(payload, at: &index) else { return nil }
+                moreListIDs.append(list)
+            }
+        }
         guard let seconds = Varint.read(payload, at: &index), index == payload.count else { return nil }
         let (issued, overflow) = seconds.addingReportingOverflow(payload[0] == version ? epoch : 0)
         guard !overflow else { return nil }
         return TokenClaims(
-            purpose: purpose, subscriberID: subscriberID, listID: listID,
+            purpose: purpose, subscriberID: subscriberID, listID: listID, moreListIDs: moreListIDs,
             issued: Date(timeIntervalSince1970: TimeInterval(issued)), sendID: sendID)
     }
 }

@@ -35,11 +35,14 @@ public struct EditionMailer: Sendable {
         withholdsUnsubscribe = test.map { !$0.recipientIsSubscriber } ?? false
         if withholdsUnsubscribe { context.audience = .testRecipient }
         var rendered = try templates.render(edition, context: context)
-        if let test { rendered.subject = test.subjectPrefix + rendered.subject }
+        if let test { rendered.prefixSubject(test.subjectPrefix) }
         let sender = configuration.sender
         let replyTo = edition.replyTo ?? (sender.replyTo.isEmpty ? nil : sender.replyTo)
         var newsletter = NewsletterConfiguration(
-            from: try Mailbox(address: sender.address, displayName: sender.name),
+            // `from:` was checked against the allowed domains when the edition was added.
+            from: try Mailbox(
+                address: edition.fromParts?.address ?? sender.address,
+                displayName: edition.fromParts?.displayName ?? sender.name),
             replyTo: try replyTo.map { try Mailbox(address: $0) },
             listName: list.name, listID: "\(list.slug).\(sender.bounceDomain)",
             feedbackID: "\(list.slug):\(sendID):\(sender.feedbackID)")

@@ -11,6 +11,8 @@ enum Schema {
         migrator.registerMigration("v2-bounce-verification", migrate: addBounceVerification)
         migrator.registerMigration("v3-segments", migrate: createSegments)
         migrator.registerMigration("v3-sends", migrate: indexUnsubscribesBySend)
+        migrator.registerMigration("v3-editions", migrate: addEditionRemoval)
+        migrator.registerMigration("v3-lists", migrate: addListVisibility)
         migrator.registerMigration("v3-admin", migrate: Schema.createAdminTables)
         return migrator
     }
@@ -112,6 +114,12 @@ enum Schema {
         try db.execute(sql: "ALTER TABLE bounces ADD COLUMN verified BOOLEAN NOT NULL DEFAULT 1")
     }
 
+    /// A list is public (offered on the sign-up form, shown in the archive) or private (reachable only
+    /// from the command line and the console). Lists that existed before stay public, as they were.
+    private static func addListVisibility(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE lists ADD COLUMN public BOOLEAN NOT NULL DEFAULT 1 CHECK (public IN (0, 1))")
+    }
+
     /// `send report` counts the unsubscribes that came through a send's messages: the send id is in
     /// the event's detail (`{"send": "12"}`), indexed for the unsubscribe events only.
     private static func indexUnsubscribesBySend(_ db: Database) throws {
@@ -120,6 +128,12 @@ enum Schema {
                 CREATE INDEX events_unsubscribed_send ON events(json_extract(detail, '$.send'))
                 WHERE kind = 'unsubscribed'
                 """)
+    }
+
+    /// `edition remove` hides an edition rather than deleting its row: finished sends keep naming it
+    /// (`sends.edition_id` is ON DELETE RESTRICT). Its slug can be added again, which brings the row back.
+    private static func addEditionRemoval(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE editions ADD COLUMN removed_at DATETIME")
     }
 
     private static func createSendTables(_ db: Database) throws {

@@ -21,6 +21,8 @@ public struct Edition: Sendable, Codable, Equatable, FetchableRecord, MutablePer
     public var sourcePath: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// When `edition remove` took it away; nil while it is in use.
+    public var removedAt: Date?
 
     public init(
         id: Int64? = nil, slug: String, subject: String, preheader: String, listSlug: String, template: String,
@@ -48,6 +50,7 @@ public struct Edition: Sendable, Codable, Equatable, FetchableRecord, MutablePer
         case sourcePath = "source_path"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case removedAt = "removed_at"
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

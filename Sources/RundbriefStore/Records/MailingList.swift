@@ -9,20 +9,26 @@ public struct MailingList: Sendable, Codable, Equatable, FetchableRecord, Mutabl
     public var slug: String
     public var name: String
     public var description: String
+    /// Whether the public pages (sign-up form, archive) offer and show the list; a private list is
+    /// reached only by the command line and the console, and a sign-up naming it is refused.
+    public var isPublic: Bool
     public var createdAt: Date
 
     public init(
-        id: Int64? = nil, slug: String, name: String, description: String = "", createdAt: Date = Date()
+        id: Int64? = nil, slug: String, name: String, description: String = "", isPublic: Bool = true,
+        createdAt: Date = Date()
     ) {
         self.id = id
         self.slug = slug
         self.name = name
         self.description = description
+        self.isPublic = isPublic
         self.createdAt = createdAt
     }
 
     public enum CodingKeys: String, CodingKey {
         case id, slug, name, description
+        case isPublic = "public"
         case createdAt = "created_at"
     }
 

@@ -12,28 +12,51 @@ public struct ListSummary: Sendable, Codable, Equatable {
 
 extension AppDatabase {
     /// Creates a list.
+    /// - Parameter isPublic: whether the sign-up form offers it and the archive shows it.
     /// - Throws: `StoreError` `.invalidInput` for a bad slug or empty name, `.alreadyExists` for a taken slug.
     @discardableResult
-    public func createList(slug: String, name: String, description: String = "", now: Date = Date())
-        throws -> MailingList
-    {
+    public func createList(
+        slug: String, name: String, description: String = "", isPublic: Bool = true, now: Date = Date()
+    ) throws -> MailingList {
         guard MailingList.isValidSlug(slug) else {
             throw StoreError(
                 .invalidInput, "invalid list slug '\(slug)': use 1–64 characters a–z, 0–9 and '-'")
         }
-        let trimmedName = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmedName.isEmpty, !trimmedName.contains(where: \.isNewline) else {
-            throw StoreError(.invalidInput, "a list needs a one-line name")
-        }
+        let trimmedName = try Self.listName(name)
         return try write { db in
             if try MailingList.filter(Column("slug") == slug).fetchOne(db) != nil {
                 throw StoreError(.alreadyExists, "list '\(slug)' exists already")
             }
             var list = MailingList(
-                slug: slug, name: trimmedName, description: description, createdAt: now)
+                slug: slug, name: trimmedName, description: description, isPublic: isPublic, createdAt: now)
             try list.insert(db)
             return list
         }
+    }
+
+    /// Changes a list's name, description or visibility; `nil` leaves a field as it is.
+    /// - Throws: `StoreError` `.notFound` for an unknown slug, `.invalidInput` for an empty name.
+    @discardableResult
+    public func updateList(slug: String, name: String?, description: String?, isPublic: Bool?) throws
+        -> MailingList
+    {
+        let trimmedName = try name.map(Self.listName)
+        return try write { db in
+            var list = try Self.list(slug: slug, in: db)
+            if let trimmedName { list.name = trimmedName }
+            if let description { list.description = description }
+            if let isPublic { list.isPublic = isPublic }
+            try list.update(db)
+            return list
+        }
+    }
+
+    private static func listName(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, !trimmed.contains(where: \.isNewline) else {
+            throw StoreError(.invalidInput, "a list needs a one-line name")
+        }
+        return trimmed
     }
 
     /// The list with this slug.

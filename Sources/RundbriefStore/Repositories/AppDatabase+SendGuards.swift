@@ -22,7 +22,7 @@ extension AppDatabase {
         try write { db in
             guard
                 let editionID = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM editions WHERE slug = ?", arguments: [slug])
+                    db, sql: "SELECT id FROM editions WHERE slug = ? AND removed_at IS NULL", arguments: [slug])
             else { throw StoreError(.notFound, "no edition \(slug)") }
             let list = try Self.list(slug: listSlug, in: db)
             var send = Send(

@@ -4,8 +4,8 @@ public import RundbriefCore
 
 /// What a web sign-up request did to the store.
 public enum SignUpOutcome: Sendable, Equatable {
-    /// The address may be sent a confirmation mail for this subscriber and list.
-    case awaitingConfirmation(subscriberID: Int64, listID: Int64)
+    /// The address may be sent one confirmation mail for this subscriber and these lists.
+    case awaitingConfirmation(subscriberID: Int64, listIDs: [Int64])
     /// The address was erased or blocked: nothing was stored and no mail may be sent.
     case suppressed
 }
@@ -21,22 +21,32 @@ public enum ConfirmOutcome: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// Records a sign-up from the web form: a new subscriber is created `pending`, an existing one
-    /// keeps their status and name (an unconfirmed request must not change a stranger's data),
-    /// and the list membership becomes `pending` unless it is active already. A suppressed
-    /// (erased or blocked) address stores nothing but an anonymous `signup-suppressed` event.
-    /// - Throws: `StoreError.notFound` for an unknown list.
+    /// Records a sign-up from the web form for one or several public lists: a new subscriber is
+    /// created `pending`, an existing one keeps their status and name (an unconfirmed request must
+    /// not change a stranger's data), and each list membership becomes `pending` unless it is active
+    /// already. A suppressed (erased or blocked) address stores nothing but an anonymous
+    /// `signup-suppressed` event.
+    /// - Throws: `StoreError.notFound` for an unknown or private list (the same answer for both, so a
+    ///   private list's slug cannot be probed), `.invalidInput` for no list at all.
     public func signUp(
-        _ address: EmailAddress, name: String, list listSlug: String, detail: [String: String],
+        _ address: EmailAddress, name: String, lists listSlugs: [String], detail: [String: String],
         now: Date
     ) async throws -> SignUpOutcome {
         try await write { db in
-            let list = try Self.list(slug: listSlug, in: db)
+            var lists: [MailingList] = []
+            for slug in listSlugs where !lists.contains(where: { $0.slug == slug }) {
+                let list = try MailingList.filter(Column("slug") == slug && Column("public") == true).fetchOne(db)
+                guard let list else { throw StoreError(.notFound, "no public list '\(slug)'") }
+                lists.append(list)
+            }
+            guard !lists.isEmpty else { throw StoreError(.invalidInput, "a sign-up names at least one list") }
             if try Self.isSuppressed(address.value, in: db) {
-                var event = Event(
-                    subscriberID: nil, listID: list.id, kind: "signup-suppressed", source: "web",
-                    detail: detail, createdAt: now)
-                try event.insert(db)
+                for list in lists {
+                    var event = Event(
+                        subscriberID: nil, listID: list.id, kind: "signup-suppressed", source: "web",
+                        detail: detail, createdAt: now)
+                    try event.insert(db)
+                }
                 return .suppressed
             }
             var subscriber = try Subscriber.filter(Column("email") == address.value).fetchOne(db)
@@ -47,42 +57,52 @@ extension AppDatabase {
                 subscriber = new
             }
             let subscriberID = subscriber!.id!
-            let listID = list.id!
-            let membership = try Subscription.fetchOne(
-                db, key: ["subscriber_id": subscriberID, "list_id": listID])
-            if membership == nil || membership?.status == .unsubscribed {
-                try Self.setMembership(subscriberID, listID, .pending, now, db)
+            for list in lists {
+                let listID = list.id!
+                let membership = try Subscription.fetchOne(
+                    db, key: ["subscriber_id": subscriberID, "list_id": listID])
+                if membership == nil || membership?.status == .unsubscribed {
+                    try Self.setMembership(subscriberID, listID, .pending, now, db)
+                }
+                var event = Event(
+                    subscriberID: subscriberID, listID: listID, kind: "signup-requested", source: "web",
+                    detail: detail, createdAt: now)
+                try event.insert(db)
             }
-            var event = Event(
-                subscriberID: subscriberID, listID: listID, kind: "signup-requested", source: "web",
-                detail: detail, createdAt: now)
-            try event.insert(db)
-            return .awaitingConfirmation(subscriberID: subscriberID, listID: listID)
+            return .awaitingConfirmation(subscriberID: subscriberID, listIDs: lists.map { $0.id! })
         }
     }
 
-    /// Whether the subscriber is active on the list (or, with no list, active at all):
+    /// Whether the subscriber is active on every one of `listIDs` (or, with none, active at all):
     /// a read-only check so a confirmation page followed twice does not write.
-    public func isActive(subscriberID: Int64, list listID: Int64?) async throws -> Bool {
+    public func isActive(subscriberID: Int64, lists listIDs: [Int64]) async throws -> Bool {
         try await read { db in
             guard let subscriber = try Subscriber.fetchOne(db, key: subscriberID),
                 subscriber.status == .active
             else { return false }
-            guard let listID else { return true }
-            let membership = try Subscription.fetchOne(
-                db, key: ["subscriber_id": subscriberID, "list_id": listID])
-            return membership?.status == .active
+            for listID in listIDs {
+                let membership = try Subscription.fetchOne(
+                    db, key: ["subscriber_id": subscriberID, "list_id": listID])
+                guard membership?.status == .active else { return false }
+            }
+            return true
         }
+    }
+
+    /// Whether the subscriber is active on the list (or, with no list, active at all).
+    public func isActive(subscriberID: Int64, list listID: Int64?) async throws -> Bool {
+        try await isActive(subscriberID: subscriberID, lists: listID.map { [$0] } ?? [])
     }
 
     /// Makes a subscription active with the consent record of the person who confirmed it.
     ///
-    /// With a list, that membership becomes active; without one, only the subscriber's own status
-    /// (undoing an unsubscribe is `undoUnsubscribe`). The subscriber becomes active whatever their status was: confirming is the person's own act.
+    /// Each of `listIDs` (one confirmation may name several lists) becomes active; with none, only the
+    /// subscriber's own status (undoing an unsubscribe is `undoUnsubscribe`). The subscriber becomes
+    /// active whatever their status was: confirming is the person's own act.
     /// - Parameter tokenIssued: when the confirmation token was made; a token older than the subscriber
     ///   answers `.unknownSubscriber` (see `Subscriber.accepts(tokenIssuedAt:)`).
     public func confirm(
-        subscriberID: Int64, list listID: Int64?, consent: Consent, tokenIssued: Date
+        subscriberID: Int64, lists listIDs: [Int64], consent: Consent, tokenIssued: Date
     ) async throws -> ConfirmOutcome {
         try await write { db in
             guard var subscriber = try Subscriber.fetchOne(db, key: subscriberID),
@@ -91,8 +111,11 @@ extension AppDatabase {
                 return .unknownSubscriber
             }
             var changed = false
-            if let listID {
-                changed = try Self.activate(subscriberID: subscriberID, listID: listID, at: consent.at, db)
+            var activated: [Int64] = []
+            for listID in listIDs
+            where try Self.activate(subscriberID: subscriberID, listID: listID, at: consent.at, db) {
+                activated.append(listID)
+                changed = true
             }
             if subscriber.status != .active {
                 subscriber.status = .active
@@ -108,10 +131,14 @@ extension AppDatabase {
             var detail = ["method": consent.method]
             if let ip = consent.ip { detail["ip"] = ip }
             if let userAgent = consent.userAgent { detail["user_agent"] = userAgent }
-            var event = Event(
-                subscriberID: subscriberID, listID: listID, kind: "confirmed", source: "web",
-                detail: detail, createdAt: consent.at)
-            try event.insert(db)
+            // One event per list confirmed, so each list's history shows its consent.
+            let eventLists: [Int64?] = activated.isEmpty ? (listIDs.isEmpty ? [nil] : listIDs) : activated
+            for listID in eventLists {
+                var event = Event(
+                    subscriberID: subscriberID, listID: listID, kind: "confirmed", source: "web",
+                    detail: detail, createdAt: consent.at)
+                try event.insert(db)
+            }
             return .confirmed
         }
     }
@@ -167,9 +194,12 @@ extension AppDatabase {
         try await read { db in try Subscriber.fetchOne(db, key: id) }
     }
 
-    /// Every list, by name (the sign-up page's chooser).
-    public func allLists() async throws -> [MailingList] {
-        try await read { db in try MailingList.order(Column("name"), Column("slug")).fetchAll(db) }
+    /// Every public list, by name: what the sign-up form offers and the archive shows. Private
+    /// lists are never on a public page.
+    public func publicLists() async throws -> [MailingList] {
+        try await read { db in
+            try MailingList.filter(Column("public") == true).order(Column("name"), Column("slug")).fetchAll(db)
+        }
     }
 
     /// The list with this id, if any.

@@ -149,31 +149,52 @@ extension AppDatabase {
     /// Calls `body` for each subscriber matching the filters, in id order, streaming from SQLite
     /// so memory does not grow with the list.
     /// - Parameters:
-    ///   - listSlug: only members of this list (with their membership status as `status` filter target).
-    ///   - status: only subscribers in this overall status.
-    public func forEachSubscriber(
+    ///   - listSlug: only members of this list (without `status`: those not unsubscribed from it).
+    ///   - status: with a list, the status *in that list*, counted as `lists list` counts it:
+    ///     `active` (active in the list and overall), `pending`, `unsubscribed` (from this list, whatever
+    ///     the overall status), `bounced`/`complained` (overall: these end every membership's mail).
+    ///     Without a list, the overall status.
+    ///   - body: called with the subscriber and, with a list, their membership status in it.
+    public func forEachSubscriberWithMembership(
         list listSlug: String? = nil, status: SubscriberStatus? = nil,
-        _ body: (Subscriber) throws -> Void
+        _ body: (Subscriber, SubscriptionStatus?) throws -> Void
     ) throws {
         try read { db in
-            var sql = "SELECT s.* FROM subscribers s"
+            var sql = "SELECT s.*, NULL AS membership FROM subscribers s"
             var arguments: StatementArguments = []
             var conditions: [String] = []
             if let listSlug {
                 let list = try Self.list(slug: listSlug, in: db)
+                sql = "SELECT s.*, sc.status AS membership FROM subscribers s"
                 sql += " JOIN subscriptions sc ON sc.subscriber_id = s.id AND sc.list_id = ?"
                 _ = arguments.append(contentsOf: [list.id])
-                conditions.append("sc.status != 'unsubscribed'")
-            }
-            if let status {
+                switch status {
+                case nil: conditions.append("sc.status != 'unsubscribed'")
+                case .active: conditions.append("sc.status = 'active' AND s.status = 'active'")
+                case .pending: conditions.append("sc.status = 'pending'")
+                case .unsubscribed: conditions.append("sc.status = 'unsubscribed'")
+                case .bounced, .complained:
+                    conditions.append("s.status = ?")
+                    _ = arguments.append(contentsOf: [status!.rawValue])
+                }
+            } else if let status {
                 conditions.append("s.status = ?")
                 _ = arguments.append(contentsOf: [status.rawValue])
             }
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY s.id"
-            let cursor = try Subscriber.fetchCursor(db, sql: sql, arguments: arguments)
-            while let subscriber = try cursor.next() { try body(subscriber) }
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() {
+                try body(try Subscriber(row: row), row["membership"])
+            }
         }
+    }
+
+    /// As `forEachSubscriberWithMembership`, for callers that need only the subscriber.
+    public func forEachSubscriber(
+        list listSlug: String? = nil, status: SubscriberStatus? = nil, _ body: (Subscriber) throws -> Void
+    ) throws {
+        try forEachSubscriberWithMembership(list: listSlug, status: status) { subscriber, _ in try body(subscriber) }
     }
 
     /// Unsubscribes `address` from one list, or from everything when `list` is nil. For an unsubscribe
@@ -236,10 +257,13 @@ extension AppDatabase {
     /// Removes `address` from one list, or from all lists when `list` is nil (the subscriber is kept,
     /// as unsubscribed, so an import cannot add them back; `forget` erases).
     /// - Throws: `StoreError.notFound` for an unknown address or list.
+    /// - Parameters:
+    ///   - source, detail: where the change came from, for its `unsubscribed` event.
     @discardableResult
-    public func removeSubscriber(_ address: EmailAddress, list listSlug: String?, now: Date = Date())
-        throws -> Bool
-    {
+    public func removeSubscriber(
+        _ address: EmailAddress, list listSlug: String?, source: String = "cli", detail: [String: String] = [:],
+        now: Date = Date()
+    ) throws -> Bool {
         try write { db in
             guard let subscriber = try Subscriber.filter(Column("email") == address.value).fetchOne(db)
             else {
@@ -247,14 +271,19 @@ extension AppDatabase {
             }
             let listID = try listSlug.map { try Self.list(slug: $0, in: db).id! }
             return try Self.unsubscribe(
-                subscriberID: subscriber.id!, list: listID, source: "cli", detail: [:], now: now, in: db)
+                subscriberID: subscriber.id!, list: listID, source: source, detail: detail, now: now, in: db)
         }
     }
 
     /// GDPR erasure: deletes the subscriber, their memberships and deliveries' link to them, and keeps
     /// only a hashed suppression entry so an import cannot bring the address back.
-    /// - Throws: `StoreError.notFound` for an unknown address (the hash is recorded all the same).
-    public func forgetSubscriber(_ address: EmailAddress, now: Date = Date()) throws {
+    /// - Parameters:
+    ///   - source, detail: where the erasure came from, for its anonymous `forgotten` event.
+    /// - Returns: whether a subscriber with this address existed (the hash is recorded all the same).
+    @discardableResult
+    public func forgetSubscriber(
+        _ address: EmailAddress, source: String = "cli", detail: [String: String] = [:], now: Date = Date()
+    ) throws -> Bool {
         try write { db in
             try db.execute(
                 sql:
@@ -262,7 +291,7 @@ extension AppDatabase {
                 arguments: [SuppressionHash.of(address.value), now])
             guard let subscriber = try Subscriber.filter(Column("email") == address.value).fetchOne(db)
             else {
-                return
+                return false
             }
             // Events keep their kind and time for the statistics; details may hold IPs: clear them.
             try db.execute(
@@ -271,8 +300,9 @@ extension AppDatabase {
                 sql: "UPDATE bounces SET diagnostic = NULL WHERE subscriber_id = ?",
                 arguments: [subscriber.id])
             _ = try Subscriber.deleteOne(db, key: subscriber.id)
-            var event = Event(subscriberID: nil, kind: "forgotten", source: "cli", createdAt: now)
+            var event = Event(subscriberID: nil, kind: "forgotten", source: source, detail: detail, createdAt: now)
             try event.insert(db)
+            return true
         }
     }
 

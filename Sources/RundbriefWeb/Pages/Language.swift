@@ -60,3 +60,14 @@ extension Substring {
         return result
     }
 }
+
+extension Language {
+    /// Names in this language's quotation marks, joined as a sentence joins them:
+    /// „A“, „B“ und „C“ · “A”, “B” and “C”.
+    func quotedList(_ names: [String]) -> String {
+        let quoted = names.map { self == .de ? "„\($0)“" : "“\($0)”" }
+        guard quoted.count > 1 else { return quoted.first ?? "" }
+        let and = self == .de ? " und " : " and "
+        return quoted.dropLast().joined(separator: ", ") + and + quoted.last!
+    }
+}

@@ -1,3 +1,4 @@
+import RundbriefApp
 import RundbriefCore
 import Synchronization
 
@@ -5,7 +6,7 @@ import Synchronization
 /// in only when every template compiled, so a broken edit never takes the pages down.
 public final class WebTemplates: Sendable {
     private let directory: String
-    private let current: Mutex<(pages: PageRenderer, mails: MailTemplates, editions: TemplateLibrary)>
+    private let current: Mutex<(pages: PageRenderer, mails: MailTemplates, editions: [String: TemplateLibrary])>
 
     init(directory: String) async throws {
         self.directory = directory
@@ -14,8 +15,14 @@ public final class WebTemplates: Sendable {
 
     var pages: PageRenderer { current.withLock { $0.pages } }
     var mails: MailTemplates { current.withLock { $0.mails } }
-    /// The edition layouts, for the archive's web versions.
-    var editions: TemplateLibrary { current.withLock { $0.editions } }
+    /// The edition layout `template` (and only what it uses), for the archive's web versions; read
+    /// on first use and kept until the next reload, so a broken draft layout cannot stop the pages.
+    func editions(for template: String) throws -> TemplateLibrary {
+        if let cached = current.withLock({ $0.editions[template] }) { return cached }
+        let library = try TemplateFolder(directory: directory).library(for: template)
+        current.withLock { $0.editions[template] = library }
+        return library
+    }
 
     /// Compiles the templates again and puts them in force.
     /// - Throws: `WebError` naming the broken template; the running templates stay.
@@ -25,11 +32,11 @@ public final class WebTemplates: Sendable {
     }
 
     private static func load(_ directory: String) async throws -> (
-        pages: PageRenderer, mails: MailTemplates, editions: TemplateLibrary
+        pages: PageRenderer, mails: MailTemplates, editions: [String: TemplateLibrary]
     ) {
-        let editions: TemplateLibrary
+        let editions: [String: TemplateLibrary]
         do {
-            editions = try TemplateLibrary(directory: directory)
+            editions = ["edition": try TemplateFolder(directory: directory).library(for: "edition")]
         } catch {
             throw WebError(.templates, "\(error)")
         }

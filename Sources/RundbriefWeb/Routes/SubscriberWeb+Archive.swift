@@ -28,10 +28,11 @@ extension SubscriberWeb {
     func archiveIndex(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let language = language(of: request)
         let slug = context.parameters.get("list")
-        if let slug, try await !database.allLists().contains(where: { $0.slug == slug }) {
+        if let slug, try await !database.publicLists().contains(where: { $0.slug == slug }) {
             return errorPage(.notFound, language: language)
         }
-        let sends = try await database.startedSends()
+        // A private list's editions are never on a public page.
+        let sends = try await database.startedSends().filter(\.list.isPublic)
         let entries = ArchiveEntry.all(from: sends, list: slug)
         var lists: [[String: any Sendable]] = []
         for entry in entries where !lists.contains(where: { $0["slug"] as? String == entry.list.slug }) {
@@ -61,9 +62,10 @@ extension SubscriberWeb {
         guard let listSlug = context.parameters.get("list"), let slug = context.parameters.get("slug") else {
             return errorPage(.notFound, language: language)
         }
-        let entries = ArchiveEntry.all(from: try await database.startedSends(), list: listSlug)
+        let sends = try await database.startedSends().filter(\.list.isPublic)
+        let entries = ArchiveEntry.all(from: sends, list: listSlug)
         if slug == "feed.atom" {
-            guard let list = try await database.allLists().first(where: { $0.slug == listSlug }) else {
+            guard let list = try await database.publicLists().first(where: { $0.slug == listSlug }) else {
                 return errorPage(.notFound, language: language)
             }
             return try feed(list, entries, request: request)
@@ -88,7 +90,7 @@ extension SubscriberWeb {
                     id: archiveURL(list.slug, entry.edition.slug), title: entry.edition.subject,
                     summary: entry.edition.preheader, url: archiveURL(list.slug, entry.edition.slug),
                     published: entry.published,
-                    html: MarkdownDocument(markdown: entry.edition.markdown).html)
+                    html: entry.edition.htmlForNobody)
             })
         return cacheable(
             atom.xml, contentType: "application/atom+xml; charset=utf-8", lastModified: atom.updated,
@@ -101,7 +103,7 @@ extension SubscriberWeb {
             configuration: configuration, listName: entry.list.name, listSlug: entry.list.slug,
             date: entry.published)
         context.audience = .web
-        return try templates.editions.render(entry.edition, context: context)
+        return try templates.editions(for: entry.edition.template).render(entry.edition, context: context)
     }
 
     private var timeZone: TimeZone { TimeZone(identifier: configuration.delivery.timezone) ?? .gmt }

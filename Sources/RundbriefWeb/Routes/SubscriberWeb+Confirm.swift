@@ -23,12 +23,12 @@ extension SubscriberWeb {
         else {
             return try await linkInvalid(true, language)
         }
-        let listName = try await listName(claims.listID)
-        if try await database.isActive(subscriberID: claims.subscriberID, list: claims.listID) {
-            return page(.confirmed, language: language, values: ["list": listName, "already": true])
+        let names = try await listNames(claims.listIDs, language)
+        if try await database.isActive(subscriberID: claims.subscriberID, lists: claims.listIDs) {
+            return page(.confirmed, language: language, values: names.merging(["already": true]) { $1 })
         }
         let page: Page = subscriber.status.isSticky ? .confirmAgain : .confirm
-        return self.page(page, language: language, values: ["list": listName, "token": token ?? ""])
+        return self.page(page, language: language, values: names.merging(["token": token ?? ""]) { $1 })
     }
 
     /// `POST /confirm` (form: `token`): the button of the confirmation page (completes the double
@@ -52,16 +52,17 @@ extension SubscriberWeb {
         }
         let resubscribing = subscriber.status.isSticky
         let outcome = try await database.confirm(
-            subscriberID: claims.subscriberID, list: claims.listID,
+            subscriberID: claims.subscriberID, lists: claims.listIDs,
             consent: consent(resubscribing ? "web-resubscribe" : "double-opt-in", request, context),
             tokenIssued: claims.issued)
         if outcome == .unknownSubscriber { return try await linkInvalid(true, language) }
-        if outcome == .confirmed, !resubscribing, configuration.web.welcomeMail, let listID = claims.listID {
-            try await queueWelcome(subscriber, listID: listID, language: language)
+        if outcome == .confirmed, !resubscribing, configuration.web.welcomeMail, !claims.listIDs.isEmpty {
+            try await queueWelcome(subscriber, listIDs: claims.listIDs, language: language)
         }
-        let listName = try await listName(claims.listID)
+        let names = try await listNames(claims.listIDs, language)
         return page(
-            .confirmed, language: language, values: ["list": listName, "already": outcome == .alreadyActive])
+            .confirmed, language: language,
+            values: names.merging(["already": outcome == .alreadyActive]) { $1 })
     }
 
     /// Undoes the unsubscribe the token names, if it is still the latest thing that happened.
@@ -69,13 +70,14 @@ extension SubscriberWeb {
         let outcome = try await database.undoUnsubscribe(
             subscriberID: claims.subscriberID, list: claims.listID, unsubscribedAt: claims.issued, now: now())
         guard outcome == .restored else { return try await linkInvalid(outcome == .unknownSubscriber, language) }
-        return page(.confirmed, language: language, values: ["list": try await listName(claims.listID)])
+        return page(
+            .confirmed, language: language, values: try await listNames(claims.listID.map { [$0] } ?? [], language))
     }
 
     /// The page for a confirmation link that cannot be used, with the sign-up form to ask again.
     /// Expired links (and links of since-erased subscribers) answer 410 Gone, others 400.
     private func linkInvalid(_ expired: Bool, _ language: Language) async throws -> Response {
-        var values = formValues(try await database.allLists(), chosen: nil)
+        var values = formValues(try await database.publicLists(), chosen: [])
         values["expired"] = expired
         return page(.linkInvalid, status: expired ? .gone : .badRequest, language: language, values: values)
     }
@@ -85,25 +87,45 @@ extension SubscriberWeb {
         return try await database.list(id: listID)?.name
     }
 
+    /// A page's names of the lists a link is about: `list` (names joined by commas) and `lists`
+    /// (quoted, as a sentence of `language` joins them); neither when the link names no list.
+    func listNames(_ listIDs: [Int64], _ language: Language) async throws -> [String: any Sendable] {
+        var names: [String] = []
+        for listID in listIDs {
+            if let name = try await database.list(id: listID)?.name { names.append(name) }
+        }
+        guard !names.isEmpty else { return [:] }
+        return ["list": names.joined(separator: ", "), "lists": language.quotedList(names)]
+    }
+
     func consent(_ method: String, _ request: Request, _ context: WebRequestContext) -> Consent {
         Consent(
             method: method, ip: clientAddress(request, context), userAgent: userAgent(request), at: now())
     }
 
-    private func queueWelcome(_ subscriber: Subscriber, listID: Int64, language: Language)
+    /// One welcome mail for the lists just confirmed, with an unsubscribe link for each.
+    private func queueWelcome(_ subscriber: Subscriber, listIDs: [Int64], language: Language)
         async throws
     {
-        guard let list = try await database.list(id: listID), let subscriberID = subscriber.id else {
-            return
+        var lists: [MailingList] = []
+        for listID in listIDs {
+            if let list = try await database.list(id: listID) { lists.append(list) }
         }
+        guard !lists.isEmpty, let subscriberID = subscriber.id else { return }
         let now = self.now()
-        let token = signer.sign(
-            TokenClaims(purpose: .unsubscribe, subscriberID: subscriberID, listID: listID, issued: now))
-        let mail = mails.render(
-            .welcome, language: language,
-            values: mailValues(name: subscriber.name, list: list).merging([
-                "unsubscribeLink": UnsubscribeLinks.https(baseURL: baseURL, token: token)
-            ]) { $1 })
+        let links = lists.map { list in
+            UnsubscribeLinks.https(
+                baseURL: baseURL,
+                token: signer.sign(
+                    TokenClaims(purpose: .unsubscribe, subscriberID: subscriberID, listID: list.id, issued: now)))
+        }
+        var values = mailValues(name: subscriber.name, lists: lists, language: language)
+        values["unsubscribeLink"] = links[0]
+        if lists.count > 1 {
+            values["unsubscribeLinks"] = zip(lists, links).map { "\(language.quotedList([$0.name])): \($1)" }
+                .joined(separator: "\n")
+        }
+        let mail = mails.render(.welcome, language: language, values: values)
         enqueue(mail, to: subscriber.email, kind: "welcome", subscriberID: subscriberID, now: now)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RundbriefApp
 import RundbriefStore
 
 /// `rundbrief db`: maintenance of the SQLite file that is safe while the daemon runs.
@@ -21,12 +22,7 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (_, database) = try global.open(readOnly: true)
-                try database.backup(toPath: file)
-                let check = try AppDatabase(path: file, readOnly: true).check()
-                guard check.integrity == ["ok"] else {
-                    throw CommandFailure("backup \(file) fails its integrity check", exitCode: 74)
-                }
+                try global.operations(readOnly: true).backupDatabase(to: file)
                 Output.line("backed up to \(file)")
             }
         }
@@ -43,8 +39,7 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             let report = try reporting {
-                let (_, database) = try global.open(readOnly: true)
-                return try database.check()
+                try global.operations(readOnly: true).checkDatabase()
             }
             if json {
                 try Output.json(report)

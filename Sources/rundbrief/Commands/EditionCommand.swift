@@ -7,8 +7,8 @@ import RundbriefStore
 
 struct EditionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "edition", abstract: "Add, list, show, preview, render and test-send editions.",
-        subcommands: [Add.self, List.self, Show.self, Preview.self, Render.self, TestSend.self])
+        commandName: "edition", abstract: "Add, list, show, preview, render, test-send and remove editions.",
+        subcommands: [Add.self, List.self, Show.self, Preview.self, Render.self, TestSend.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -21,17 +21,7 @@ struct EditionCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let source = try parseEdition(path: file)
-                let (config, database) = try global.open()
-                let list = try database.list(slug: source.list)
-                _ = try renderEdition(source, config: config, list: list)
-                let text = String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self)
-                let edition = Edition(
-                    slug: source.slug, subject: source.subject, preheader: source.preheader, listSlug: source.list,
-                    template: source.template, markdown: source.markdown,
-                    frontMatter: source.extra.compactMapValues(\.text), source: text,
-                    sourcePath: URL(fileURLWithPath: file).path)
-                let (stored, created) = try database.saveEdition(edition)
+                let (stored, created) = try global.operations().addEdition(path: file)
                 if json {
                     try Output.json(EditionJSON(stored, includeBody: false))
                 } else {
@@ -48,8 +38,7 @@ struct EditionCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (_, database) = try global.open()
-                let editions = try database.editions()
+                let editions = try global.operations().editions()
                 if json {
                     try Output.json(editions.map { EditionJSON($0, includeBody: false) })
                     return
@@ -69,8 +58,7 @@ struct EditionCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (_, database) = try global.open()
-                let edition = try database.edition(edition)
+                let edition = try global.operations().edition(edition)
                 if json {
                     try Output.json(EditionJSON(edition, includeBody: true))
                     return
@@ -98,29 +86,8 @@ struct EditionCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let (config, database) = try global.open()
-                let edition = try database.edition(edition)
-                let source = try parseEdition(text: edition.source, fileName: edition.sourcePath ?? edition.slug)
-                let list = try database.list(slug: edition.listSlug)
-                let rendered = try renderEdition(source, config: config, list: list)
-                var name = "Erika Mustermann"
-                var email = "erika.mustermann@example.org"
-                var attributes: [String: String] = [:]
-                if let to {
-                    guard let subscriber = try database.subscriber(try parseAddress(to)) else {
-                        throw CommandFailure("no subscriber with that address", exitCode: 66)
-                    }
-                    (name, email, attributes) = (subscriber.name, subscriber.email, subscriber.attributes)
-                }
-                let value: (Slot) -> String = { slot in
-                    switch slot {
-                    case .name: name
-                    case .email: email
-                    case .unsubscribeURL: "\(config.http.baseURL)/unsubscribe?token=preview"
-                    case .attribute(let key): attributes[key] ?? ""
-                    }
-                }
-                let body = text ? rendered.textBody(value) : rendered.htmlBody(value)
+                let body = try global.operations().previewEdition(
+                    edition, to: try to.map(parseAddress), text: text)
                 guard FileManager.default.createFile(atPath: out, contents: Data(body.utf8)) else {
                     throw CommandFailure("cannot write \(out)", exitCode: 73)
                 }
@@ -131,6 +98,21 @@ struct EditionCommand: ParsableCommand {
 }
 
 extension EditionCommand {
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove an edition (refused while a scheduled, running or paused send uses it).",
+            discussion: "Finished sends keep their history; the slug can be added again.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The edition's slug or id.") var edition: String
+
+        func run() throws {
+            try reporting {
+                let removed = try global.operations().removeEdition(edition)
+                Output.line("removed edition \(removed.slug)")
+            }
+        }
+    }
+
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the exact message one recipient would get (.eml), signed and personalised.",
@@ -142,9 +124,8 @@ extension EditionCommand {
 
         func run() throws {
             try reporting {
-                let (config, database) = try global.open()
-                let message = try buildMessage(
-                    edition: edition, to: to, config: config, database: database, marked: false)
+                let message = try global.operations().editionMessage(
+                    edition, to: try parseAddress(to), marked: false)
                 guard FileManager.default.createFile(atPath: out, contents: Data(message.data)) else {
                     throw CommandFailure("cannot write \(out)", exitCode: 73)
                 }
@@ -162,10 +143,10 @@ extension EditionCommand {
 
         func run() async throws {
             let (config, message) = try reporting {
-                let (config, database) = try global.open()
+                let operations = try global.operations()
                 return (
-                    config,
-                    try buildMessage(edition: edition, to: to, config: config, database: database, marked: true)
+                    operations.configuration,
+                    try operations.editionMessage(edition, to: try parseAddress(to), marked: true)
                 )
             }
             var settings = CurlSMTPTransport.Configuration(smtp: config.smtp)
@@ -186,37 +167,6 @@ extension EditionCommand {
             }
             Output.line("sent to \(message.recipient): \(reply)")
         }
-    }
-}
-
-/// The message `edition render` and `test-send` produce: built by the same `EditionMailer` as a send.
-///
-/// For an address that is not a subscriber the message has no unsubscribe token and no "you are
-/// subscribed" sentence; `marked` (test-send) adds the configured subject prefix and header.
-private func buildMessage(
-    edition slug: String, to raw: String, config: Configuration, database: AppDatabase, marked: Bool
-) throws -> OutgoingMessage {
-    let address = try parseAddress(raw)
-    let edition = try database.edition(slug)
-    let source = try parseEdition(text: edition.source, fileName: edition.sourcePath ?? edition.slug)
-    let list = try database.list(slug: edition.listSlug)
-    let subscriber = try database.subscriber(address)
-    var marking = TestSendMarking(sender: config.sender, recipientIsSubscriber: subscriber != nil)
-    if !marked { (marking.subjectPrefix, marking.header) = ("", nil) }
-    do {
-        let mailer = try EditionMailer(
-            configuration: config, edition: source, list: list,
-            templates: try TemplateLibrary(directory: config.templates.directory), tokens: try config.tokens.signer(),
-            dkim: try config.dkim.signers(), sendID: 0, issued: Date(), test: marking)
-        let domain = config.sender.bounceDomain
-        return try mailer.message(
-            subscriberID: subscriber?.id ?? 0, email: address.value, name: subscriber?.name ?? "",
-            attributes: subscriber?.attributes ?? [:], deliveryID: nil, date: Date(),
-            messageID: try MessageID("test.\(UUID().uuidString.lowercased())@\(domain)"))
-    } catch let failure as CommandFailure {
-        throw failure
-    } catch {
-        throw CommandFailure("\(error)", exitCode: 65)
     }
 }
 
@@ -248,33 +198,5 @@ struct EditionJSON: Encodable {
         case id, slug, subject, preheader, list, template, markdown
         case createdAt = "created_at"
         case updatedAt = "updated_at"
-    }
-}
-
-/// Reads an edition file, failing with its file and line.
-func parseEdition(path: String) throws -> EditionSource {
-    do {
-        return try EditionSource(path: path)
-    } catch {
-        throw CommandFailure("\(error)", exitCode: 65)
-    }
-}
-
-func parseEdition(text: String, fileName: String) throws -> EditionSource {
-    do {
-        return try EditionSource(text: text, fileName: fileName)
-    } catch {
-        throw CommandFailure("\(error)", exitCode: 65)
-    }
-}
-
-/// Loads the templates and renders `source` once, failing with the template's file and line.
-func renderEdition(_ source: EditionSource, config: Configuration, list: MailingList) throws -> RenderedEdition {
-    do {
-        let library = try TemplateLibrary(directory: config.templates.directory)
-        let context = RenderContext(configuration: config, listName: list.name, listSlug: list.slug, date: Date())
-        return try library.render(source, context: context)
-    } catch {
-        throw CommandFailure("\(error)", exitCode: 65)
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import Prometheus
 import RundbriefApp
 import RundbriefCore
+import RundbriefApp
 import RundbriefDaemon
 import RundbriefMail
 import RundbriefStore

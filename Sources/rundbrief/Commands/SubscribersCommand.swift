@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RundbriefApp
 import RundbriefCore
 import RundbriefStore
 
@@ -26,27 +27,8 @@ struct SubscribersCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let address = try parseAddress(self.address)
-                guard let status = SubscriberStatus(rawValue: status),
-                    status == .active || status == .pending
-                else {
-                    throw CommandFailure("--status must be active or pending", exitCode: 64)
-                }
-                guard !name.contains(where: \.isNewline) else {
-                    throw CommandFailure("--name must be one line", exitCode: 64)
-                }
-                var pairs: [String: String] = [:]
-                for attribute in attributes {
-                    guard let equals = attribute.firstIndex(of: "="), equals != attribute.startIndex else {
-                        throw CommandFailure("--attribute takes key=value (got '\(attribute)')", exitCode: 64)
-                    }
-                    pairs[attribute[..<equals].lowercased()] = String(
-                        attribute[attribute.index(after: equals)...])
-                }
-                let (_, database) = try global.open()
-                let subscriber = try database.addSubscriber(
-                    address, name: name, list: list, status: status, attributes: pairs,
-                    consent: Consent(method: "cli"))
+                let subscriber = try global.operations().addSubscriber(
+                    address, list: list, name: name, status: status, attributes: attributes)
                 if json {
                     try Output.json(subscriber)
                 } else {
@@ -66,9 +48,7 @@ struct SubscribersCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let address = try parseAddress(self.address)
-                let (_, database) = try global.open()
-                let detail = try database.subscriberDetail(address)
+                let detail = try global.operations().subscriber(address)
                 if json {
                     try Output.json(detail)
                     return
@@ -103,29 +83,31 @@ struct SubscribersCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List subscribers.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only members of this list.") var list: String?
-        @Option(help: "Only subscribers in this status.") var status: String?
+        @Option(
+            help: """
+                Only subscribers in this status (pending, active, unsubscribed, bounced, complained); with --list, \
+                the status in that list, as `lists list` counts it.
+                """)
+        var status: String?
         @Flag(help: "Print an array of subscriber objects.") var json = false
 
         func run() throws {
             try reporting {
-                let status = try self.status.map { text in
-                    guard let status = SubscriberStatus(rawValue: text) else {
-                        let allowed = SubscriberStatus.allCases.map(\.rawValue).joined(separator: ", ")
-                        throw CommandFailure("--status must be one of \(allowed)", exitCode: 64)
-                    }
-                    return status
-                }
-                let (_, database) = try global.open()
+                let operations = try global.operations()
                 if json {
                     try JSONArrayWriter.write { emit in
-                        try database.forEachSubscriber(list: list, status: status, emit)
+                        try operations.forEachSubscriber(list: list, status: status) { subscriber, _ in
+                            try emit(subscriber)
+                        }
                     }
                     return
                 }
                 var count = 0
-                try database.forEachSubscriber(list: list, status: status) { subscriber in
+                try operations.forEachSubscriber(list: list, status: status) { subscriber, membership in
                     count += 1
-                    Output.line("\(subscriber.email)\t\(subscriber.status.rawValue)\t\(subscriber.name)")
+                    // With --list, the status in that list: what the filter looked at.
+                    let shown = membership?.rawValue ?? subscriber.status.rawValue
+                    Output.line("\(subscriber.email)\t\(shown)\t\(subscriber.name)")
                 }
                 Output.note("\(count) subscriber\(count == 1 ? "" : "s")")
             }
@@ -141,12 +123,10 @@ struct SubscribersCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let address = try parseAddress(self.address)
-                let (_, database) = try global.open()
-                let changed = try database.removeSubscriber(address, list: list)
+                let changed = try global.operations().unsubscribe(address, list: list)
                 Output.line(
                     changed
-                        ? "unsubscribed \(address.value)\(list.map { " from \($0)" } ?? " from every list")"
+                        ? "unsubscribed \(address)\(list.map { " from \($0)" } ?? " from every list")"
                         : "nothing to change: already unsubscribed")
             }
         }
@@ -162,10 +142,7 @@ struct SubscribersCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let address = try parseAddress(self.address)
-                let (_, database) = try global.open()
-                let known = try database.subscriber(address) != nil
-                try database.forgetSubscriber(address)
+                let known = try global.operations().forgetSubscriber(address)
                 Output.line(
                     known
                         ? "forgot the subscriber; the address is suppressed"

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RundbriefApp
-import RundbriefCore
 import RundbriefStore
 
 extension SubscribersCommand {
@@ -27,22 +26,9 @@ extension SubscribersCommand {
 
         func run() throws {
             try reporting {
-                guard let status = SubscriberStatus(rawValue: status),
-                    status == .active || status == .pending
-                else {
-                    throw CommandFailure("--status must be active or pending", exitCode: 64)
-                }
-                let (_, database) = try global.open()
-                let reader: CSVReader
-                do {
-                    reader = try CSVReader(path: file)
-                } catch {
-                    throw CommandFailure("cannot read \(file): \(error)", exitCode: 66)
-                }
-                let importer = SubscriberImporter(
-                    database: database, list: list, status: status,
-                    sourceName: (file as NSString).lastPathComponent)
-                let summary = try importer.run(reader: reader) { problem in
+                let summary = try global.operations().importSubscribers(
+                    from: URL(fileURLWithPath: file), list: list, status: status
+                ) { problem in
                     let kind = problem.severity == .rejected ? "rejected" : "skipped"
                     Output.note("\(file):\(problem.line): \(kind): \(problem.reason)")
                 }
@@ -63,79 +49,14 @@ extension SubscribersCommand {
 
         func run() throws {
             try reporting {
-                guard format == "csv" || format == "json" else {
+                guard let format = ExportFormat(rawValue: format) else {
                     throw CommandFailure("--format must be csv or json", exitCode: 64)
                 }
-                let status = try self.status.map { text in
-                    guard let status = SubscriberStatus(rawValue: text) else {
-                        throw CommandFailure("unknown --status \(text)", exitCode: 64)
-                    }
-                    return status
-                }
-                let (_, database) = try global.open()
-                let sink = try ExportSink(path: out)
+                let operations = try global.operations()
+                let sink = try ExportFile(path: out)
                 defer { sink.close() }
-                if format == "json" {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    encoder.dateEncodingStrategy = .iso8601
-                    var first = true
-                    sink.write("[")
-                    try database.forEachSubscriber(list: list, status: status) { subscriber in
-                        sink.write(first ? "\n" : ",\n")
-                        first = false
-                        sink.write(String(decoding: try encoder.encode(subscriber), as: UTF8.self))
-                    }
-                    sink.write("\n]\n")
-                    return
-                }
-                let keys = try database.attributeKeys()
-                sink.write(CSVLine.make(["email", "name", "status", "created_at"] + keys))
-                try database.forEachSubscriber(list: list, status: status) { subscriber in
-                    let fields =
-                        [
-                            subscriber.email, subscriber.name, subscriber.status.rawValue,
-                            ISO8601DateFormatter().string(from: subscriber.createdAt),
-                        ] + keys.map { subscriber.attributes[$0] ?? "" }
-                    sink.write(CSVLine.make(fields, verbatim: [0]))
-                }
+                try operations.exportSubscribers(list: list, status: status, format: format, write: sink.write)
             }
         }
-    }
-}
-
-/// Standard output or a file, written in large chunks.
-final class ExportSink {
-    private let handle: FileHandle
-    private var buffer = Data()
-    private let ownsHandle: Bool
-
-    init(path: String?) throws {
-        guard let path else {
-            handle = .standardOutput
-            ownsHandle = false
-            return
-        }
-        // Personal data: owner-only whatever the umask.
-        guard let handle = try? PrivateFile.openForWriting(path) else {
-            throw CommandFailure("cannot write \(path)", exitCode: 73)
-        }
-        self.handle = handle
-        ownsHandle = true
-    }
-
-    func write(_ text: String) {
-        buffer.append(contentsOf: Array(text.utf8))
-        if buffer.count >= 256 * 1024 { flush() }
-    }
-
-    func flush() {
-        handle.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func close() {
-        flush()
-        if ownsHandle { try? handle.close() }
     }
 }
