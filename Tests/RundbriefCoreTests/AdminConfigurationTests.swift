@@ -4,7 +4,7 @@ import Testing
 /// `[admin]`: the console's own listener and the URL editors reach it at.
 struct AdminConfigurationTests {
     private func load(_ text: String) throws -> Configuration {
-        try ConfigurationLoader(environment: [:], files: .inMemory([:])).load(text: text, path: "test.toml")
+        try ConfigurationLoader(environment: [:], files: .none).load(text: text, path: "test.toml")
     }
 
     @Test func theAdminListenerIsOnLoopbackBesideThePublicOneByDefault() throws {
