@@ -18,6 +18,10 @@ final class AuditLines: AuditSink {
     let operations: Operations
     let audit = AuditLines()
 
+    /// The repository's templates: scheduling renders the edition once through them.
+    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("templates").path
+
     init() throws {
         database = try AppDatabase.inMemory()
         let text = """
@@ -25,6 +29,8 @@ final class AuditLines: AuditSink {
             keys = ["t:\(Data(repeating: 7, count: 32).base64EncodedString())"]
             [sender]
             address = "news@example.org"
+            [templates]
+            directory = "\(Self.templates)"
             """
         let configuration = try ConfigurationLoader(environment: [:], files: .local).load(text: text, path: "test.toml")
         operations = Operations(
@@ -39,7 +45,7 @@ final class AuditLines: AuditSink {
         try database.saveEdition(
             Edition(
                 slug: "ausgabe", subject: "Ausgabe", preheader: "", listSlug: "nrw", template: "edition",
-                markdown: "Hallo\n", frontMatter: [:], source: "---\nsubject: Ausgabe\n---\nHallo\n", sourcePath: nil))
+                markdown: "Hallo\n", frontMatter: [:], source: "---\nsubject: Ausgabe\nlist: nrw\n---\nHallo\n", sourcePath: nil))
     }
 
     @Test func createCountsWarnsAboutUnknownAttributesAndIsAudited() throws {
