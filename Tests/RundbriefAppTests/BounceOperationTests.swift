@@ -18,7 +18,8 @@ import Testing
             address = "news@example.org"
             """
         let configuration = try ConfigurationLoader(environment: [:], files: .local).load(text: text, path: "test.toml")
-        return Operations(configuration: configuration, database: database, actor: .daemon, logger: .init(label: "test"))
+        return Operations(
+            configuration: configuration, database: database, actor: .daemon, logger: .init(label: "test"))
     }
 
     static func dsn(recipient: String, to: String, status: String = "5.1.1") -> [UInt8] {
@@ -64,8 +65,10 @@ import Testing
         let database = try AppDatabase.inMemory()
         let operations = try Self.operations(database)
         _ = try database.createList(slug: "news", name: "News")
-        let gone = try database.addSubscriber(try EmailAddress("gone@example.net"), list: "news", consent: Consent(method: "cli"))
-        let full = try database.addSubscriber(try EmailAddress("full@example.net"), list: "news", consent: Consent(method: "cli"))
+        let gone = try database.addSubscriber(
+            try EmailAddress("gone@example.net"), list: "news", consent: Consent(method: "cli"))
+        let full = try database.addSubscriber(
+            try EmailAddress("full@example.net"), list: "news", consent: Consent(method: "cli"))
         let sent = try await Self.startedSend(database)
         let delivery = { (id: Int64?) in sent.first { $0.subscriberID == id }!.id! }
         let deliveries = [delivery(gone.id), delivery(full.id)]

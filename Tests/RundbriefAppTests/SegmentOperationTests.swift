@@ -45,7 +45,8 @@ final class AuditLines: AuditSink {
         try database.saveEdition(
             Edition(
                 slug: "ausgabe", subject: "Ausgabe", preheader: "", listSlug: "nrw", template: "edition",
-                markdown: "Hallo\n", frontMatter: [:], source: "---\nsubject: Ausgabe\nlist: nrw\n---\nHallo\n", sourcePath: nil))
+                markdown: "Hallo\n", frontMatter: [:], source: "---\nsubject: Ausgabe\nlist: nrw\n---\nHallo\n",
+                sourcePath: nil))
     }
 
     @Test func createCountsWarnsAboutUnknownAttributesAndIsAudited() throws {

@@ -181,7 +181,8 @@ import Testing
         let ida = try subscriber("ida@example.de")
         let decision = try database.recordBounce(
             BounceInput(
-                kind: .hard, deliveryID: try delivery(to: ida), address: try EmailAddress("ida@example.de"), status: "5.0.0",
+                kind: .hard, deliveryID: try delivery(to: ida), address: try EmailAddress("ida@example.de"),
+                status: "5.0.0",
                 diagnostic: "554 5.0.0 Message rejected as spam by content filter", source: "dsn"),
             policy: policy, now: start)
         #expect(decision.action == .senderBlocked)
@@ -192,7 +193,8 @@ import Testing
         let jan = try subscriber("jan@example.de")
         let decision = try database.recordBounce(
             BounceInput(
-                kind: .hard, deliveryID: try delivery(to: jan), address: try EmailAddress("jan@example.de"), status: "5.7.1",
+                kind: .hard, deliveryID: try delivery(to: jan), address: try EmailAddress("jan@example.de"),
+                status: "5.7.1",
                 diagnostic: "550 5.7.1 Too many connections from your host, try again later", source: "smtp"),
             policy: policy, now: start)
         #expect(decision.action == .senderBlocked)
@@ -203,7 +205,8 @@ import Testing
         let lea = try subscriber("lea@example.de")
         let decision = try database.recordBounce(
             BounceInput(
-                kind: .hard, deliveryID: try delivery(to: lea), address: try EmailAddress("lea@example.de"), status: "5.2.0",
+                kind: .hard, deliveryID: try delivery(to: lea), address: try EmailAddress("lea@example.de"),
+                status: "5.2.0",
                 diagnostic: "550 5.2.0 Message filtered by the recipient's rules", source: "dsn"),
             policy: policy, now: start)
         #expect(decision.action == .counted)
@@ -215,7 +218,8 @@ import Testing
         let max = try subscriber("max@example.de")
         let decision = try database.recordBounce(
             BounceInput(
-                kind: .hard, deliveryID: try delivery(to: max), address: try EmailAddress("max@example.de"), status: "5.1.1",
+                kind: .hard, deliveryID: try delivery(to: max), address: try EmailAddress("max@example.de"),
+                status: "5.1.1",
                 diagnostic: "550 5.1.1 <max@example.de>: Recipient address rejected: User unknown (spam filter active)",
                 source: "dsn"),
             policy: policy, now: start)

@@ -48,7 +48,8 @@ import Testing
     @Test func aForwardedUnsubscribeLinkCannotResubscribeSomeoneWhoLeft() async throws {
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
-            try EmailAddress("weg@example.org"), list: "aktuell", consent: Consent(method: "cli", at: harness.clock.now))
+            try EmailAddress("weg@example.org"), list: "aktuell", consent: Consent(method: "cli", at: harness.clock.now)
+        )
         let allToken = harness.token(.unsubscribe, subscriber: subscriber.id!, list: nil)
         let listToken = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         try await harness.web.makeApplication().test(.router) { client in
@@ -73,7 +74,8 @@ import Testing
     @Test func undoWorksOnceAndNotAfterErasure() async throws {
         let harness = try await WebHarness()
         let email = try EmailAddress("einmal@example.org")
-        let subscriber = try harness.database.addSubscriber(email, list: "aktuell", consent: Consent(method: "cli", at: harness.clock.now))
+        let subscriber = try harness.database.addSubscriber(
+            email, list: "aktuell", consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: harness.list.id)
         try await harness.web.makeApplication().test(.router) { client in
             let undoToken = try #require(try await unsubscribe(token, scope: "list", client))
@@ -94,7 +96,8 @@ import Testing
     @Test func undoExpiresAfterAnHour() async throws {
         let harness = try await WebHarness()
         let subscriber = try harness.database.addSubscriber(
-            try EmailAddress("spaet@example.org"), list: "aktuell", consent: Consent(method: "cli", at: harness.clock.now))
+            try EmailAddress("spaet@example.org"), list: "aktuell",
+            consent: Consent(method: "cli", at: harness.clock.now))
         let token = harness.token(.unsubscribe, subscriber: subscriber.id!, list: nil)
         try await harness.web.makeApplication().test(.router) { client in
             let undoToken = try #require(try await unsubscribe(token, scope: "all", client))
