@@ -25,8 +25,9 @@ struct GlobalOptions: ParsableArguments {
         } catch {
             // Every problem on a line of its own, each naming its file and line (or variable) and key.
             let lines = error.all.map { ConfigurationError(location: $0.location, key: $0.key, message: $0.message) }
+            // Exit code 78 is EX_CONFIG.
             throw CommandFailure(
-                lines.map { "configuration error: \($0)" }.joined(separator: "\nrundbrief: "), exitCode: 78)  // EX_CONFIG
+                lines.map { "configuration error: \($0)" }.joined(separator: "\nrundbrief: "), exitCode: 78)
         }
     }
 
