@@ -61,13 +61,10 @@ extension Console {
 
     /// `POST /sign-out`.
     func signOut(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let language = language(request)
-        guard let signedIn = try await signedIn(request) else { return redirect("/") }
-        guard let form = await form(request),
-            RundbriefApp.Operations.csrfMatches(form["csrf"], session: signedIn.session)
-        else {
-            return errorPage(
-                .forbidden, message: Self.text(.formExpired, language), language: language, signedIn: signedIn)
+        let signedIn: SignedInRequest
+        switch try await signedInForm(request) {
+        case .valid(let person, _): signedIn = person
+        case .answer(let response): return response
         }
         try await blocking { [self] in
             try makeOperations(.person(email: signedIn.user.email), signedIn.user.role)
@@ -96,12 +93,10 @@ extension Console {
     /// `POST /password`: the first-sign-in change, or any later one.
     func changePassword(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let language = language(request)
-        guard let signedIn = try await signedIn(request) else { return redirect("/") }
-        guard let form = await form(request),
-            RundbriefApp.Operations.csrfMatches(form["csrf"], session: signedIn.session)
-        else {
-            return errorPage(
-                .forbidden, message: Self.text(.formExpired, language), language: language, signedIn: signedIn)
+        let (signedIn, form): (SignedInRequest, FormFields)
+        switch try await signedInForm(request) {
+        case .valid(let person, let fields): (signedIn, form) = (person, fields)
+        case .answer(let response): return response
         }
         let current = form["current"] ?? ""
         let new = form["new"] ?? ""

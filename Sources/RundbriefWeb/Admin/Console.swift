@@ -65,6 +65,27 @@ struct Console: Sendable {
         return FormFields(String(decoding: buffer.readableBytesView, as: UTF8.self))
     }
 
+    /// What a signed-in form's request turned out to be: the person and their form, or the answer to
+    /// give instead (the sign-in page for nobody signed in, 403 for a missing or wrong CSRF token).
+    enum SignedInForm {
+        case valid(SignedInRequest, FormFields)
+        case answer(Response)
+    }
+
+    /// Every form a signed-in person posts passes here: a session, then its CSRF token.
+    func signedInForm(_ request: Request) async throws -> SignedInForm {
+        guard let signedIn = try await signedIn(request) else { return .answer(redirect("/")) }
+        guard let form = await form(request),
+            RundbriefApp.Operations.csrfMatches(form["csrf"], session: signedIn.session)
+        else {
+            let language = language(request)
+            return .answer(
+                errorPage(
+                    .forbidden, message: Self.text(.formExpired, language), language: language, signedIn: signedIn))
+        }
+        return .valid(signedIn, form)
+    }
+
     func page(
         _ page: ConsoleRenderer.Page, status: HTTPResponse.Status = .ok, language: Language,
         signedIn: SignedInRequest? = nil, values: [String: Any] = [:]
