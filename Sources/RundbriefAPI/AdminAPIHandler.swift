@@ -40,16 +40,16 @@ struct AdminAPIHandler: APIProtocol {
     }
 
     func listLists(_ input: Operations.ListLists.Input) async throws -> Operations.ListLists.Output {
-        let lists = try await operating { try $0.mailingLists() }
+        let lists = try await operating { try $0.lists() }
         return .ok(.init(body: .json(.init(items: lists.map(Self.list)))))
     }
 
     func createList(_ input: Operations.CreateList.Input) async throws -> Operations.CreateList.Output {
         guard case .json(let new) = input.body else { throw OperationError(.usage, "the body must be JSON") }
         let created = try await operating { operations in
-            let list = try operations.createMailingList(
+            let list = try operations.createList(
                 slug: new.slug, name: new.name, description: new.description ?? "")
-            guard let summary = try operations.mailingLists().first(where: { $0.list.id == list.id }) else {
+            guard let summary = try operations.lists().first(where: { $0.list.id == list.id }) else {
                 throw OperationError(.notFound, "list '\(list.slug)' was removed meanwhile")
             }
             return summary

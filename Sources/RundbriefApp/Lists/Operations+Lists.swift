@@ -7,11 +7,14 @@ extension Operations {
     ///   - slug: 1–64 characters a–z, 0–9 and '-', used in commands and sign-up forms.
     ///   - name: one line, as subscribers see it.
     ///   - isPublic: whether the public sign-up form offers the list and the archive shows it.
-    /// - Throws: `OperationError` `.invalid` for a bad slug or name, `.conflict` for a taken slug.
+    /// - Throws: `OperationError` `.forbidden` for an editor (lists are admins' work), `.invalid` for a bad
+    ///   slug, name or description, `.conflict` for a taken slug.
     @discardableResult
     public func createList(slug: String, name: String, description: String = "", isPublic: Bool = true)
         throws(OperationError) -> MailingList
     {
+        try requireAdmin("create lists")
+        try checkListText(name: name, description: description)
         let list = try storing {
             try database.createList(
                 slug: slug, name: name, description: description, isPublic: isPublic, now: now)
@@ -29,9 +32,11 @@ extension Operations {
     public func updateList(slug: String, name: String? = nil, description: String? = nil, isPublic: Bool? = nil)
         throws(OperationError) -> MailingList
     {
+        try requireAdmin("change lists")
         guard name != nil || description != nil || isPublic != nil else {
             throw OperationError(.usage, "nothing to change: give --public, --private, --name or --description")
         }
+        try checkListText(name: name ?? "", description: description ?? "")
         let list = try storing {
             try database.updateList(slug: slug, name: name, description: description, isPublic: isPublic)
         }
@@ -44,6 +49,13 @@ extension Operations {
             fields: ["list": slug, "changed": changed.joined(separator: ","), "public": "\(list.isPublic)"],
             listID: list.id, at: now)
         return list
+    }
+
+    /// A list's name is one line on forms and in mails; its description a short paragraph.
+    private func checkListText(name: String, description: String) throws(OperationError) {
+        guard name.unicodeScalars.count <= 200, description.unicodeScalars.count <= 2_000 else {
+            throw OperationError(.invalid, "a list's name may have at most 200 characters, its description 2,000")
+        }
     }
 
     /// Every list with its subscriber counts, by slug.
