@@ -94,7 +94,6 @@ let package = Package(
                 "RundbriefMail",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 // Console passwords (bcrypt).
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
