@@ -195,6 +195,7 @@ let package = Package(
         // the SplitMix64 generator, polling until a condition holds.
         .target(
             name: "RundbriefTestSupport",
+            dependencies: ["RundbriefCore"],
             path: "Tests/RundbriefTestSupport",
             swiftSettings: upcoming
         ),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RundbriefCore
+import RundbriefTestSupport
 
 /// The footer a German public body's newsletter needs (contact address, imprint, privacy policy),
 /// internationalised domains as people read them, and the XHTML document's structure, read back by

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RundbriefCore
+import RundbriefTestSupport
 
 /// The shipped sample edition through the shipped templates: nothing of the original may be lost.
 @Suite("Sample edition")

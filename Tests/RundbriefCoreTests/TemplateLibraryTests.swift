@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RundbriefCore
+import RundbriefTestSupport
 
 @Suite("Template library and slots")
 struct TemplateLibraryTests {

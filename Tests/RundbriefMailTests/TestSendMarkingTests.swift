@@ -1,5 +1,6 @@
 import Foundation
 import RundbriefCore
+import RundbriefTestSupport
 import RundbriefMail
 import RundbriefStore
 import Testing

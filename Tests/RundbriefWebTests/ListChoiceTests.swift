@@ -26,19 +26,7 @@ import Testing
         let events = try database.createList(
             slug: "termine", name: "Termine", description: "Veranstaltungen im Kreis")
         try database.createList(slug: "intern", name: "Interne Mitteilungen", isPublic: false)
-        var configuration = Configuration()
-        configuration.templates.directory = WebHarness.repositoryRoot + "/templates"
-        configuration.http.baseURL = "http://rundbrief.test"
-        configuration.sender.address = "newsletter@musterstadt.example"
-        configuration.sender.name = "Rathaus Musterstadt"
-        let transport = try CurlSMTPTransport(
-            configuration: .init(url: "smtp://127.0.0.1:\(smtp.port)", startTLS: .off, concurrency: 1))
-        var logger = Logger(label: "lists")
-        logger.logLevel = .critical
-        let web = try await WebApplication(
-            configuration: configuration, database: database,
-            signer: TokenSigner(keys: [WebHarness.tokenKey]),
-            send: { from, to, data in try await transport.deliver(from: from, to: to, data: data) }, logger: logger)
+        let (web, transport) = try await WebHarness.liveWeb(database: database, smtpPort: smtp.port, label: "lists")
         let app = try web.makeApplication(address: .hostname("127.0.0.1", port: 0))
 
         try await app.test(.live) { client in

@@ -22,19 +22,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try AppDatabase(path: directory.appendingPathComponent("rundbrief.sqlite").path)
         let list = try database.createList(slug: "aktuell", name: "Aktuelles aus dem Rathaus")
-        var configuration = Configuration()
-        configuration.templates.directory = WebHarness.repositoryRoot + "/templates"
-        configuration.http.baseURL = "http://rundbrief.test"
-        configuration.sender.address = "newsletter@musterstadt.example"
-        configuration.sender.name = "Rathaus Musterstadt"
-        let transport = try CurlSMTPTransport(
-            configuration: .init(url: "smtp://127.0.0.1:\(smtp.port)", startTLS: .off, concurrency: 1))
-        var logger = Logger(label: "live")
-        logger.logLevel = .critical
-        let web = try await WebApplication(
-            configuration: configuration, database: database,
-            signer: TokenSigner(keys: [WebHarness.tokenKey]),
-            send: { from, to, data in try await transport.deliver(from: from, to: to, data: data) }, logger: logger)
+        let (web, transport) = try await WebHarness.liveWeb(database: database, smtpPort: smtp.port, label: "live")
         let app = try web.makeApplication(address: .hostname("127.0.0.1", port: 0))
 
         try await app.test(.live) { client in

@@ -1,11 +1,11 @@
 import Foundation
-import RundbriefCore
+public import RundbriefCore
 
 // Core reads no files (the application layer does); these read fixtures for the tests.
 
 extension TemplateLibrary {
     /// Every `*.mustache` file directly in `testDirectory`, compiled.
-    init(testDirectory directory: String) throws {
+    public init(testDirectory directory: String) throws {
         var sources: [String: String] = [:]
         for file in try FileManager.default.contentsOfDirectory(atPath: directory) where file.hasSuffix(".mustache") {
             let path = directory + "/" + file
@@ -17,7 +17,7 @@ extension TemplateLibrary {
 
 extension EditionSource {
     /// The edition file at `testPath`, parsed from its bytes.
-    init(testPath path: String) throws {
+    public init(testPath path: String) throws {
         try self.init(data: try Data(contentsOf: URL(fileURLWithPath: path)), fileName: path)
     }
 }
