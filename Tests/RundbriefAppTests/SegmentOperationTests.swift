@@ -98,6 +98,22 @@ final class AuditLines: AuditSink {
         #expect(try operations.sends().isEmpty)
     }
 
+    @Test func aDryRunRefusesWhatSchedulingWouldRefuse() throws {
+        // A time in the past: the dry run says so, as the real schedule would
+        #expect(throws: OperationError.self) {
+            try operations.previewSend(edition: "ausgabe", list: "nrw", at: "2020-01-01 10:00", audience: .wholeList)
+        }
+        // An edition that does not render (a variable nobody has)
+        try database.saveEdition(
+            Edition(
+                slug: "kaputt", subject: "Kaputt", preheader: "", listSlug: "nrw", template: "fehlt",
+                markdown: "x\n", frontMatter: [:], source: "---\nsubject: Kaputt\nlist: nrw\ntemplate: fehlt\n---\nx\n",
+                sourcePath: nil))
+        #expect(throws: OperationError.self) {
+            try operations.previewSend(edition: "kaputt", list: "nrw", at: "now", audience: .wholeList)
+        }
+    }
+
     @Test func aDryRunCountsAndSchedulesNothingAndASendRecordsItsFilter() throws {
         let preview = try operations.previewSend(
             edition: "ausgabe", list: "nrw", at: "now", audience: .filter(#"kreis in ("Soest")"#))

@@ -4,12 +4,14 @@ import RundbriefStore
 
 extension Operations {
     /// What `send schedule --dry-run` shows: the audience the send would have if it started now,
-    /// after the same checks as scheduling. Changes nothing.
+    /// after the checks scheduling makes of the time, the edition (rendered once) and the audience;
+    /// only the check against an earlier send of the same edition waits for the real schedule.
+    /// Changes nothing.
     public func previewSend(edition: String, list: String, at time: String, audience: SendAudience)
         throws(OperationError) -> AudiencePreview
     {
-        _ = try SendTime.parse(time, timeZone: configuration.delivery.timezone, now: now)
-        _ = try storing { try database.edition(edition) }
+        _ = try futureTime(time)
+        try renderSample(edition: edition, list: list)
         let resolved = try resolveAudience(audience, list: list)
         return AudiencePreview(
             edition: edition, list: list, audience: audience, filter: resolved.filter?.expression,

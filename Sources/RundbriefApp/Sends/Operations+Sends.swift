@@ -120,7 +120,7 @@ extension Operations {
 extension Operations {
     /// `time` as a date, refused when it lies in the past ("now", and a time within the current
     /// minute, are not).
-    private func futureTime(_ time: String) throws(OperationError) -> Date {
+    func futureTime(_ time: String) throws(OperationError) -> Date {
         let zone = configuration.delivery.timezone
         let date = try SendTime.parse(time, timeZone: zone, now: now)
         guard date.addingTimeInterval(60) > now else {
