@@ -43,15 +43,9 @@ struct SubscriberWeb: Sendable {
     /// X-Forwarded-For entry that is not itself a trusted proxy (entries further left are whatever
     /// the client claimed). From any other peer the header is ignored.
     func clientAddress(_ request: Request, _ context: WebRequestContext) -> String {
-        let peer = context.remoteAddress?.ipAddress ?? "unknown"
-        guard proxies.contains(where: { $0.contains(peer) }) else { return peer }
-        let forwarded = request.headers[values: SecurityHeaders.forwardedFor].joined(separator: ",")
-        for entry in forwarded.split(separator: ",").reversed() {
-            let address = String(entry).trimmingCharacters(in: .whitespaces)
-            guard IPNetwork.address(address) != nil else { return peer }
-            if !proxies.contains(where: { $0.contains(address) }) { return address }
-        }
-        return peer
+        ClientAddress.resolve(
+            peer: context.remoteAddress?.ipAddress ?? "unknown",
+            forwarded: request.headers[values: SecurityHeaders.forwardedFor].joined(separator: ","), proxies: proxies)
     }
 
     /// The proxies `http.trusted_proxies` names; the deprecated `trust_forwarded_for = true`
