@@ -25,7 +25,7 @@ public enum UnsubscribeLinks {
         guard let at = address.lastIndex(of: "@") else { return "mailto:\(address)" }
         // Nothing is issued before the epoch in practice; a negative number would need a "-".
         let offset = max(0, Int64(issued.timeIntervalSince1970.rounded(.down)) - SignedToken.epoch)
-        let tag = signer.tags(message(subscriberID, listID, offset), length: tagLength)[0]
+        let tag = signer.signingTag(message(subscriberID, listID, offset), length: tagLength)
         let local = "\(address[..<at])+\(subscriberID)-\(listID)-\(offset)-\(VERPAddress.base32(tag))"
         return "mailto:\(local)\(address[at...])"
     }

@@ -5,7 +5,10 @@ import Foundation
 public enum DisplayText {
     /// `address` with its domain in Unicode.
     public static func address(_ address: String) -> String {
-        guard let at = address.lastIndex(of: "@") else { return address }
+        // Most domains are ASCII: no punycode label, nothing to decode (this runs per recipient).
+        guard let at = address.lastIndex(of: "@"),
+            address[address.index(after: at)...].lowercased().contains("xn--")
+        else { return address }
         return String(address[...at]) + IDNA.toUnicode(String(address[address.index(after: at)...]))
     }
 

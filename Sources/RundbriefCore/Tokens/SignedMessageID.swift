@@ -15,7 +15,7 @@ public enum SignedMessageID {
     public static func make(sendID: Int64, subscriberID: Int64, domain: String, signer: TokenSigner) throws
         -> MessageID
     {
-        let tag = signer.tags(message(sendID, subscriberID), length: VERPAddress.tagLength)[0]
+        let tag = signer.signingTag(message(sendID, subscriberID), length: VERPAddress.tagLength)
         return try MessageID("\(prefix)\(sendID).\(subscriberID).\(VERPAddress.base32(tag))@\(domain)")
     }
 

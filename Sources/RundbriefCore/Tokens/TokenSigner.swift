@@ -57,7 +57,12 @@ public struct TokenSigner: Sendable {
         return claims
     }
 
-    /// A short tag over `message` made with every configured key, newest first (for VERP).
+    /// A short tag over `message` made with the signing key: what a new link or address carries.
+    func signingTag(_ message: [UInt8], length: Int) -> [UInt8] {
+        Array(Self.tag(message, key: keys[0]).prefix(length))
+    }
+
+    /// A short tag over `message` made with every configured key, newest first: what a check accepts.
     func tags(_ message: [UInt8], length: Int) -> [[UInt8]] {
         keys.map { Array(Self.tag(message, key: $0).prefix(length)) }
     }

@@ -15,7 +15,7 @@ public struct VERPAddress: Sendable {
     public static func make(deliveryID: Int64, localPart: String, domain: String, signer: TokenSigner)
         -> String
     {
-        let tag = signer.tags(message(deliveryID), length: tagLength)[0]
+        let tag = signer.signingTag(message(deliveryID), length: tagLength)
         return "\(localPart)+\(deliveryID)-\(base32(tag))@\(domain)"
     }
 
