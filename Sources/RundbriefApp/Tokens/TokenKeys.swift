@@ -1,4 +1,3 @@
-import Crypto
 public import Foundation
 
 /// New keys for `tokens.keys` (or the token-key credential).
@@ -10,10 +9,7 @@ public enum TokenKeys {
         guard !id.isEmpty, id.count <= 16, id.allSatisfy({ $0.isLetter || $0.isNumber }) else {
             throw OperationError(.usage, "a key id takes 1–16 letters and digits")
         }
-        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let encoded = secret.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return "\(id):\(encoded)"
+        return "\(id):\(Secret.token())"
     }
 
     /// The default id: `k` and the day number, so keys made on different days differ.

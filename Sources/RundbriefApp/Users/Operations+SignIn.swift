@@ -34,7 +34,7 @@ extension Operations {
             ?? false
         guard !recentlyFailed, throttle.allows(account: account, address: clientAddress, now: now) else {
             logger.notice("sign-in held back", metadata: ["client": "\(clientAddress)"])
-            throw OperationError(.unauthorized, Self.tooManyAttempts)
+            throw OperationError(.unauthorized, Self.tooManyAttempts(window: limits.window))
         }
         let matches = hasher.verify(password, hash: user?.passwordHash ?? PasswordHasher.decoy)
         guard let user, matches else {
@@ -83,7 +83,9 @@ extension Operations {
     }
 
     static let wrongCredentials = "the e-mail address or the password is wrong"
-    static let tooManyAttempts = "too many failed sign-ins: wait 15 minutes and try again"
+    static func tooManyAttempts(window: TimeInterval) -> String {
+        "too many failed sign-ins: wait \(max(1, Int((window / 60).rounded(.up)))) minutes and try again"
+    }
 
     private func trail(for user: User) -> AuditTrail {
         AuditTrail(database: database, actor: .person(email: user.email), sink: audit.sink)

@@ -97,10 +97,6 @@ extension Operations {
     }
 
     static func personAddress(_ email: String) throws(OperationError) -> String {
-        do {
-            return try EmailAddress(email).value
-        } catch {
-            throw OperationError(.invalid, "'\(email)' is not an e-mail address: \(error)")
-        }
+        try address(email).value
     }
 }

@@ -5,7 +5,6 @@ import Logging
 import Prometheus
 import RundbriefApp
 import RundbriefCore
-import RundbriefApp
 import RundbriefDaemon
 import RundbriefMail
 import RundbriefStore

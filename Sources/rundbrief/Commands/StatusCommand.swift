@@ -40,14 +40,8 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let operations = try reporting { try global.operations(readOnly: true) }
         let config = operations.configuration
-        let snapshot: OperationsSnapshot
-        do {
-            // The snapshot the console's dashboard shows too, with addresses in SMTP replies masked.
-            snapshot = try operations.statusSnapshot()
-        } catch {
-            Output.error(error.message)
-            throw ExitCode(error.exitCode)
-        }
+        // The snapshot the console's dashboard shows too, with addresses in SMTP replies masked.
+        let snapshot = try reporting { try operations.statusSnapshot() }
         let report = Report(
             daemon: Self.daemon(DaemonStateFile(databasePath: config.database.path), now: Date()),
             database: config.database.path, operations: snapshot)

@@ -79,9 +79,6 @@ func reporting<T>(_ body: () throws -> T) throws -> T {
     } catch let error as StoreError {
         Output.error(error.message)
         throw ExitCode(error.exitCode)
-    } catch let error as ImportError {
-        Output.error(error.description)
-        throw ExitCode(65)
     }
 }
 
