@@ -109,17 +109,20 @@ extension AppDatabase {
 
     /// The send an unsubscribe token without a send id came from: a send's tokens are issued at its
     /// start, to the second, and the subscriber has a delivery in it. `nil` when none matches.
+    /// (Runs on every unsubscribe: the few sends of that second are checked through the deliveries'
+    /// `(send_id, subscriber_id)` key, never by scanning deliveries.)
     static func send(ofTokenIssued issued: Date, subscriberID: Int64, in db: Database) throws -> Int64? {
         let second = issued.timeIntervalSince1970.rounded(.down)
         return try Int64.fetchOne(
             db,
             sql: """
-                SELECT d.send_id FROM deliveries d JOIN sends s ON s.id = d.send_id
-                WHERE d.subscriber_id = ? AND s.started_at >= ? AND s.started_at < ?
-                ORDER BY d.send_id DESC LIMIT 1
+                SELECT s.id FROM sends s
+                WHERE s.started_at >= ? AND s.started_at < ?
+                  AND EXISTS (SELECT 1 FROM deliveries d WHERE d.send_id = s.id AND d.subscriber_id = ?)
+                ORDER BY s.id DESC LIMIT 1
                 """,
             arguments: [
-                subscriberID, Date(timeIntervalSince1970: second), Date(timeIntervalSince1970: second + 1),
+                Date(timeIntervalSince1970: second), Date(timeIntervalSince1970: second + 1), subscriberID,
             ])
     }
 }
