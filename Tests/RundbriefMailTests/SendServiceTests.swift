@@ -134,7 +134,10 @@ import Testing
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, ((try? server.stats().messages) ?? 0) < 15 { usleep(10_000) }
             do {
-                let other = try DatabaseQueue(path: path)
+                // It waits for the sender's own short writes to end, as a backup would, then holds the lock.
+                var configuration = GRDB.Configuration()
+                configuration.busyMode = .timeout(10)
+                let other = try DatabaseQueue(path: path, configuration: configuration)
                 try other.writeWithoutTransaction { db in
                     try db.execute(sql: "BEGIN IMMEDIATE")
                     lockedMidSend.withLock { $0 = ((try? server.stats().messages) ?? 120) < 120 }
