@@ -42,7 +42,12 @@ struct ConsoleSignInTests {
         #expect(page.status == 200)
         #expect(page.body.contains("<h1>Anmelden</h1>"))
         let policy = page.headers["content-security-policy"] ?? ""
-        #expect(policy.hasPrefix("default-src 'none'") && !policy.contains("script-src"))
+        // Scripts only from the daemon's own files; no inline script, nothing external.
+        #expect(policy.hasPrefix("default-src 'none'") && policy.contains("script-src 'self';"))
+        #expect(!policy.contains("unsafe-inline") && !policy.contains("http"))
+        #expect(!page.body.contains("<script>"))
+        #expect(try browser.get("/assets/unknown.js").status == 404)
+        #expect(try browser.get("/assets/..%2Fstyle.css").status == 404)
         #expect(page.headers["cache-control"] == "no-store")
         let csrf = try #require(HTTPClient.hiddenField("csrf", in: page.body))
 

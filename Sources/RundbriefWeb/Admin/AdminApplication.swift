@@ -57,6 +57,7 @@ public struct AdminApplication: Sendable {
         router.post("/sign-out") { try await console.signOut($0, $1) }
         router.get("/password") { try await console.passwordPage($0, $1) }
         router.post("/password") { try await console.changePassword($0, $1) }
+        router.get("/assets/:name") { _, context in console.script(context.parameters.get("name") ?? "") }
         try api.register(on: router)
         return router
     }

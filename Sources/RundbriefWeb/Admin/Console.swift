@@ -93,9 +93,13 @@ struct Console: Sendable {
         var values = values
         if let signedIn {
             let user = signedIn.user
-            values["user"] = ["display": user.name.isEmpty ? user.email : user.name, "role": user.role.rawValue]
+            values["user"] = [
+                "display": user.name.isEmpty ? user.email : user.name, "role": user.role.rawValue,
+                "admin": user.role == .admin,
+            ]
             values["csrf"] = signedIn.session.csrfToken
         }
+        if let section = page.section { values["nav_\(section)"] = true }
         let html = renderer.render(page, language: language, values: values)
         return Response(
             status: status, headers: headers(["text/html; charset=utf-8"]),
@@ -132,6 +136,16 @@ struct Console: Sendable {
         Cookie(
             name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true,
             sameSite: .strict)
+    }
+
+    /// A script of `templates/admin/assets/` (404 for any other name); public, like a stylesheet.
+    func script(_ name: String) -> Response {
+        guard let bytes = renderer.scripts[name] else {
+            return Response(status: .notFound, headers: headers(["text/plain; charset=utf-8"]))
+        }
+        var fields = headers(["text/javascript; charset=utf-8"])
+        fields[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// A cookie the browser drops at once.
