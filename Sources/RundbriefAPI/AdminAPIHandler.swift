@@ -48,7 +48,7 @@ struct AdminAPIHandler: APIProtocol {
         guard case .json(let new) = input.body else { throw OperationError(.usage, "the body must be JSON") }
         let created = try await operating { operations in
             let list = try operations.createList(
-                slug: new.slug, name: new.name, description: new.description ?? "")
+                slug: new.slug, name: new.name, description: new.description ?? "", isPublic: new._public ?? true)
             guard let summary = try operations.lists().first(where: { $0.list.id == list.id }) else {
                 throw OperationError(.notFound, "list '\(list.slug)' was removed meanwhile")
             }
@@ -111,8 +111,9 @@ struct AdminAPIHandler: APIProtocol {
 
     static func list(_ summary: ListSummary) -> Components.Schemas.List {
         .init(
-            slug: summary.list.slug, name: summary.list.name, description: summary.list.description,
-            createdAt: summary.list.createdAt, active: summary.active, pending: summary.pending,
+            slug: summary.list.slug, _public: summary.list.isPublic, name: summary.list.name,
+            description: summary.list.description, createdAt: summary.list.createdAt, active: summary.active,
+            pending: summary.pending,
             unsubscribed: summary.unsubscribed)
     }
 

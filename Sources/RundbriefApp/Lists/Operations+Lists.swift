@@ -62,4 +62,14 @@ extension Operations {
     public func lists() throws(OperationError) -> [ListSummary] {
         try storing { try database.listSummaries() }
     }
+
+    /// One list with its subscriber counts.
+    /// - Throws: `OperationError` `.notFound` naming the slug.
+    public func list(slug: String) throws(OperationError) -> ListSummary {
+        let list = try storing { try database.list(slug: slug) }
+        guard let summary = try lists().first(where: { $0.list.id == list.id }) else {
+            throw OperationError(.notFound, "no list '\(slug)'")
+        }
+        return summary
+    }
 }

@@ -27,15 +27,46 @@ extension Operations {
         return detail
     }
 
-    /// Every segment, by slug.
-    public func segments() throws(OperationError) -> [SegmentSummary] {
-        try storing { try database.segments() }
+    /// Every segment, by slug; only those of `list` when one is named.
+    /// - Throws: ``OperationError`` `.notFound` for an unknown list.
+    public func segments(list: String? = nil) throws(OperationError) -> [SegmentSummary] {
+        guard let list else { return try storing { try database.segments() } }
+        _ = try storing { try database.list(slug: list) }
+        return try storing { try database.segments() }.filter { $0.list == list }
     }
 
     /// One segment with its count of matching active members now.
     public func segment(slug: String) throws(OperationError) -> SegmentDetail {
         let summary = try storing { try database.segment(slug: slug) }
         return try detail(summary, filter: try Self.parseFilter(summary.segment.expression))
+    }
+
+    /// Changes a segment's name or filter; `nil` leaves a field as it is. Sends already scheduled with
+    /// it keep the filter they were scheduled with.
+    /// - Returns: the segment with its count now and the same warnings as
+    ///   ``createSegment(slug:list:expression:name:)``.
+    /// - Throws: ``OperationError`` `.usage` when nothing is to change, `.invalid` for a syntax error
+    ///   (with its column) or an empty name, `.notFound`.
+    public func updateSegment(slug: String, name: String? = nil, expression: String? = nil)
+        throws(OperationError) -> SegmentDetail
+    {
+        guard name != nil || expression != nil else {
+            throw OperationError(.usage, "nothing to change: give a name or a filter")
+        }
+        let text = expression?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let text { _ = try Self.parseFilter(text) }
+        let summary = try storing { try database.updateSegment(slug: slug, name: name, expression: text, now: now) }
+        let detail = try detail(summary, filter: try Self.parseFilter(summary.segment.expression))
+        var changed: [String] = []
+        if name != nil { changed.append("name") }
+        if text != nil { changed.append("where") }
+        audit.record(
+            "segment.updated",
+            fields: [
+                "segment.id": "\(summary.segment.id)", "segment": slug, "changed": changed.joined(separator: ","),
+                "count": "\(detail.count)",
+            ], listID: summary.segment.listID, at: now)
+        return detail
     }
 
     /// Removes a segment.

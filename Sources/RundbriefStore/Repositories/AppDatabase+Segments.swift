@@ -48,6 +48,27 @@ extension AppDatabase {
         try read { db in try Self.segment(slug: slug, in: db) }
     }
 
+    /// Changes a segment's name or filter; `nil` leaves a field as it is. Sends scheduled with the
+    /// segment keep the filter text they were scheduled with.
+    /// - Throws: `StoreError` `.notFound`, `.invalidInput` for an empty or multi-line name.
+    @discardableResult
+    public func updateSegment(slug: String, name: String?, expression: String?, now: Date) throws -> SegmentSummary {
+        let name = name?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let name, name.isEmpty || name.contains(where: \.isNewline) {
+            throw StoreError(.invalidInput, "a segment needs a one-line name")
+        }
+        return try write { db in
+            var summary = try Self.segment(slug: slug, in: db)
+            if let name { summary.segment.name = name }
+            if let expression { summary.segment.expression = expression }
+            summary.segment.updatedAt = now
+            try db.execute(
+                sql: "UPDATE segments SET name = ?, expression = ?, updated_at = ? WHERE id = ?",
+                arguments: [summary.segment.name, summary.segment.expression, now, summary.segment.id])
+            return summary
+        }
+    }
+
     /// Removes a segment; sends that used it keep the filter text they were frozen with.
     /// - Throws: `StoreError` `.notFound`, or `.invalidState` naming a scheduled, running or paused
     ///   send that uses it.

@@ -19,11 +19,15 @@ struct ConsoleRenderer: Sendable {
         case password
         case dashboard
         case error
+        case lists, list, segment
+        case users
 
         /// The navigation entry the page belongs to (`nav_<section>` marks it current in the layout).
         var section: String? {
             switch self {
             case .dashboard: "dashboard"
+            case .lists, .list, .segment: "lists"
+            case .users: "users"
             case .signIn, .password, .error: nil
             }
         }
