@@ -96,6 +96,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // Console passwords (bcrypt).
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                // Optional TOTP for admins.
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],
             swiftSettings: upcoming
         ),

@@ -9,6 +9,14 @@ public struct SignedIn: Sendable {
     public var user: User
 }
 
+/// What a right password leads to: a session, or (for an account with TOTP) the question for the code.
+public enum SignInOutcome: Sendable {
+    case signedIn(SignedIn)
+    /// The password was right and the account wants a TOTP code: `challenge` names this half-done
+    /// sign-in (a cookie holds it for ``Operations/codeLifetime``; only its hash is stored).
+    case codeNeeded(challenge: String)
+}
+
 extension Operations {
     /// How long a session lasts from sign-in (a working day, then sign in again).
     public static let sessionLifetime: TimeInterval = 12 * 3_600
@@ -18,11 +26,13 @@ extension Operations {
     /// Refused alike for an unknown address and a wrong password (no enumeration), and before the
     /// password is checked when the account or the client address failed too often recently.
     /// - Parameter clientAddress: the client's IP address, for the per-address throttle.
+    /// An account with TOTP gets no session yet: ``confirmSignIn(challenge:code:clientAddress:throttle:)``
+    /// starts it once the code is right.
     /// - Throws: `OperationError` `.unauthorized`.
     public func signIn(
         email: String, password: String, clientAddress: String, throttle: SignInThrottle,
         hasher: PasswordHasher = PasswordHasher()
-    ) throws(OperationError) -> SignedIn {
+    ) throws(OperationError) -> SignInOutcome {
         let account = email.trimmingCharacters(in: .whitespaces)
         let user = try storing { try database.user(email: account) }
         let limits = throttle.limits
@@ -45,7 +55,21 @@ extension Operations {
             }
             throw OperationError(.unauthorized, Self.wrongCredentials)
         }
+        if user.totpEnabled {
+            let challenge = Secret.token()
+            try storing {
+                try database.createSignInChallenge(
+                    tokenHash: Secret.hash(challenge), userID: user.id, now: now,
+                    expiresAt: now.addingTimeInterval(Self.codeLifetime))
+            }
+            return .codeNeeded(challenge: challenge)
+        }
         throttle.recordSuccess(account: account)
+        return .signedIn(try startSession(for: user))
+    }
+
+    /// A new session for a person whose sign-in is complete.
+    func startSession(for user: User) throws(OperationError) -> SignedIn {
         let token = Secret.token()
         let session = try storing {
             try database.createSession(
@@ -87,7 +111,7 @@ extension Operations {
         "too many failed sign-ins: wait \(max(1, Int((window / 60).rounded(.up)))) minutes and try again"
     }
 
-    private func trail(for user: User) -> AuditTrail {
+    func trail(for user: User) -> AuditTrail {
         AuditTrail(database: database, actor: .person(email: user.email), sink: audit.sink)
     }
 }

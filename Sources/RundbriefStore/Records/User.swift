@@ -23,6 +23,8 @@ public struct User: Sendable, Equatable {
     public var lastSignInAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Whether sign-in asks for a TOTP code after the password.
+    public var totpEnabled = false
 }
 
 /// A signed-in browser. The cookie holds a random token; only its SHA-256 is stored.

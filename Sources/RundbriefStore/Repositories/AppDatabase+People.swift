@@ -190,7 +190,8 @@ extension AppDatabase {
             id: row["id"], email: row["email"], name: row["name"], role: Role(rawValue: row["role"]) ?? .editor,
             passwordHash: row["password_hash"], mustChangePassword: row["must_change_password"],
             failedSignIns: row["failed_sign_ins"], lastFailedAt: row["last_failed_at"],
-            lastSignInAt: row["last_sign_in_at"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+            lastSignInAt: row["last_sign_in_at"], createdAt: row["created_at"], updatedAt: row["updated_at"],
+            totpEnabled: (row["totp_secret"] as String?) != nil)
     }
 
     static func apiKey(row: Row) -> (key: APIKey, storedHash: String) {

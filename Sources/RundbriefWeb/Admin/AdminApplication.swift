@@ -60,6 +60,7 @@ public struct AdminApplication: Sendable {
         router.get("/assets/:name") { _, context in console.script(context.parameters.get("name") ?? "") }
         console.registerListRoutes(on: router)
         console.registerUserRoutes(on: router)
+        console.registerSecondFactorRoutes(on: router)
         try api.register(on: router)
         return router
     }

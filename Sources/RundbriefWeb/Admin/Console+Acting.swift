@@ -123,6 +123,11 @@ extension Console {
         "a segment needs a one-line name": "Ein Segment braucht einen einzeiligen Namen.",
         "nothing to change: give a name or a filter": "Es gibt nichts zu ändern.",
         "a name must be one line of at most 200 characters": "Ein Name muss eine Zeile mit höchstens 200 Zeichen sein.",
+        "the code is wrong or was used already": "Der Code ist falsch oder wurde schon verwendet.",
+        "the sign-in has expired; please give your password again":
+            "Die Anmeldung ist abgelaufen. Bitte geben Sie Ihr Passwort noch einmal ein.",
+        "two-factor sign-in is not being set up; start again":
+            "Die Einrichtung läuft nicht (mehr). Bitte beginnen Sie noch einmal.",
         "an API key's name must be one line of 1 to 64 characters":
             "Der Name eines Schlüssels muss eine Zeile mit 1 bis 64 Zeichen sein.",
     ]

@@ -39,8 +39,8 @@ extension Console {
         let email = form["email"] ?? ""
         let password = form["password"] ?? ""
         let address = clientAddress(request, context)
-        let result: Result<SignedIn, OperationError> = try await blocking { [self] in
-            Result { () throws(OperationError) -> SignedIn in
+        let result: Result<SignInOutcome, OperationError> = try await blocking { [self] in
+            Result { () throws(OperationError) -> SignInOutcome in
                 try makeOperations(.daemon, .editor).signIn(
                     email: email, password: password, clientAddress: address, throttle: throttle, hasher: hasher)
             }
@@ -50,13 +50,24 @@ extension Console {
             return signInPage(
                 status: error.kind == .unauthorized ? .unauthorized : .unprocessableContent, language: language,
                 email: email, message: Self.translated(error, language))
-        case .success(let signedIn):
-            var response = redirect(signedIn.user.mustChangePassword ? "/password" : "/")
+        case .success(.codeNeeded(let challenge)):
+            var response = codePage(language: language)
             response.setCookie(
-                cookie(Self.sessionCookie, signedIn.token, maxAge: Int(RundbriefApp.Operations.sessionLifetime)))
-            response.setCookie(expiredCookie(Self.signInCookie))
+                cookie(Self.challengeCookie, challenge, maxAge: Int(RundbriefApp.Operations.codeLifetime)))
             return response
+        case .success(.signedIn(let signedIn)):
+            return signedInResponse(signedIn)
         }
+    }
+
+    /// The redirect after a complete sign-in, with the session's cookie.
+    func signedInResponse(_ signedIn: SignedIn) -> Response {
+        var response = redirect(signedIn.user.mustChangePassword ? "/password" : "/")
+        response.setCookie(
+            cookie(Self.sessionCookie, signedIn.token, maxAge: Int(RundbriefApp.Operations.sessionLifetime)))
+        response.setCookie(expiredCookie(Self.signInCookie))
+        response.setCookie(expiredCookie(Self.challengeCookie))
+        return response
     }
 
     /// `POST /sign-out`.

@@ -21,13 +21,16 @@ struct ConsoleRenderer: Sendable {
         case error
         case lists, list, segment
         case users
+        case totp
+        case signInCode = "sign-in-code"
 
         /// The navigation entry the page belongs to (`nav_<section>` marks it current in the layout).
         var section: String? {
             switch self {
             case .dashboard: "dashboard"
             case .lists, .list, .segment: "lists"
-            case .users: "users"
+            case .users, .totp: "users"
+            case .signInCode: nil
             case .signIn, .password, .error: nil
             }
         }

@@ -12,7 +12,7 @@ struct SegmentsCommand: ParsableCommand {
             parentheses (see the README's Segments section). Use one with
             `rundbrief send schedule EDITION --list LIST --segment SLUG`.
             """,
-        subcommands: [Create.self, List.self, Show.self, Remove.self, Count.self])
+        subcommands: [Create.self, List.self, Show.self, Update.self, Remove.self, Count.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a segment of a list.")
@@ -78,6 +78,30 @@ struct SegmentsCommand: ParsableCommand {
                 Output.line("  where: \(segment.expression)")
                 Output.line("  count: \(detail.count) active members match now")
                 for warning in detail.warnings { Output.line("  warning: \(warning)") }
+            }
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a segment's filter or name (sends already scheduled keep their filter).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The segment's slug.") var slug: String
+        @Option(name: .customLong("where"), help: "The new filter.") var filter: String?
+        @Option(help: "The new name for editors.") var name: String?
+        @Flag(help: "Print the segment as JSON.") var json = false
+
+        func run() throws {
+            try reporting {
+                let detail = try global.operations().updateSegment(slug: slug, name: name, expression: filter)
+                if json {
+                    try Output.json(SegmentJSON(detail.summary, count: detail.count, warnings: detail.warnings))
+                    return
+                }
+                for warning in detail.warnings { Output.note("warning: \(warning)") }
+                Output.line(
+                    "updated segment \(slug): \(detail.count) active member\(detail.count == 1 ? " matches" : "s match") now"
+                )
             }
         }
     }

@@ -11,7 +11,7 @@ struct UsersCommand: ParsableCommand {
             Editors work with editions, sends and segments and read subscribers; admins also manage subscribers'
             data, lists, users and API keys. Passwords are stored as bcrypt hashes only.
             """,
-        subcommands: [Add.self, List.self, Remove.self, ResetPassword.self])
+        subcommands: [Add.self, List.self, Remove.self, ResetPassword.self, ResetTOTP.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -91,6 +91,22 @@ struct UsersCommand: ParsableCommand {
                 let oneTime = try global.operations().resetPassword(email: email)
                 Output.line(
                     "one-time password for \(email) (shown once; to be changed at the first sign-in): \(oneTime)")
+            }
+        }
+    }
+
+    struct ResetTOTP: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-totp",
+            abstract: "Turn off a person's two-factor sign-in (TOTP), when they lost their app.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Their e-mail address.") var email: String
+
+        func run() throws {
+            try reporting {
+                try global.operations().resetTOTP(email: email)
+                Output.line(
+                    "two-factor sign-in is off for \(email); they sign in with their password and may turn it on again")
             }
         }
     }
