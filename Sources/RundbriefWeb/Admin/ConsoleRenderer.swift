@@ -19,11 +19,15 @@ struct ConsoleRenderer: Sendable {
         case password
         case dashboard
         case error
+        case editions
+        case editionEditor = "edition-editor"
+        case editionRemove = "edition-remove"
 
         /// The navigation entry the page belongs to (`nav_<section>` marks it current in the layout).
         var section: String? {
             switch self {
             case .dashboard: "dashboard"
+            case .editions, .editionEditor, .editionRemove: "editions"
             case .signIn, .password, .error: nil
             }
         }
