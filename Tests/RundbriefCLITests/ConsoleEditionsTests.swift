@@ -97,3 +97,91 @@ struct ConsoleEditionsTests {
         #expect(await daemon.waitForExit() == 0)
     }
 }
+
+/// The editions pages over plain HTTP with a cookie jar: forms without their CSRF token, broken and
+/// oversized editions change nothing; previews carry a policy of their own and stay with their session.
+struct ConsoleEditionsHTTPTests {
+    @Test("refusals change nothing; a preview has its own policy and is only for the session that made it")
+    func refusalsAndPreviews() async throws {
+        let fixture = try SendGuardTests.fixture(subscribers: [])
+        defer { fixture.remove() }
+        let added = try fixture.run(
+            ["users", "add", "anna@example.de", "--role", "editor", "--password-stdin"],
+            input: Data("Annas langes Passwort\n".utf8))
+        #expect(added.status == 0)
+        let daemon = try DaemonProcess(fixture: fixture)
+        let port = try #require(await daemon.adminPort())
+        func signedIn() throws -> (ConsoleSignInTests.Browser, String) {
+            let browser = ConsoleSignInTests.Browser(port: port, directory: fixture.directory)
+            let token = try #require(HTTPClient.hiddenField("csrf", in: try browser.get("/").body))
+            let answer = try browser.post(
+                "/sign-in", [("csrf", token), ("email", "anna@example.de"), ("password", "Annas langes Passwort")])
+            #expect(answer.status == 303)
+            let csrf = try #require(HTTPClient.hiddenField("csrf", in: try browser.get("/editions/new").body))
+            return (browser, csrf)
+        }
+        let (browser, csrf) = try signedIn()
+        let fields = [
+            ("subject", "Herbst"), ("list", "interkommunales-nrw"), ("slug", "herbst"), ("template", "edition"),
+            ("body", "Hallo {{name}}"), ("action", "save"),
+        ]
+        func editions() throws -> String {
+            try AdminCommandTests.query(fixture, "SELECT count(*) FROM editions WHERE slug = 'herbst'")
+        }
+
+        #expect(try browser.post("/editions/new", fields).status == 403)
+        #expect(try browser.post("/editions/new", [("csrf", "forged")] + fields).status == 403)
+        let unknownList = try browser.post(
+            "/editions/new", [("csrf", csrf)] + fields.map { $0.0 == "list" ? ("list", "gibt-es-nicht") : $0 })
+        #expect(unknownList.status == 404)
+        let badVariable = try browser.post(
+            "/editions/new", [("csrf", csrf)] + fields.map { $0.0 == "body" ? ("body", "Hallo {{nmae}}") : $0 })
+        #expect(badVariable.status == 422)
+        #expect(badVariable.body.contains("nmae"))
+        #expect(badVariable.body.contains("Hallo {{nmae}}</textarea>"))
+        let big = fixture.directory.appendingPathComponent("big.form").path
+        try Data(repeating: UInt8(ascii: "a"), count: 2 << 20).write(to: URL(fileURLWithPath: big))
+        #expect(try browser.client.send("POST", browser.base + "/editions/new", bodyFile: big).status == 413)
+        #expect(try editions() == "0")
+
+        let saved = try browser.post("/editions/new", [("csrf", csrf)] + fields)
+        #expect(saved.status == 303)
+        #expect(saved.headers["location"] == "/editions/herbst/edit?saved=1")
+        #expect(try editions() == "1")
+
+        let html = try browser.get("/editions/herbst/preview?view=html")
+        #expect(html.status == 200)
+        #expect(html.body.contains("Hallo Erika Mustermann"))
+        let policy = html.headers["content-security-policy"] ?? ""
+        #expect(policy.contains("frame-ancestors 'self'") && policy.contains("style-src 'unsafe-inline'"))
+        #expect(!policy.contains("script-src") && policy.contains("default-src 'none'"))
+        #expect(html.headers["x-frame-options"] == "SAMEORIGIN")
+        let text = try browser.get("/editions/herbst/preview?view=text")
+        #expect(text.headers["content-type"] == "text/plain; charset=utf-8")
+        // The console's own pages may not be framed at all.
+        #expect(
+            try browser.get("/editions").headers["content-security-policy"]?.contains("frame-ancestors 'none'") == true)
+
+        // A draft's preview is for the session that made it.
+        #expect(try browser.post("/previews", fields).status == 403)
+        let draft = try browser.post("/previews", [("csrf", csrf), ("edited", "herbst")] + fields)
+        #expect(draft.status == 200)
+        let location = try #require(AdminServeTests.json(draft.body)?["html"] as? String)
+        #expect(try browser.get(location).body.contains("Hallo Erika Mustermann"))
+        let (other, _) = try signedIn()
+        #expect(try other.get(location).status == 404)
+        #expect(try other.get("/previews/unknown?view=html").status == 404)
+        let broken = try browser.post(
+            "/previews", [("csrf", csrf)] + fields.map { $0.0 == "body" ? ("body", "{{#name}}") : $0 })
+        #expect(broken.status == 422)
+        #expect((AdminServeTests.json(broken.body)?["error"] as? String)?.contains("never closed") == true)
+
+        // Signed out: nothing of it.
+        let stranger = ConsoleSignInTests.Browser(port: port, directory: fixture.directory)
+        #expect(try stranger.get("/editions").status == 303)
+        #expect(try stranger.get("/editions/herbst/preview?view=html").status == 404)
+        #expect(try stranger.get(location).status == 404)
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
+}

@@ -92,6 +92,10 @@ def run(p):
     seen["saved preview"] = wait_for_frame(page, "#preview-html", "Frühjahrsausgabe")
     check(page, "editor with preview")
     shoot(page, "edition-editor")
+    # Full-page shots leave frames outside the viewport blank: the preview itself, scrolled into view.
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.locator(".preview").screenshot(path=f"{shots}/edition-preview-phone.png")
+    page.set_viewport_size({"width": 1400, "height": 1000})
     page.click("label[for=view-phone]")
     seen["phone frame width"] = page.locator("#preview-html").bounding_box()["width"]
     page.screenshot(path=f"{shots}/edition-editor-phone-view-desktop.png", full_page=True)
