@@ -23,6 +23,9 @@ struct ConsoleRenderer: Sendable {
         case users
         case totp
         case signInCode = "sign-in-code"
+        case editions
+        case editionEditor = "edition-editor"
+        case editionRemove = "edition-remove"
 
         /// The navigation entry the page belongs to (`nav_<section>` marks it current in the layout).
         var section: String? {
@@ -31,6 +34,7 @@ struct ConsoleRenderer: Sendable {
             case .lists, .list, .segment: "lists"
             case .users, .totp: "users"
             case .signInCode: nil
+            case .editions, .editionEditor, .editionRemove: "editions"
             case .signIn, .password, .error: nil
             }
         }
