@@ -21,7 +21,8 @@ extension AdminAPIHandler {
                     body: .json(
                         .init(
                             edition: preview.edition, list: preview.list, segment: segment, _where: preview.filter,
-                            count: preview.count, warnings: preview.warnings))))
+                            count: preview.count, warnings: preview.warnings,
+                            alreadySent: preview.alreadySent?.message))))
         }
         let (report, now) = try await operating {
             (

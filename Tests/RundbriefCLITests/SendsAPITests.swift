@@ -15,10 +15,12 @@ import Testing
     static let hamm = ["emil@hamm.example", "frida@hamm.example"]
 
     /// A fixture whose daemon delivers into `server`, with the list, six active members (four in
-    /// Unna), the segment `unna` and the sample edition.
-    static func mailFixture(_ server: SMTPTestServer) throws -> OpsFixture {
+    /// Unna), the segments `unna` and `hamm` and the sample edition.
+    /// - Parameter rate: messages per second (0: unlimited).
+    static func mailFixture(_ server: SMTPTestServer, unna: [String] = unna, rate: Int = 0) throws -> OpsFixture {
         let fixture = try OpsFixture()
         var config = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "[delivery]\n", with: "[delivery]\nrate = \(rate)\n")
         config +=
             "\n[smtp]\nurl = \"smtp://127.0.0.1:\(server.port)\"\nstarttls = \"off\"\n"
             + "[sender]\naddress = \"newsletter@example.org\"\nname = \"Geschäftsstelle IKZ\"\n"
@@ -35,6 +37,8 @@ import Testing
         }
         let segment = try fixture.run(["segments", "create", "unna", "--list", list, "--where", #"kommune = "Unna""#])
         #expect(segment.status == 0, "\(segment.stderr)")
+        let other = try fixture.run(["segments", "create", "hamm", "--list", list, "--where", #"kommune = "Hamm""#])
+        #expect(other.status == 0, "\(other.stderr)")
         let added = try fixture.run(["edition", "add", EditionCommandTests.sample])
         #expect(added.status == 0, "\(added.stderr)")
         return fixture
@@ -122,6 +126,9 @@ import Testing
         #expect(detail.hasPrefix("edition \(Self.edition) already has send \(id) to list \(Self.list) (sent "))
         #expect(detail.hasSuffix("add --again to send it again"))
         #expect((AdminServeTests.json(try call("GET", "/sends").body)?["items"] as? [Any])?.count == 1)
+        let dryAgain = try call("POST", "/sends", json: body + #","dry_run":true}"#)
+        #expect(dryAgain.status == 200)
+        #expect(AdminServeTests.json(dryAgain.body)?["already_sent"] as? String == detail)
 
         // Deliveries a page at a time, masked; unmasked only for admins.
         var seen: [String] = []

@@ -19,11 +19,16 @@ struct ConsoleRenderer: Sendable {
         case password
         case dashboard
         case error
+        case sends
+        case sendNew = "send-new"
+        case sendConfirm = "send-confirm"
+        case send
 
         /// The navigation entry the page belongs to (`nav_<section>` marks it current in the layout).
         var section: String? {
             switch self {
             case .dashboard: "dashboard"
+            case .sends, .sendNew, .sendConfirm, .send: "sends"
             case .signIn, .password, .error: nil
             }
         }
