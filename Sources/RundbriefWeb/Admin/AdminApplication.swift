@@ -62,6 +62,7 @@ public struct AdminApplication: Sendable {
         console.registerUserRoutes(on: router)
         console.registerSecondFactorRoutes(on: router)
         console.registerEditionsRoutes(on: router)
+        console.registerSendsRoutes(on: router)
         try api.register(on: router)
         return router
     }

@@ -26,6 +26,10 @@ struct ConsoleRenderer: Sendable {
         case editions
         case editionEditor = "edition-editor"
         case editionRemove = "edition-remove"
+        case sends
+        case sendNew = "send-new"
+        case sendConfirm = "send-confirm"
+        case send
 
         /// The navigation entry the page belongs to (`nav_<section>` marks it current in the layout).
         var section: String? {
@@ -35,6 +39,7 @@ struct ConsoleRenderer: Sendable {
             case .users, .totp: "users"
             case .signInCode: nil
             case .editions, .editionEditor, .editionRemove: "editions"
+            case .sends, .sendNew, .sendConfirm, .send: "sends"
             case .signIn, .password, .error: nil
             }
         }
