@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v3-editions", migrate: addEditionRemoval)
         migrator.registerMigration("v3-lists", migrate: addListVisibility)
         migrator.registerMigration("v3-admin", migrate: Schema.createAdminTables)
+        migrator.registerMigration("v4-people", migrate: indexDeliveriesBySubscriber)
         return migrator
     }
 
