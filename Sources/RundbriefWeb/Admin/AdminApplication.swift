@@ -58,6 +58,7 @@ public struct AdminApplication: Sendable {
         router.get("/password") { try await console.passwordPage($0, $1) }
         router.post("/password") { try await console.changePassword($0, $1) }
         router.get("/assets/:name") { _, context in console.script(context.parameters.get("name") ?? "") }
+        console.registerPeopleRoutes(on: router)
         try api.register(on: router)
         return router
     }

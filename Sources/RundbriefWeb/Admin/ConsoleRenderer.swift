@@ -19,11 +19,18 @@ struct ConsoleRenderer: Sendable {
         case password
         case dashboard
         case error
+        case subscribers
+        case subscriber
+        case subscriberForget = "subscriber-forget"
+        case subscriberImport = "subscriber-import"
+        case bounces
 
         /// The navigation entry the page belongs to (`nav_<section>` marks it current in the layout).
         var section: String? {
             switch self {
             case .dashboard: "dashboard"
+            case .subscribers, .subscriber, .subscriberForget, .subscriberImport: "subscribers"
+            case .bounces: "bounces"
             case .signIn, .password, .error: nil
             }
         }
