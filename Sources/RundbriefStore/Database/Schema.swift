@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v3-admin", migrate: Schema.createAdminTables)
         migrator.registerMigration("v4-admin2", migrate: Schema.addSecondFactor)
         migrator.registerMigration("v4-editions", migrate: Schema.addEditionRevisions)
+        migrator.registerMigration("v4-people", migrate: indexDeliveriesBySubscriber)
         return migrator
     }
 

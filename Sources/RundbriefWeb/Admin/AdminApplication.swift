@@ -63,6 +63,7 @@ public struct AdminApplication: Sendable {
         console.registerSecondFactorRoutes(on: router)
         console.registerEditionsRoutes(on: router)
         console.registerSendsRoutes(on: router)
+        console.registerPeopleRoutes(on: router)
         try api.register(on: router)
         return router
     }

@@ -37,5 +37,5 @@ extension Console {
         "the new password must differ from the current one":
             "Das neue Passwort muss sich vom bisherigen unterscheiden.",
         "the session has ended; please sign in again": "Die Sitzung ist abgelaufen. Bitte melden Sie sich neu an.",
-    ].merging(listsAndUsersGerman) { own, _ in own }
+    ].merging(listsAndUsersGerman) { own, _ in own }.merging(peopleGerman) { own, _ in own }
 }

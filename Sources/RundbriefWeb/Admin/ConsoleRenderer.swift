@@ -30,6 +30,11 @@ struct ConsoleRenderer: Sendable {
         case sendNew = "send-new"
         case sendConfirm = "send-confirm"
         case send
+        case subscribers
+        case subscriber
+        case subscriberForget = "subscriber-forget"
+        case subscriberImport = "subscriber-import"
+        case bounces
 
         /// The navigation entry the page belongs to (`nav_<section>` marks it current in the layout).
         var section: String? {
@@ -40,6 +45,8 @@ struct ConsoleRenderer: Sendable {
             case .signInCode: nil
             case .editions, .editionEditor, .editionRemove: "editions"
             case .sends, .sendNew, .sendConfirm, .send: "sends"
+            case .subscribers, .subscriber, .subscriberForget, .subscriberImport: "subscribers"
+            case .bounces: "bounces"
             case .signIn, .password, .error: nil
             }
         }
