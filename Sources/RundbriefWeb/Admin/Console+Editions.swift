@@ -55,7 +55,7 @@ extension Console {
         let zone = configuration.delivery.timezone
         switch try await attempt(signedIn, { try $0.editions() }) {
         case .failure(let error):
-            return errorPage(Self.status(error), message: Self.translated(error, language), language: language)
+            return errorPage(Self.status(error.kind), message: Self.translated(error, language), language: language)
         case .success(let editions):
             var values: [String: Any] = [
                 "has_editions": !editions.isEmpty, "timeZone": zone,
@@ -84,7 +84,8 @@ extension Console {
         switch try await attempt(signedIn, { try $0.edition(slug) }) {
         case .failure(let error):
             return errorPage(
-                Self.status(error), message: Self.translated(error, language), language: language, signedIn: signedIn)
+                Self.status(error.kind), message: Self.translated(error, language), language: language,
+                signedIn: signedIn)
         case .success(let edition):
             var state = try EditorState(edition)
             if Self.query(request, "saved") != nil { state.notice = .saved }
@@ -109,7 +110,7 @@ extension Console {
             switch try await attempt(signedIn, { try $0.previewEdition(source: source, slug: slug, to: nil) }) {
             case .failure(let error):
                 state.message = Self.editionsTranslated(error, language)
-                return try await editor(signedIn, language: language, state: state, status: Self.status(error))
+                return try await editor(signedIn, language: language, state: state, status: Self.status(error.kind))
             case .success(let preview):
                 state.previewID = Self.previews.keep(preview, session: signedIn.session.id, now: Date())
                 return try await editor(signedIn, language: language, state: state)
@@ -120,7 +121,7 @@ extension Console {
         {
         case .failure(let error):
             state.message = Self.editionsTranslated(error, language)
-            return try await editor(signedIn, language: language, state: state, status: Self.status(error))
+            return try await editor(signedIn, language: language, state: state, status: Self.status(error.kind))
         case .success(let saved):
             return redirect(Self.path(saved.edition.slug) + "/edit?saved=1")
         }
@@ -151,7 +152,7 @@ extension Console {
         switch outcome {
         case .failure(let error):
             state.testMessage = Self.editionsTranslated(error, language)
-            return try await editor(signedIn, language: language, state: state, status: Self.status(error))
+            return try await editor(signedIn, language: language, state: state, status: Self.status(error.kind))
         case .success(let results):
             state.testResults = results
             return try await editor(signedIn, language: language, state: state)
@@ -165,7 +166,8 @@ extension Console {
         switch try await attempt(signedIn, { try $0.edition(slug) }) {
         case .failure(let error):
             return errorPage(
-                Self.status(error), message: Self.translated(error, language), language: language, signedIn: signedIn)
+                Self.status(error.kind), message: Self.translated(error, language), language: language,
+                signedIn: signedIn)
         case .success(let edition):
             return page(
                 .editionRemove, language: language, signedIn: signedIn,
@@ -184,7 +186,7 @@ extension Console {
         switch try await attempt(signedIn, { try $0.removeEdition(slug) }) {
         case .failure(let error):
             return errorPage(
-                Self.status(error), message: Self.editionsTranslated(error, language), language: language,
+                Self.status(error.kind), message: Self.editionsTranslated(error, language), language: language,
                 signedIn: signedIn)
         case .success(let removed):
             let encoded =
@@ -228,7 +230,7 @@ extension Console {
         let source = Self.editionForm(fields, slug: slug).source
         switch try await attempt(signedIn, { try $0.previewEdition(source: source, slug: slug, to: nil) }) {
         case .failure(let error):
-            return json(Self.status(error), ["error": Self.editionsTranslated(error, language)])
+            return json(Self.status(error.kind), ["error": Self.editionsTranslated(error, language)])
         case .success(let preview):
             let id = Self.previews.keep(preview, session: signedIn.session.id, now: Date())
             return json(.ok, ["html": "/previews/\(id)?view=html", "text": "/previews/\(id)?view=text"])
@@ -353,17 +355,5 @@ extension Console {
 
     static func query(_ request: Request, _ name: String) -> String? {
         request.uri.queryParameters.get(name)
-    }
-
-    static func status(_ error: OperationError) -> HTTPResponse.Status {
-        switch error.kind {
-        case .invalid, .usage: .unprocessableContent
-        case .conflict: .conflict
-        case .notFound: .notFound
-        case .forbidden: .forbidden
-        case .unauthorized: .unauthorized
-        case .busy, .cannotWrite: .serviceUnavailable
-        case .damaged, .configuration: .internalServerError
-        }
     }
 }

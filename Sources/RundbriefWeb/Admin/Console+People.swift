@@ -45,24 +45,6 @@ extension Console {
         return redirect("/")
     }
 
-    /// An operation's refusal as a page: its status and its message in the reader's language.
-    func refusal(_ error: OperationError, language: Language, signedIn: SignedInRequest) -> Response {
-        let status: HTTPResponse.Status =
-            switch error.kind {
-            case .usage, .invalid: .unprocessableContent
-            case .notFound: .notFound
-            case .conflict: .conflict
-            case .unauthorized, .forbidden: .forbidden
-            case .busy, .cannotWrite: .serviceUnavailable
-            case .damaged, .configuration: .internalServerError
-            }
-        let message =
-            language == .de && error.message.hasPrefix("invalid address: ")
-            ? "Das ist keine gültige E-Mail-Adresse (\(error.message.dropFirst("invalid address: ".count)))."
-            : Self.translated(error, language)
-        return errorPage(status, message: message, language: language, signedIn: signedIn)
-    }
-
     private func format(_ date: Date?) -> String {
         date.map { SendTime.format($0, timeZone: configuration.delivery.timezone) } ?? ""
     }

@@ -182,7 +182,7 @@ extension Console {
         switch result {
         case .failure(let error):
             return try await sendForm(
-                signedIn, choice: choice, language: language, status: Self.httpStatus(error.kind),
+                signedIn, choice: choice, language: language, status: Self.status(error.kind),
                 message: Self.translated(error, language))
         case .success(let preview):
             let zone = configuration.delivery.timezone
@@ -222,7 +222,7 @@ extension Console {
         switch result {
         case .failure(let error):
             return try await sendForm(
-                signedIn, choice: choice, language: language, status: Self.httpStatus(error.kind),
+                signedIn, choice: choice, language: language, status: Self.status(error.kind),
                 message: Self.translated(error, language))
         case .success(let report): return redirect("/sends/\(report.send.id ?? 0)")
         }
@@ -266,7 +266,7 @@ extension Console {
         switch result {
         case .failure(let error):
             return errorPage(
-                Self.httpStatus(error.kind), message: Self.translated(error, language), language: language,
+                Self.status(error.kind), message: Self.translated(error, language), language: language,
                 signedIn: signedIn)
         case .success(let found): (results, deliveries) = found
         }
@@ -361,7 +361,7 @@ extension Console {
             Result { () throws(OperationError) -> SendReport in try operations.send(id: id) }
         }
         switch result {
-        case .failure(let error): return json(["error": error.message], Self.httpStatus(error.kind))
+        case .failure(let error): return json(["error": error.message], Self.status(error.kind))
         case .success(let report):
             let counts = report.counts
             let language = language(request)
@@ -408,7 +408,7 @@ extension Console {
         switch result {
         case .failure(let error):
             return errorPage(
-                Self.httpStatus(error.kind), message: Self.translated(error, language), language: language,
+                Self.status(error.kind), message: Self.translated(error, language), language: language,
                 signedIn: signedIn)
         case .success: return redirect("/sends/\(id)?message=\(action.rawValue)")
         }

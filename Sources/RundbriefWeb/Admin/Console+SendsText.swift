@@ -63,20 +63,6 @@ extension Console {
         }
     }
 
-    /// The HTTP status a console page answers a refusal with (as the API does).
-    static func httpStatus(_ kind: OperationError.Kind) -> HTTPResponse.Status {
-        switch kind {
-        case .usage: .badRequest
-        case .invalid: .unprocessableContent
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .unauthorized: .unauthorized
-        case .forbidden: .forbidden
-        case .busy, .cannotWrite: .serviceUnavailable
-        case .damaged, .configuration: .internalServerError
-        }
-    }
-
     /// The German for the sends operations' refusals, which name editions, lists, sends and times.
     static func germanSends(_ message: String) -> String? {
         if let match = message.wholeMatch(of: /(.+) is in the past \(it is now (.+)\); give a later time, or "now"/) {
