@@ -143,6 +143,39 @@ import Testing
         #expect(recipients.count == 40)
     }
 
+    @Test func sixteenConnectionsOnTwoThreadsStayOpenBetweenBursts() async throws {
+        // Given a transport with 16 connections (run by two threads) and a burst that opens them
+        let server = try SMTPTestServer()
+        let transport = try Self.plain(server, concurrency: 16)
+        func burst(_ range: Range<Int>) async -> [SMTPOutcome] {
+            await withTaskGroup(of: SMTPOutcome.self) { group in
+                for index in range {
+                    group.addTask { await transport.send(Self.message(to: "reader\(index)@example.org")) }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        let first = await burst(0..<80)
+        let opened = try server.stats().connections
+
+        // When the send thins out to one message at a time, then bursts again
+        for index in 80..<84 {
+            let outcome = await transport.send(Self.message(to: "reader\(index)@example.org"))
+            #expect(outcome.isDelivered)
+        }
+        let second = await burst(84..<160)
+        await transport.shutdown()
+
+        // Then every message went out once, over at most 16 connections, none reopened after the lull
+        #expect((first + second).allSatisfy { $0.isDelivered })
+        let stats = try server.stats()
+        #expect(stats.messages == 160)
+        #expect((2...16).contains(opened), "connections opened by the first burst: \(opened)")
+        #expect(stats.connections == opened, "the lull closed connections: \(opened) then \(stats.connections)")
+        let recipients = try Set((1...160).map { try server.envelope($0)["rcpt_tos"] as? [String] ?? [] })
+        #expect(recipients.count == 160)
+    }
+
     @Test func sendAfterShutdownFailsWithoutConnecting() async throws {
         let server = try SMTPTestServer()
         let transport = try Self.plain(server)

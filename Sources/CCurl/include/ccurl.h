@@ -35,4 +35,6 @@ void ccurl_abort_flag_raise(int *flag);
 
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 
+CURLMcode ccurl_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
+
 #endif

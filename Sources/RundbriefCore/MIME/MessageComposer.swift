@@ -110,10 +110,20 @@ public struct MessageComposer: Sendable {
                 try .listUnsubscribe(https: recipient.unsubscribeURL, mailto: recipient.unsubscribeMailto))
         }
         // RFC 8058: one-click only with an https URI (providers ignore it on http).
-        if recipient.unsubscribeURL.lowercased().hasPrefix("https://") {
+        if Self.isHTTPS(recipient.unsubscribeURL) {
             headers.append(Self.unsubscribePost)
         }
         headers += trailingHeaders
         return headers
+    }
+
+    /// Whether `url` starts with `https://` in any case, compared as bytes.
+    private static func isHTTPS(_ url: String) -> Bool {
+        let scheme = Array("https://".utf8)
+        var utf8 = url.utf8.makeIterator()
+        for expected in scheme {
+            guard let byte = utf8.next(), byte | (expected >= 0x61 ? 0x20 : 0) == expected else { return false }
+        }
+        return true
     }
 }

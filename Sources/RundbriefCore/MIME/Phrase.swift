@@ -7,12 +7,11 @@ enum Phrase {
 
     static func atoms(_ name: String, firstMaxLength: Int = EncodedWord.maxLength) -> [String] {
         let words = name.split(separator: " ", omittingEmptySubsequences: false)
-        if words.allSatisfy({ !$0.isEmpty && !$0.contains("=?") && $0.utf8.allSatisfy(Mailbox.isAtext) }
-        ) {
+        if words.allSatisfy({ !$0.isEmpty && !looksEncoded($0.utf8) && $0.utf8.allSatisfy(Mailbox.isAtext) }) {
             return words.map(String.init)
         }
         if name.utf8.allSatisfy({ (0x20...0x7E).contains($0) }), name.utf8.count <= longestQuotedString,
-            !name.contains("=?")
+            !looksEncoded(name.utf8)
         {
             return [quoted(name)]
         }
@@ -37,7 +36,7 @@ enum Phrase {
             run = []
         }
         for word in words {
-            if !word.contains("=?") && word.utf8.allSatisfy(Mailbox.isAtext) {
+            if !looksEncoded(word.utf8) && word.utf8.allSatisfy(Mailbox.isAtext) {
                 flushRun()
                 atoms.append(String(word))
             } else {
@@ -46,6 +45,17 @@ enum Phrase {
         }
         flushRun()
         return atoms
+    }
+
+    /// Whether `text` contains `=?`, which a reader could take for the start of an encoded word
+    /// (compared as bytes: this runs for every recipient's name).
+    private static func looksEncoded<Text: Collection<UInt8>>(_ text: Text) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text {
+            if previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?") { return true }
+            previous = byte
+        }
+        return false
     }
 
     private static func quoted(_ text: String) -> String {

@@ -26,6 +26,8 @@ extension RenderedEdition {
 public enum HeaderText {
     /// `text` on one line: each run of control characters, line and paragraph separators becomes one space.
     public static func singleLine(_ text: String) -> String {
+        // Printable ASCII (most names and values) holds nothing to replace: no Unicode lookups per character.
+        if text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) { return text }
         guard text.unicodeScalars.contains(where: isBreaking) else { return text }
         var result = String.UnicodeScalarView()
         var previousBroke = false

@@ -79,8 +79,13 @@ final class CurlEasyHandle {
 
     /// Runs one transfer; blocks the calling thread until it ends.
     func perform() -> CURLcode {
-        errorBuffer[0] = 0
+        clearError()
         return curl_easy_perform(raw)
+    }
+
+    /// Empties the error buffer before a transfer (one run through a multi handle, not ``perform()``).
+    func clearError() {
+        errorBuffer[0] = 0
     }
 
     /// libcurl's explanation of the last failure: the error buffer if filled, else the code's text.

@@ -2,8 +2,9 @@ import Foundation
 
 /// A FIFO that worker threads block on, and async callers feed.
 ///
-/// Workers are real threads, not Swift tasks, because libcurl blocks its thread for a whole SMTP
-/// transaction: a condition variable is the natural way to park them.
+/// Workers are real threads, not Swift tasks, because libcurl blocks its thread for whole SMTP
+/// transactions: a condition variable is the natural way to park them. A worker busy with other
+/// transfers takes jobs without blocking and is woken through ``onSubmit`` instead.
 final class BlockingJobQueue<Job: Sendable>: @unchecked Sendable {
     // @unchecked: every mutable field below is only touched while `condition` is locked.
     private let condition = NSCondition()
@@ -12,6 +13,17 @@ final class BlockingJobQueue<Job: Sendable>: @unchecked Sendable {
     private var isClosed = false
     private var liveWorkers: Int
     private var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Called after a job was added and after closing (outside the lock): wakes workers that wait
+    /// elsewhere than in ``take(wait:)`` (a poll on their connections). Set before the first job.
+    var onSubmit: (@Sendable () -> Void)?
+
+    /// What ``take(wait:)`` found.
+    enum Take {
+        case job(Job)
+        /// No job right now (only without waiting).
+        case empty
+        case closed
+    }
 
     /// - Parameter workers: How many workers will call ``workerExited()`` when they stop.
     init(workers: Int) {
@@ -21,21 +33,30 @@ final class BlockingJobQueue<Job: Sendable>: @unchecked Sendable {
     /// Adds a job; returns it back when the queue is closed so the caller can answer it.
     func submit(_ job: Job) -> Job? {
         condition.lock()
-        defer { condition.unlock() }
-        guard !isClosed else { return job }
+        guard !isClosed else {
+            condition.unlock()
+            return job
+        }
         jobs.append(job)
         condition.signal()
+        condition.unlock()
+        onSubmit?()
         return nil
     }
 
-    /// Blocks until a job is available; `nil` once the queue is closed.
-    func next() -> Job? {
+    /// The next job; when there is none, blocks until one comes if `wait`, else answers `.empty`.
+    func take(wait: Bool) -> Take {
         condition.lock()
         defer { condition.unlock() }
-        while head == jobs.count && !isClosed {
+        while wait && head == jobs.count && !isClosed {
             condition.wait()
         }
-        guard head < jobs.count else { return nil }
+        guard head < jobs.count else { return isClosed ? .closed : .empty }
+        return .job(dequeue())
+    }
+
+    /// Removes the first job; the lock is held.
+    private func dequeue() -> Job {
         let job = jobs[head]
         head += 1
         if head == jobs.count || head > 1024 {
@@ -45,16 +66,24 @@ final class BlockingJobQueue<Job: Sendable>: @unchecked Sendable {
         return job
     }
 
+    /// Whether a job is waiting.
+    var hasJobs: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return head < jobs.count
+    }
+
     /// Stops accepting jobs and wakes every worker.
     /// - Returns: The jobs no worker has started, for the caller to answer.
     func close() -> [Job] {
         condition.lock()
-        defer { condition.unlock() }
         isClosed = true
         let pending = Array(jobs[head...])
         jobs.removeAll()
         head = 0
         condition.broadcast()
+        condition.unlock()
+        onSubmit?()
         return pending
     }
 

@@ -2,10 +2,13 @@ import Foundation
 
 /// Delivers messages over SMTP through libcurl, on dedicated threads with reused connections.
 ///
-/// Each of `concurrency` worker threads owns one libcurl easy handle, configured once, and keeps
-/// its connection open across messages; `send` queues the message and suspends until a worker has
-/// finished the transaction. The threads are real `Thread`s: libcurl blocks for a whole transaction
-/// and must never occupy the two threads of the Swift concurrency pool.
+/// Each of `concurrency` connections is a libcurl easy handle, configured once, that keeps its
+/// connection open across messages. The connections are shared out among at most
+/// ``maximumThreads`` threads, each driving its share through a libcurl multi handle
+/// (``SMTPConnectionGroup``): a thread per connection would spend its time switching between threads
+/// waiting for replies. `send` queues the message and suspends until a thread has finished the
+/// transaction. The threads are real `Thread`s: libcurl blocks them while waiting for the relay and
+/// must never occupy the threads of the Swift concurrency pool.
 ///
 /// Instances share nothing: `rundbrief serve` runs one for the sender (`smtp.concurrency` connections)
 /// and one with a single connection for confirmation mails, so those never wait behind a send.
@@ -17,28 +20,43 @@ public final class CurlSMTPTransport: MailTransport {
     /// Shared by the workers' handles, which it outlives (they hold it too).
     private let abortFlag = TransferAbortFlag()
 
-    /// Creates the transport and starts its worker threads; nothing connects until the first message.
+    /// At most this many threads drive the connections: composing and signing a message costs more
+    /// than waiting for the relay, so more threads than cores only add switches between them.
+    static let maximumThreads = 2
+
+    /// Creates the transport and starts its threads; nothing connects until the first message.
     /// - Throws: ``TransportError`` when the configuration is invalid or libcurl rejects an option
     ///   (e.g. an unreadable CA file path is only found on first use, but an unsupported option fails here).
     public init(configuration: Configuration) throws(TransportError) {
         try configuration.validate()
         self.configuration = configuration
-        queue = BlockingJobQueue(workers: configuration.concurrency)
-        var workers: [SMTPConnectionWorker] = []
-        for _ in 0..<configuration.concurrency {
-            workers.append(try SMTPConnectionWorker(configuration: configuration, abort: abortFlag))
+        let threads = min(configuration.concurrency, Self.maximumThreads)
+        queue = BlockingJobQueue(workers: threads)
+        var shares: [[SMTPConnectionWorker]] = Array(repeating: [], count: threads)
+        for index in 0..<configuration.concurrency {
+            shares[index % threads].append(
+                try SMTPConnectionWorker(configuration: configuration, abort: abortFlag))
         }
-        for (index, worker) in workers.enumerated() {
-            start(worker, index: index)
+        var groups: [SMTPConnectionGroup] = []
+        for share in shares {
+            groups.append(try SMTPConnectionGroup(workers: share, queue: queue))
+        }
+        let wakers = groups.map(\.waker)
+        queue.onSubmit = {
+            for waker in wakers { waker.wakeIfWaiting() }
+        }
+        for (index, group) in groups.enumerated() {
+            start(group, index: index)
         }
     }
 
-    private func start(_ worker: SMTPConnectionWorker, index: Int) {
-        let handOver = WorkerHandOver(worker: worker)
-        let thread = Thread { [queue] in
-            SMTPConnectionWorker.run(handOver.worker, queue: queue)
+    private func start(_ group: SMTPConnectionGroup, index: Int) {
+        let handOver = GroupHandOver(group: group)
+        let thread = Thread {
+            SMTPConnectionGroup.run(handOver.group)
         }
-        thread.name = "rundbrief-smtp-\(index)"
+        // Linux keeps 15 characters of a thread's name and drops a longer one.
+        thread.name = "rundbrief-smtp\(index)"
         thread.start()
     }
 
@@ -61,7 +79,8 @@ public final class CurlSMTPTransport: MailTransport {
     }
 
     /// Stops the transport: transactions in progress finish, queued messages are answered
-    /// `.connectionFailed` (not sent), then every connection is closed with QUIT.
+    /// `.connectionFailed` (not sent); it returns when every transaction has ended, and the connections
+    /// are then closed with QUIT (without holding the caller for the replies).
     /// Aborts every transaction in progress within about a second (libcurl's transfer-info callback),
     /// and every later one at once: their outcome is a connection failure. For the shutdown deadline.
     public func abortTransfers() {
@@ -103,8 +122,9 @@ public final class CurlSMTPTransport: MailTransport {
     )
 }
 
-/// Moves a worker, created and checked on the caller's thread, into the thread that alone uses it.
-private struct WorkerHandOver: @unchecked Sendable {
-    // @unchecked: after the hand-over only the new thread touches the worker.
-    let worker: SMTPConnectionWorker
+/// Moves a connection group, created and checked on the caller's thread, into the thread that alone
+/// uses it (its waker aside, which is `Sendable`).
+private struct GroupHandOver: @unchecked Sendable {
+    // @unchecked: after the hand-over only the new thread touches the group's connections.
+    let group: SMTPConnectionGroup
 }

@@ -1,7 +1,7 @@
 import CCurl
 
-/// One SMTP connection: a libcurl easy handle configured once and reused for every message
-/// its thread takes from the queue.
+/// One SMTP connection: a libcurl easy handle configured once and reused for every message its
+/// connection group (``SMTPConnectionGroup``) runs on it.
 final class SMTPConnectionWorker {
     private let handle: CurlEasyHandle
     private let state = SMTPTransferState()
@@ -33,38 +33,19 @@ final class SMTPConnectionWorker {
         try handle.set(CURLOPT_TCP_KEEPALIVE, 1, name: "CURLOPT_TCP_KEEPALIVE")
     }
 
-    /// Takes jobs until the queue closes, then closes the connection (QUIT) and reports its exit.
-    static func run(_ worker: SMTPConnectionWorker, queue: BlockingJobQueue<SMTPJob>) {
-        var worker: SMTPConnectionWorker? = worker
-        while let job = queue.next() {
-            switch job {
-            case .message(let message, let continuation):
-                continuation.resume(returning: worker!.deliver(message))
-            case .work(let work):
-                guard let message = work.message() else { continue }
-                work.finished(worker!.deliver(message))
-            }
-        }
-        worker = nil
-        queue.workerExited()
-    }
-
     /// Connects and logs in without sending anything (CURLOPT_CONNECT_ONLY): whether the relay answers.
     func probe() -> Bool {
         guard (try? handle.set(CURLOPT_CONNECT_ONLY, 1, name: "CURLOPT_CONNECT_ONLY")) != nil else { return false }
         return handle.perform() == CURLE_OK
     }
 
-    /// Runs one SMTP transaction, retrying once when a reused connection turned out to be dead
-    /// before the relay answered anything (nothing can have been delivered then).
-    func deliver(_ message: OutgoingMessage) -> SMTPOutcome {
-        var attempt = transact(message)
-        if attempt.retryable { attempt = transact(message) }
-        replies.record(attempt.outcome.reply)
-        return attempt.outcome
-    }
+    /// The easy handle, for the connection group's multi handle.
+    var easyHandle: UnsafeMutableRawPointer { handle.raw }
 
-    private func transact(_ message: OutgoingMessage) -> (outcome: SMTPOutcome, retryable: Bool) {
+    /// Prepares the handle for one SMTP transaction of `message`; the caller then runs the transfer
+    /// (in its connection group's multi handle) and passes its result to ``end(_:)``.
+    /// - Returns: the outcome when the transaction cannot start (a refused option), else `nil`.
+    func begin(_ message: OutgoingMessage) -> SMTPOutcome? {
         let recipients = CurlStringList(["<\(message.recipient)>"])
         do {
             // A refused envelope must stop the message: libcurl would keep the previous message's.
@@ -75,12 +56,24 @@ final class SMTPConnectionWorker {
             try handle.setUploadSize(message.data.count)
         } catch {
             // Nothing was sent; like a relay refusing MAIL FROM, it says nothing about the recipient.
-            return (SMTPOutcome(classification: .connectionFailed, stage: .mailFrom, detail: error.reason), false)
+            return SMTPOutcome(classification: .connectionFailed, stage: .mailFrom, detail: error.reason)
         }
+        handle.clearError()
         state.startTransaction(with: message.data)
-        let code = handle.perform()
+        return nil
+    }
+
+    /// The outcome of the transfer ``begin(_:)`` prepared, and whether it may be retried once: a reused
+    /// connection that turned out to be dead before the relay answered anything (nothing can have been
+    /// delivered then).
+    func end(_ code: CURLcode) -> (outcome: SMTPOutcome, retryable: Bool) {
         state.endTransaction()
         return outcome(for: code)
+    }
+
+    /// Counts the final outcome of a message in `rundbrief_smtp_replies_total`.
+    func count(_ outcome: SMTPOutcome) {
+        replies.record(outcome.reply)
     }
 
     private func outcome(for code: CURLcode) -> (outcome: SMTPOutcome, retryable: Bool) {

@@ -67,9 +67,11 @@ extension AppDatabase {
     ///   sender-blocked, not against the recipient); it may pause the send when the bounce rate is too high.
     public func recordResults(_ results: [Delivery.Result], bouncePolicy: BouncePolicy, now: Date) async throws {
         guard !results.isEmpty else { return }
+        // The time as SQLite stores it, formatted once for the batch rather than twice per row.
+        let stamp = now.databaseValue
         try await write { db in
             for result in results {
-                try Self.record(result, now: now, in: db)
+                try Self.record(result, now: stamp, in: db)
                 if result.kind == .bounced {
                     let blocked = result.enhancedStatus?.hasPrefix("5.7.") ?? false
                     let input = BounceInput(
@@ -133,6 +135,7 @@ extension AppDatabase {
         var skipped = 0
         // The claimed rows are marked in one statement: their ids as a JSON array.
         var sendingIDs = "["
+        let decoder = JSONDecoder()
         for row in rows {
             guard row.mailable, let subscriberID = row.subscriberID, let email = row.email else {
                 try skipping.execute(arguments: [now, row.id])
@@ -144,7 +147,8 @@ extension AppDatabase {
             claimed.append(
                 Delivery.Claimed(
                     id: row.id, subscriberID: subscriberID, email: email, name: row.name ?? "",
-                    attributes: decodeAttributes(row.attributes), domain: row.domain, attempts: row.attempts))
+                    attributes: decodeAttributes(row.attributes, with: decoder), domain: row.domain,
+                    attempts: row.attempts))
         }
         if !claimed.isEmpty {
             try db.cachedStatement(
@@ -157,12 +161,12 @@ extension AppDatabase {
         return DeliveryClaim(sendStatus: sendStatus, deliveries: claimed, skipped: skipped)
     }
 
-    private static func decodeAttributes(_ json: String?) -> [String: String] {
+    private static func decodeAttributes(_ json: String?, with decoder: JSONDecoder) -> [String: String] {
         guard let json, json != "{}" else { return [:] }
-        return (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+        return (try? decoder.decode([String: String].self, from: Data(json.utf8))) ?? [:]
     }
 
-    private static func record(_ result: Delivery.Result, now: Date, in db: Database) throws {
+    private static func record(_ result: Delivery.Result, now: DatabaseValue, in db: Database) throws {
         let (status, attempted, next): (DeliveryStatus, Bool, Date?) =
             switch result.kind {
             case .sent: (.sent, true, nil)
