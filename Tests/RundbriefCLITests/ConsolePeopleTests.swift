@@ -101,4 +101,75 @@ struct ConsolePeopleTests {
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
     }
+
+    @Test(
+        "console forms over HTTP: an upload over 10 MB is 413 with a readable message, no CSRF is 403, an editor is refused; nothing changes"
+    )
+    func refusals() async throws {
+        let fixture = try OpsFixture()
+        defer { fixture.remove() }
+        try fixture.addSubscribers(["anna@example.de"], status: "active")
+        for (email, role) in [("ada@example.de", "admin"), ("eddi@example.de", "editor")] {
+            let added = try fixture.run(
+                ["users", "add", email, "--role", role, "--password-stdin"], input: Data("ein langes Passwort\n".utf8))
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        let daemon = try DaemonProcess(fixture: fixture)
+        let port = try #require(await daemon.adminPort())
+        func signIn(_ email: String) throws -> ConsoleSignInTests.Browser {
+            let browser = ConsoleSignInTests.Browser(port: port, directory: fixture.directory)
+            let token = try #require(HTTPClient.hiddenField("csrf", in: try browser.get("/").body))
+            let answer = try browser.post(
+                "/sign-in", [("csrf", token), ("email", email), ("password", "ein langes Passwort")])
+            #expect(answer.status == 303)
+            return browser
+        }
+        let admin = try signIn("ada@example.de")
+        let page = try admin.get("/subscribers")
+        let csrf = try #require(HTTPClient.hiddenField("csrf", in: page.body))
+        let csv = fixture.directory.appendingPathComponent("neu.csv")
+        try Data("email\nneu@example.de\n".utf8).write(to: csv)
+        let big = fixture.directory.appendingPathComponent("gross.csv")
+        #expect(FileManager.default.createFile(atPath: big.path, contents: Data(count: 12 << 20)))
+        func upload(_ fields: [String]) throws -> (status: Int, body: String) {
+            let result = try ChildProcess.run(
+                URL(fileURLWithPath: "/usr/bin/curl"),
+                ["-s", "-b", admin.client.cookieJar!, "-H", "Accept-Language: de", "-w", "\n%{http_code}"]
+                    + fields.flatMap { ["-F", $0] } + ["\(admin.base)/subscribers/import"])
+            let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        }
+        let tooLarge = try upload(["csrf=\(csrf)", "list=news", "file=@\(big.path);type=text/csv"])
+        #expect(tooLarge.status == 413)
+        #expect(tooLarge.body.contains("höchstens 10 MB"))
+        let noToken = try upload(["list=news", "file=@\(csv.path);type=text/csv"])
+        #expect(noToken.status == 403)
+        let noFile = try upload(["csrf=\(csrf)", "list=news"])
+        #expect(noFile.status == 422)
+        #expect(noFile.body.contains("Bitte wählen Sie eine CSV-Datei aus."))
+        #expect(try AdminCommandTests.query(fixture, "SELECT count(*) FROM subscribers") == "1")
+        let good = try upload(["csrf=\(csrf)", "list=news", "file=@\(csv.path);type=text/csv"])
+        #expect(good.status == 200)
+        #expect(good.body.contains("neu@example.de"))
+        #expect(try AdminCommandTests.query(fixture, "SELECT count(*) FROM subscribers") == "2")
+
+        // Forgetting needs the confirmation's field; without it nothing is erased.
+        let id = try AdminCommandTests.query(fixture, "SELECT id FROM subscribers WHERE email = 'anna@example.de'")
+        let unconfirmed = try admin.post("/subscribers/\(id)/forget", [("csrf", csrf)])
+        #expect(unconfirmed.status == 422)
+        #expect(try AdminCommandTests.query(fixture, "SELECT count(*) FROM subscribers") == "2")
+
+        // An editor posting an admin form by hand is refused in German; nothing is added.
+        let editor = try signIn("eddi@example.de")
+        let editorToken = try #require(HTTPClient.hiddenField("csrf", in: try editor.get("/subscribers").body))
+        let refused = try editor.post(
+            "/subscribers/add", [("csrf", editorToken), ("email", "x@example.de"), ("list", "news")])
+        #expect(refused.status == 403)
+        #expect(refused.body.contains("Nur Administratorinnen und Administratoren dürfen Abonnenten hinzufügen."))
+        #expect(
+            try editor.post("/subscribers/\(id)/forget", [("csrf", editorToken), ("confirm", "yes")]).status == 403)
+        #expect(try AdminCommandTests.query(fixture, "SELECT count(*) FROM subscribers") == "2")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
 }

@@ -109,11 +109,13 @@ extension Console {
             let subscriber = profile.detail.subscriber
             let memberships = profile.detail.lists
             var values: [String: Any] = [
-                "id": subscriber.id ?? 0, "email": subscriber.email, "name": subscriber.name,
+                "id": subscriber.id ?? 0, "email": subscriber.email,
+                "name": subscriber.name.isEmpty ? "–" : subscriber.name,
                 "status": Self.subscriberLabel(subscriber.status.rawValue, language),
                 "created": format(subscriber.createdAt),
-                "consent": [subscriber.consentMethod ?? "", format(subscriber.consentAt)].filter { !$0.isEmpty }
-                    .joined(separator: ", "),
+                "consent": Self.dash(
+                    [subscriber.consentMethod ?? "", format(subscriber.consentAt)].filter { !$0.isEmpty }
+                        .joined(separator: ", ")),
                 "has_attributes": !subscriber.attributes.isEmpty,
                 "attributes": subscriber.attributes.sorted { $0.key < $1.key }.map {
                     ["key": $0.key, "value": $0.value]
@@ -153,6 +155,8 @@ extension Console {
             return refusal(error, language: language, signedIn: signedIn)
         }
     }
+
+    static func dash(_ text: String) -> String { text.isEmpty ? "–" : text }
 
     static func isID(_ text: String) -> Bool {
         (1...18).contains(text.utf8.count) && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
