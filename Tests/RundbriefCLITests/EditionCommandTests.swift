@@ -90,13 +90,19 @@ import Testing
             try fixture.run(["subscribers", "add", "jana@stadt-unna.example", "--list", "interkommunales-nrw"]).status
                 == 0)
         #expect(try fixture.run(["edition", "add", Self.sample]).status == 0)
-        for address in ["pressestelle@kreis.example", "jana@stadt-unna.example"] {
-            let sent = try fixture.run([
-                "edition", "test-send", "interkommunales-nrw-newsletter-III-2025", "--to", address,
-            ])
-            #expect(sent.status == 0, "\(sent.stderr)")
-        }
+        let sent = try fixture.run([
+            "edition", "test-send", "interkommunales-nrw-newsletter-III-2025", "--to", "pressestelle@kreis.example",
+            "--to", "jana@stadt-unna.example",
+        ])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(sent.stdout.components(separatedBy: "sent to ").count == 3)
         #expect(try server.recipients() == ["pressestelle@kreis.example", "jana@stadt-unna.example"])
+        // Eleven addresses: refused before anything is sent.
+        let eleven = (1...11).flatMap { ["--to", "person\($0)@example.org"] }
+        let tooMany = try fixture.run(["edition", "test-send", "interkommunales-nrw-newsletter-III-2025"] + eleven)
+        #expect(tooMany.status == 65)
+        #expect(tooMany.stderr.contains("a test goes to at most 10 addresses (11 given)"))
+        #expect(try server.messageCount() == 2)
         let script = """
             import email, email.policy, sys, json
             m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)

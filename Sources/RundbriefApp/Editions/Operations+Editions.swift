@@ -90,7 +90,8 @@ extension Operations {
     }
 
     /// Parses an edition's text sent by the console or the API; errors name the file `SLUG.md`.
-    func parse(source text: String, slug: String?) throws(OperationError) -> EditionSource {
+    /// - Parameter requireSlug: a new edition must name its slug to be saved, not to be previewed.
+    func parse(source text: String, slug: String?, requireSlug: Bool = true) throws(OperationError) -> EditionSource {
         guard text.utf8.count <= Self.maxEditionSourceBytes else {
             throw OperationError(
                 .invalid, "the edition is longer than \(Self.maxEditionSourceBytes / 1024) KB; shorten it")
@@ -101,7 +102,7 @@ extension Operations {
         } catch {
             throw OperationError(.invalid, error.description)
         }
-        if slug == nil, source.keyLines["slug"] == nil {
+        if requireSlug, slug == nil, source.keyLines["slug"] == nil {
             throw OperationError(.invalid, "a new edition needs a slug (the last part of its archive address)")
         }
         if let slug, source.slug != slug {
@@ -195,7 +196,7 @@ extension Operations {
     public func previewEdition(source text: String, slug: String?, to address: EmailAddress?) throws(OperationError)
         -> EditionPreview
     {
-        let source = try parse(source: text, slug: slug)
+        let source = try parse(source: text, slug: slug, requireSlug: false)
         if let unknown = source.unknownKeyError { throw OperationError(.invalid, unknown.description) }
         try checkFrom(source)
         return try preview(source, to: address)

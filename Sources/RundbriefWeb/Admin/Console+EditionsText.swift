@@ -9,6 +9,7 @@ extension Console {
         "give at least one address to send the test to":
             "Bitte geben Sie mindestens eine Adresse für den Testversand an.",
         "no subscriber with that address": "Unter dieser Adresse ist niemand eingetragen.",
+        "the edition is longer than 512 KB; shorten it": "Die Ausgabe ist länger als 512 KB; bitte kürzen Sie sie.",
     ]
 
     /// German for the editions operations' messages that name things (who saved, when, how many);
