@@ -18,6 +18,7 @@ import json
 import struct
 import sys
 import time
+from urllib.parse import parse_qs
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
@@ -59,7 +60,13 @@ def live_count(page, text):
     """Types `text` into the filter as a person would; returns what the page shows once the script's
     count request (sent 300 ms after the last key) is answered."""
     page.fill("#where", "")
-    with page.expect_response(lambda r: r.url.endswith("/segments/count")) as answer:
+
+    def for_text(response):
+        # Only the answer for the whole text: a slow machine may answer a partial one first.
+        fields = parse_qs(response.request.post_data or "")
+        return response.url.endswith("/segments/count") and fields.get("where") == [text]
+
+    with page.expect_response(for_text, timeout=60000) as answer:
         page.type("#where", text, delay=20)
     answer.value.finished()
     page.wait_for_timeout(200)
