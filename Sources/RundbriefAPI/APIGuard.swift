@@ -15,6 +15,8 @@ enum APIPrincipal {
 struct APIGuard: ServerMiddleware {
     let authenticate: @Sendable (String) async throws -> APIKey
     let maxBodyBytes: Int
+    /// Operations that take larger bodies than `maxBodyBytes` (a CSV import), by operation id.
+    var maxBodyBytesByOperation: [String: Int] = [:]
     let logger: Logger
 
     func intercept(
@@ -32,6 +34,7 @@ struct APIGuard: ServerMiddleware {
             return Problem.response(for: error, logger: logger)
         }
         var buffered: HTTPBody?
+        let maxBodyBytes = maxBodyBytesByOperation[operationID] ?? self.maxBodyBytes
         if let body {
             if case .known(let length) = body.length, length > maxBodyBytes {
                 return Self.tooLarge(maxBodyBytes)

@@ -35,7 +35,8 @@ public struct AdminAPI: Sendable {
         let guardian = APIGuard(
             authenticate: { [makeOperations] key in
                 try await offPool { try makeOperations(.daemon, .editor).authenticate(apiKey: key) }
-            }, maxBodyBytes: maxBodyBytes, logger: logger)
+            }, maxBodyBytes: maxBodyBytes, maxBodyBytesByOperation: ["importSubscribers": Self.importMaxBodyBytes],
+            logger: logger)
         try handler.registerHandlers(on: router, serverURL: URL(string: Self.prefix)!, middlewares: [guardian])
         registerMethodNotAllowed(on: router)
         let document = Self.document
@@ -45,6 +46,9 @@ public struct AdminAPI: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
     }
+
+    /// The largest CSV body `POST /subscribers/import` takes (the document says so).
+    public static let importMaxBodyBytes = 10 << 20
 
     /// The OpenAPI document the routes were generated from, embedded in the binary at build time.
     public static var document: [UInt8] { PackageResources.openapi_yaml }

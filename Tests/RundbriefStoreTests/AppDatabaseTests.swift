@@ -19,7 +19,8 @@ import Testing
         #expect(
             try temporary.database.appliedMigrations() == [
                 "v1-subscribers", "v1-editions-and-sends", "v2-subscriber-ids-never-reused", "v2-bounce-verification",
-                "v3-segments", "v3-sends", "v3-editions", "v3-lists", "v3-admin", "v4-admin2",
+                "v3-segments", "v3-sends", "v3-editions", "v3-lists", "v3-admin", "v4-admin2", "v4-editions",
+                "v4-people",
             ])
         // Opening again runs nothing twice and keeps the data.
         try temporary.database.createList(slug: "news", name: "News")

@@ -20,7 +20,30 @@ extension Operations {
         } catch {
             throw OperationError(error.code == .unreadable ? .notFound : .invalid, error.description)
         }
-        let source = file.source
+        return try store(file.source, text: file.text, path: file.path, seenRevision: nil)
+    }
+
+    /// The longest edition source the console and the API accept, in bytes.
+    public static let maxEditionSourceBytes = 512 * 1024
+
+    /// Saves an edition written in the console or sent through the API: `text` is the whole edition,
+    /// front matter and Markdown, as a file would hold it. The same checks as ``addEdition(path:)``.
+    /// - Parameters:
+    ///   - slug: the edition being edited; nil for a new one, whose front matter must name its `slug:`.
+    ///   - seenRevision: the revision the editor started from (`Edition.revision`); a save that did not
+    ///     see a later one is refused (`.conflict`, naming who saved last and when). Ignored for a new one.
+    /// - Returns: the stored edition and whether it was new.
+    public func saveEdition(source text: String, slug: String?, seenRevision: Int64?) throws(OperationError)
+        -> (edition: Edition, created: Bool)
+    {
+        let source = try parse(source: text, slug: slug)
+        return try store(source, text: text, path: nil, seenRevision: slug == nil ? 0 : seenRevision)
+    }
+
+    /// Checks `source` and stores it (the one path of `addEdition` and `saveEdition`).
+    private func store(_ source: EditionSource, text: String, path: String?, seenRevision: Int64?)
+        throws(OperationError) -> (edition: Edition, created: Bool)
+    {
         if let unknown = source.unknownKeyError { throw OperationError(.invalid, unknown.description) }
         try checkFrom(source)
         if let running = try storing({ try database.sends(ofEdition: source.slug, in: [.running]) }).first {
@@ -34,17 +57,83 @@ extension Operations {
         let edition = Edition(
             slug: source.slug, subject: source.subject, preheader: source.preheader, listSlug: source.list,
             template: source.template, markdown: source.markdown, frontMatter: source.extra.compactMapValues(\.text),
-            source: file.text, sourcePath: file.path)
-        let saved = try storing { try database.saveEdition(edition, now: now) }
-        audit.record(
-            saved.created ? "edition.added" : "edition.updated",
-            fields: ["edition": saved.edition.slug, "list": saved.edition.listSlug], at: now)
-        return saved
+            source: text, sourcePath: path)
+        let outcome = try storing {
+            try database.saveEdition(edition, seenRevision: seenRevision, by: actor.name ?? actor.source, now: now)
+        }
+        switch outcome {
+        case .saved(let stored, let created):
+            audit.record(
+                created ? "edition.added" : "edition.updated",
+                fields: ["edition": stored.slug, "list": stored.listSlug, "revision": "\(stored.revision)"], at: now)
+            return (stored, created)
+        case .changedMeanwhile(let current):
+            throw changedMeanwhile(current, creating: seenRevision == 0)
+        }
+    }
+
+    /// The refusal of a save that did not see the edition's last change.
+    private func changedMeanwhile(_ current: Edition, creating: Bool) -> OperationError {
+        let when = SendTime.format(current.updatedAt, timeZone: configuration.delivery.timezone)
+        let who = current.updatedBy.isEmpty ? "someone" : current.updatedBy
+        if creating {
+            return OperationError(
+                .conflict,
+                "an edition with the slug \(current.slug) exists already (saved by \(who) at \(when)); "
+                    + "choose another slug, or open that edition and change it there")
+        }
+        let what = current.removedAt == nil ? "changed" : "removed"
+        return OperationError(
+            .conflict,
+            "this edition was \(what) by \(who) at \(when) after you opened it; "
+                + "reload it and apply your changes again")
+    }
+
+    /// Parses an edition's text sent by the console or the API; errors name the file `SLUG.md`.
+    func parse(source text: String, slug: String?) throws(OperationError) -> EditionSource {
+        guard text.utf8.count <= Self.maxEditionSourceBytes else {
+            throw OperationError(
+                .invalid, "the edition is longer than \(Self.maxEditionSourceBytes / 1024) KB; shorten it")
+        }
+        let source: EditionSource
+        do {
+            source = try EditionSource(text: text, fileName: "\(slug ?? "edition").md")
+        } catch {
+            throw OperationError(.invalid, error.description)
+        }
+        if slug == nil, source.keyLines["slug"] == nil {
+            throw OperationError(.invalid, "a new edition needs a slug (the last part of its archive address)")
+        }
+        if let slug, source.slug != slug {
+            throw OperationError(
+                .invalid, "the front matter names the slug \(source.slug), but this is edition \(slug): a slug stays")
+        }
+        return source
     }
 
     /// Every edition, newest first.
     public func editions() throws(OperationError) -> [Edition] {
         try storing { try database.editions() }
+    }
+
+    /// Editions, newest first, a page at a time.
+    /// - Parameters:
+    ///   - cursor: the previous page's `nextCursor`; nil for the first page.
+    ///   - limit: 1 to 500.
+    public func editions(cursor: String?, limit: Int) throws(OperationError) -> (
+        editions: [Edition], nextCursor: String?
+    ) {
+        guard (1...500).contains(limit) else { throw OperationError(.invalid, "limit must be between 1 and 500") }
+        var before: Int64?
+        if let cursor {
+            // A cursor is the last id of the previous page, as this server wrote it.
+            guard (1...18).contains(cursor.utf8.count), cursor.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+                let id = Int64(cursor)
+            else { throw OperationError(.invalid, "the cursor is not one this server gave out") }
+            before = id
+        }
+        let page = try storing { try database.editions(before: before, limit: limit) }
+        return (page.editions, page.more ? page.editions.last?.id.map { "\($0)" } : nil)
     }
 
     /// One edition, by slug or id.
@@ -56,7 +145,7 @@ extension Operations {
     /// Finished sends keep their history and the slug can be added again.
     @discardableResult
     public func removeEdition(_ slug: String) throws(OperationError) -> Edition {
-        let removed = try storing { try database.removeEdition(slug, now: now) }
+        let removed = try storing { try database.removeEdition(slug, by: actor.name ?? actor.source, now: now) }
         audit.record("edition.removed", fields: ["edition": removed.slug], at: now)
         return removed
     }
@@ -79,8 +168,43 @@ extension Operations {
         -> String
     {
         let edition = try storing { try database.edition(slug) }
-        let list = try storing { try database.list(slug: edition.listSlug) }
-        let rendered = try render(try parse(edition), list: list)
+        let preview = try preview(try parse(edition), to: address)
+        return text ? preview.text : preview.html
+    }
+
+    /// The same, for a subscriber's address as typed (an unknown edition is named before a bad address).
+    public func previewEdition(_ slug: String, subscriber: String?, text: Bool) throws(OperationError) -> String {
+        _ = try edition(slug)
+        let address = try subscriber.flatMap { $0.isEmpty ? nil : $0 }.map { raw throws(OperationError) in
+            try Self.address(raw)
+        }
+        return try previewEdition(slug, to: address, text: text)
+    }
+
+    /// An edition rendered for reading before it goes out.
+    public struct EditionPreview: Sendable, Equatable {
+        /// The HTML part, with its own inline styles.
+        public var html: String
+        /// The text/plain part.
+        public var text: String
+    }
+
+    /// Renders an edition as the console's editor holds it, unsaved, for one subscriber (by address) or
+    /// a sample one, after the same checks a save makes (nothing is stored).
+    /// - Parameter slug: the edition being edited; nil for a new one.
+    public func previewEdition(source text: String, slug: String?, to address: EmailAddress?) throws(OperationError)
+        -> EditionPreview
+    {
+        let source = try parse(source: text, slug: slug)
+        if let unknown = source.unknownKeyError { throw OperationError(.invalid, unknown.description) }
+        try checkFrom(source)
+        return try preview(source, to: address)
+    }
+
+    /// Both parts of `source` for `address` (a sample subscriber when nil).
+    private func preview(_ source: EditionSource, to address: EmailAddress?) throws(OperationError) -> EditionPreview {
+        let list = try storing { try database.list(slug: source.list) }
+        let rendered = try render(source, list: list)
         var recipient = (
             name: "Erika Mustermann", email: "erika.mustermann@example.org", attributes: [String: String]()
         )
@@ -99,7 +223,7 @@ extension Operations {
             case .attribute(let key): recipient.attributes[key] ?? ""
             }
         }
-        return text ? rendered.textBody(value) : rendered.htmlBody(value)
+        return EditionPreview(html: rendered.htmlBody(value), text: rendered.textBody(value))
     }
 
     /// The exact message `address` would get (`edition render`), or a marked test message (`test-send`),

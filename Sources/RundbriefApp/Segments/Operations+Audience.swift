@@ -4,18 +4,22 @@ import RundbriefStore
 
 extension Operations {
     /// What `send schedule --dry-run` shows: the audience the send would have if it started now,
-    /// after the checks scheduling makes of the time, the edition (rendered once) and the audience;
-    /// only the check against an earlier send of the same edition waits for the real schedule.
-    /// Changes nothing.
+    /// after the checks scheduling makes of the time, the edition (rendered once) and the audience.
+    /// An earlier send of the same edition to the same audience is named in `alreadySent` (the real
+    /// schedule refuses it without `again`), not thrown. Changes nothing.
     public func previewSend(edition: String, list: String, at time: String, audience: SendAudience)
         throws(OperationError) -> AudiencePreview
     {
         _ = try futureTime(time)
         try renderSample(edition: edition, list: list)
         let resolved = try resolveAudience(audience, list: list)
+        let earlier = try storing {
+            try database.sendBefore(edition: edition, list: list, filter: resolved.filter?.expression)
+        }
         return AudiencePreview(
             edition: edition, list: list, audience: audience, filter: resolved.filter?.expression,
-            count: resolved.count, warnings: resolved.warnings)
+            count: resolved.count, warnings: resolved.warnings,
+            alreadySent: earlier.map { alreadySent(edition: edition, list: list, earlier: $0) })
     }
 
     /// The filter a send to `list` records for `audience`, checked: the segment exists and belongs

@@ -20,4 +20,7 @@ public struct AudiencePreview: Sendable, Equatable {
     /// Active members who would receive it if it started now.
     public var count: Int
     public var warnings: [String]
+    /// The refusal the real schedule would give because the edition already has a send to this
+    /// audience (it goes through only with `again`); `nil` when there is none.
+    public var alreadySent: OperationError? = nil
 }

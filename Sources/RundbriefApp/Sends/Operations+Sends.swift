@@ -132,7 +132,7 @@ extension Operations {
         return date
     }
 
-    private func alreadySent(edition: String, list: String, earlier: SendReport) -> OperationError {
+    func alreadySent(edition: String, list: String, earlier: SendReport) -> OperationError {
         let zone = configuration.delivery.timezone
         let when =
             switch earlier.send.status {

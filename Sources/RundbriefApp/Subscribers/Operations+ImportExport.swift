@@ -2,6 +2,27 @@ public import Foundation
 import RundbriefCore
 public import RundbriefStore
 
+/// One line of an uploaded import: what became of it.
+public struct ImportLine: Sendable, Equatable {
+    public var line: Int
+    /// The row's address, when it could be read.
+    public var address: String?
+    /// imported, updated, unchanged, skipped or rejected.
+    public var outcome: String
+    /// Why a row was skipped or rejected.
+    public var reason: String?
+}
+
+/// What an uploaded import did: the counts and the lines.
+public struct ImportReport: Sendable {
+    public var summary: ImportSummary
+    /// Every line in file order when the file had at most `Operations.importLinesListed` rows;
+    /// otherwise only the skipped and rejected ones (at most that many).
+    public var lines: [ImportLine]
+    /// Whether `lines` holds every row, or only the problems.
+    public var everyLine: Bool
+}
+
 /// What an export writes: CSV that `importSubscribers` reads again, or a JSON array.
 public enum ExportFormat: String, Sendable, CaseIterable {
     case csv, json
@@ -18,20 +39,78 @@ extension Operations {
     public func importSubscribers(
         from file: URL, list: String, status: String = "active", problem: (ImportProblem) -> Void
     ) throws(OperationError) -> ImportSummary {
-        guard let status = SubscriberStatus(rawValue: status), status == .active || status == .pending else {
-            throw OperationError(.usage, "the status must be active or pending")
-        }
+        try requireAdmin("import subscribers")
+        let status = try Self.importStatus(status)
         let reader: CSVReader
         do {
             reader = try CSVReader(path: file.path)
         } catch {
             throw OperationError(.notFound, "cannot read \(file.path): \(error)")
         }
-        let importer = SubscriberImporter(
-            database: database, list: list, status: status, sourceName: file.lastPathComponent)
+        return try runImport(
+            reader: reader, list: list, status: status, sourceName: file.lastPathComponent, problem: problem,
+            applied: nil)
+    }
+
+    /// The most lines an upload's result lists one by one (every problem line is listed up to this many).
+    public static let importLinesListed = 1_000
+
+    /// Imports subscribers from an uploaded CSV body (the admin API and the console): as
+    /// `importSubscribers(from:)`, answering line by line; a header row that cannot be used (an empty
+    /// file, no email column) is line 1, rejected, and nothing is imported. The caller limits the body's size.
+    /// - Parameters:
+    ///   - sourceName: the upload's file name, for the audit log and the events.
+    public func importSubscribers(
+        csv: [UInt8], list: String, status: String = "active", sourceName: String
+    ) throws(OperationError) -> ImportReport {
+        try requireAdmin("import subscribers")
+        let status = try Self.importStatus(status)
+        var lines: [ImportLine] = []
+        var problems: [ImportLine] = []
+        let name = sourceName.isEmpty ? "upload.csv" : String(sourceName.prefix(200))
         let summary: ImportSummary
         do {
-            summary = try importer.run(reader: reader, now: now, problem: problem)
+            summary = try runImport(
+                reader: CSVReader(bytes: csv), list: list, status: status, sourceName: name,
+                problem: { problem in
+                    let line = ImportLine(
+                        line: problem.line, address: problem.address,
+                        outcome: problem.severity == .rejected ? "rejected" : "skipped", reason: problem.reason)
+                    if problems.count < Self.importLinesListed { problems.append(line) }
+                    if lines.count <= Self.importLinesListed { lines.append(line) }
+                },
+                applied: { line, address, outcome in
+                    if lines.count <= Self.importLinesListed {
+                        lines.append(ImportLine(line: line, address: address, outcome: outcome.rawValue, reason: nil))
+                    }
+                })
+        } catch  where error.kind == .invalid {
+            // The header row cannot be used (an empty file, no email column): nothing was imported, and
+            // the answer says so for line 1 like any other line.
+            return ImportReport(
+                summary: ImportSummary(),
+                lines: [ImportLine(line: 1, address: nil, outcome: "rejected", reason: error.message)], everyLine: true)
+        }
+        let complete = lines.count <= Self.importLinesListed
+        let listed = complete ? lines.sorted { $0.line < $1.line } : problems.sorted { $0.line < $1.line }
+        return ImportReport(summary: summary, lines: listed, everyLine: complete)
+    }
+
+    private static func importStatus(_ status: String) throws(OperationError) -> SubscriberStatus {
+        guard let status = SubscriberStatus(rawValue: status), status == .active || status == .pending else {
+            throw OperationError(.usage, "the status must be active or pending")
+        }
+        return status
+    }
+
+    private func runImport(
+        reader: CSVReader, list: String, status: SubscriberStatus, sourceName: String,
+        problem: (ImportProblem) -> Void, applied: ((Int, String, ImportLineOutcome) -> Void)?
+    ) throws(OperationError) -> ImportSummary {
+        let importer = SubscriberImporter(database: database, list: list, status: status, sourceName: sourceName)
+        let summary: ImportSummary
+        do {
+            summary = try importer.run(reader: reader, now: now, problem: problem, applied: applied)
         } catch let error as ImportError {
             throw OperationError(.invalid, error.description)
         } catch let error as StoreError {
@@ -42,7 +121,7 @@ extension Operations {
         audit.record(
             "subscribers.imported",
             fields: [
-                "list": list, "file": file.lastPathComponent, "imported": "\(summary.imported)",
+                "list": list, "file": sourceName, "imported": "\(summary.imported)",
                 "updated": "\(summary.updated)", "skipped": "\(summary.skipped)", "rejected": "\(summary.rejected)",
             ], at: now)
         return summary
@@ -57,6 +136,7 @@ extension Operations {
     public func exportSubscribers(
         list: String?, status: String?, format: ExportFormat, write: (String) throws -> Void
     ) throws(OperationError) -> Int {
+        try requireAdmin("export subscribers")
         let filter = try Self.status(status)
         var count = 0
         try storing {

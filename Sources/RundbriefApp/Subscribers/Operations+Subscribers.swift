@@ -7,12 +7,13 @@ extension Operations {
     /// - Parameters:
     ///   - attributes: `key=value` pairs; keys are lower-cased.
     /// - Throws: `OperationError` `.invalid` for a bad address, `.usage` for a bad status, name or
-    ///   attribute, `.notFound` for an unknown list, `.conflict` for an address that unsubscribed,
+    ///   attribute, `.forbidden` for an editor, `.notFound` for an unknown list, `.conflict` for an address that unsubscribed,
     ///   bounced, complained or was erased (only the person can come back, through the sign-up form).
     @discardableResult
     public func addSubscriber(
         _ rawAddress: String, list: String, name: String = "", status: String = "active", attributes: [String] = []
     ) throws(OperationError) -> Subscriber {
+        try requireAdmin("add subscribers")
         let address = try Self.address(rawAddress)
         guard let status = SubscriberStatus(rawValue: status), status == .active || status == .pending else {
             throw OperationError(.usage, "the status must be active or pending")
@@ -22,10 +23,12 @@ extension Operations {
         }
         var pairs: [String: String] = [:]
         for attribute in attributes {
-            guard let equals = attribute.firstIndex(of: "="), equals != attribute.startIndex else {
+            // By scalars: "=" followed by a combining mark is one Character.
+            let scalars = attribute.unicodeScalars
+            guard let equals = scalars.firstIndex(of: "="), equals != scalars.startIndex else {
                 throw OperationError(.usage, "an attribute takes key=value (got '\(attribute)')")
             }
-            pairs[attribute[..<equals].lowercased()] = String(attribute[attribute.index(after: equals)...])
+            pairs[String(scalars[..<equals]).lowercased()] = String(scalars[scalars.index(after: equals)...])
         }
         let subscriber = try storing {
             try database.addSubscriber(
@@ -61,6 +64,7 @@ extension Operations {
     /// - Returns: false when there was nothing to change (already unsubscribed).
     @discardableResult
     public func unsubscribe(_ rawAddress: String, list: String?) throws(OperationError) -> Bool {
+        try requireAdmin("unsubscribe subscribers")
         let address = try Self.address(rawAddress)
         let changed = try storing {
             try database.removeSubscriber(
@@ -75,6 +79,7 @@ extension Operations {
     /// - Returns: whether a subscriber with this address existed.
     @discardableResult
     public func forgetSubscriber(_ rawAddress: String) throws(OperationError) -> Bool {
+        try requireAdmin("erase subscribers")
         let address = try Self.address(rawAddress)
         let known = try storing {
             try database.forgetSubscriber(address, source: actor.source, detail: audit.eventDetail, now: now)

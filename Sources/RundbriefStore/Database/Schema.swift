@@ -15,6 +15,8 @@ enum Schema {
         migrator.registerMigration("v3-lists", migrate: addListVisibility)
         migrator.registerMigration("v3-admin", migrate: Schema.createAdminTables)
         migrator.registerMigration("v4-admin2", migrate: Schema.addSecondFactor)
+        migrator.registerMigration("v4-editions", migrate: Schema.addEditionRevisions)
+        migrator.registerMigration("v4-people", migrate: indexDeliveriesBySubscriber)
         return migrator
     }
 

@@ -25,4 +25,18 @@ public struct ImportProblem: Sendable, Equatable {
     public var line: Int
     public var severity: Severity
     public var reason: String
+    /// The row's address when it could be read (a rejected row may have none).
+    public var address: String?
+
+    public init(line: Int, severity: Severity, reason: String, address: String? = nil) {
+        self.line = line
+        self.severity = severity
+        self.reason = reason
+        self.address = address
+    }
+}
+
+/// What became of one row the import applied.
+public enum ImportLineOutcome: String, Sendable, Equatable {
+    case imported, updated, unchanged
 }

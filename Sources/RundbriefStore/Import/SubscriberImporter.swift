@@ -31,11 +31,13 @@ public struct SubscriberImporter: Sendable {
     /// - Parameters:
     ///   - reader: the CSV source, positioned at the header row.
     ///   - problem: called for each skipped or rejected row, in file order.
+    ///   - applied: called for each row applied (line, address, outcome), batch by batch.
     /// - Throws: `ImportError` when the file cannot be imported at all (no header, no email column, unknown
     ///   list) and `StoreError` when the database fails; rows committed before the failure stay.
-    public func run(reader: CSVReader, now: Date = Date(), problem: (ImportProblem) -> Void) throws
-        -> ImportSummary
-    {
+    public func run(
+        reader: CSVReader, now: Date = Date(), problem: (ImportProblem) -> Void,
+        applied: ((Int, String, ImportLineOutcome) -> Void)? = nil
+    ) throws -> ImportSummary {
         let list = try database.list(slug: listSlug)
         // Converted once: GRDB formats a Date on every binding, which costs more than the insert itself.
         guard case .string(let stamp) = now.databaseValue.storage else {
@@ -89,12 +91,19 @@ public struct SubscriberImporter: Sendable {
             var problems = flight.problems
             for (row, outcome) in zip(flight.rows, outcomes) {
                 switch outcome {
-                case .imported: summary.imported += 1
-                case .updated: summary.updated += 1
-                case .unchanged: summary.unchanged += 1
+                case .imported:
+                    summary.imported += 1
+                    applied?(row.line, row.address.value, .imported)
+                case .updated:
+                    summary.updated += 1
+                    applied?(row.line, row.address.value, .updated)
+                case .unchanged:
+                    summary.unchanged += 1
+                    applied?(row.line, row.address.value, .unchanged)
                 case .skipped(let reason):
                     summary.skipped += 1
-                    problems.append(ImportProblem(line: row.line, severity: .skipped, reason: reason))
+                    problems.append(
+                        ImportProblem(line: row.line, severity: .skipped, reason: reason, address: row.address.value))
                 }
             }
             problems.sort { $0.line < $1.line }
@@ -128,7 +137,9 @@ public struct SubscriberImporter: Sendable {
                 if let firstLine = seen.insert(row.address.value, line: row.line) {
                     summary.skipped += 1
                     batchProblems.append(
-                        ImportProblem(line: row.line, severity: .skipped, reason: "duplicate of line \(firstLine)"))
+                        ImportProblem(
+                            line: row.line, severity: .skipped, reason: "duplicate of line \(firstLine)",
+                            address: row.address.value))
                     continue
                 }
                 batch.append(row)

@@ -25,6 +25,11 @@ public struct Edition: Sendable, Codable, Equatable, FetchableRecord, MutablePer
     public var updatedAt: Date
     /// When `edition remove` took it away; nil while it is in use.
     public var removedAt: Date?
+    /// Counts the saves, from 1: an editor's save names the revision it started from, and a save
+    /// that did not see a later one is refused.
+    public var revision: Int64 = 1
+    /// Who saved it last, as the audit log names them (`anna@example.org`, `cli:jan`).
+    public var updatedBy: String = ""
 
     public init(
         id: Int64? = nil, slug: String, subject: String, preheader: String, listSlug: String, template: String,
@@ -53,6 +58,8 @@ public struct Edition: Sendable, Codable, Equatable, FetchableRecord, MutablePer
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case removedAt = "removed_at"
+        case revision
+        case updatedBy = "updated_by"
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

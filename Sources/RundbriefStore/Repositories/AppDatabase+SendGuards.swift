@@ -46,6 +46,28 @@ extension AppDatabase {
         }
     }
 
+    /// The earliest scheduled, running, paused or done send of `edition` to `list` with the filter
+    /// `expression` (`nil`: the whole list): the send that would stop a schedule without `again`.
+    /// `nil` when there is none (or the edition or list does not exist).
+    public func sendBefore(edition slug: String, list listSlug: String, filter expression: String?) throws
+        -> SendReport?
+    {
+        try read { db in
+            guard
+                let editionID = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM editions WHERE slug = ? AND removed_at IS NULL", arguments: [slug]),
+                let listID = try Int64.fetchOne(db, sql: "SELECT id FROM lists WHERE slug = ?", arguments: [listSlug])
+            else { return nil }
+            let audience = Audience(listID: listID, filter: expression)
+            guard
+                let earlier = try Self.sends(
+                    of: editionID, to: audience, in: [.scheduled, .running, .paused, .done], db: db
+                ).first
+            else { return nil }
+            return try Self.report(id: earlier.id!, in: db)
+        }
+    }
+
     /// Moves a scheduled or paused send to `date`; a paused one becomes scheduled again (one that had
     /// started goes on with the recipients it has not reached yet).
     /// - Throws: `StoreError` `.notFound`, `.invalidState` for a running or finished send.

@@ -73,9 +73,12 @@ extension AppDatabase {
         }
     }
 
-    /// The recipients of a send with their last SMTP reply, in delivery order.
+    /// The recipients of a send with their last SMTP reply, in delivery order: those after the
+    /// delivery id `after`, at most `limit` of them (all when `nil`).
     /// - Throws: `StoreError` `.notFound` for an unknown send.
-    public func deliveryLines(sendID: Int64, filter: DeliveryFilter?) throws -> [DeliveryLine] {
+    public func deliveryLines(
+        sendID: Int64, filter: DeliveryFilter?, after: Int64 = 0, limit: Int? = nil
+    ) throws -> [DeliveryLine] {
         try read { db in
             _ = try Self.send(id: sendID, in: db)
             let bounce = """
@@ -96,8 +99,8 @@ extension AppDatabase {
                     SELECT d.id, s.email, d.status, d.attempts, d.last_code, d.last_status, d.last_reply, d.updated_at,
                       \(bounce) AS bounce
                     FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
-                    WHERE d.send_id = ? \(condition) ORDER BY d.id
-                    """, arguments: [sendID]
+                    WHERE d.send_id = ? AND d.id > ? \(condition) ORDER BY d.id LIMIT ?
+                    """, arguments: [sendID, after, limit ?? -1]
             ).map { row in
                 DeliveryLine(
                     deliveryID: row[0], email: row[1], status: DeliveryStatus(rawValue: row[2]) ?? .queued,

@@ -61,6 +61,9 @@ public struct AdminApplication: Sendable {
         console.registerListRoutes(on: router)
         console.registerUserRoutes(on: router)
         console.registerSecondFactorRoutes(on: router)
+        console.registerEditionsRoutes(on: router)
+        console.registerSendsRoutes(on: router)
+        console.registerPeopleRoutes(on: router)
         try api.register(on: router)
         return router
     }

@@ -55,7 +55,8 @@ extension Console {
     /// The status a page answers a refusal with.
     static func status(_ kind: OperationError.Kind) -> HTTPResponse.Status {
         switch kind {
-        case .invalid, .usage: .unprocessableContent
+        case .usage: .badRequest
+        case .invalid: .unprocessableContent
         case .notFound: .notFound
         case .conflict: .conflict
         case .unauthorized: .unauthorized
@@ -94,6 +95,7 @@ extension Console {
             try! Regex(#"invalid filter at column (\d+): (.*)"#),
             { "Fehler im Filter an Stelle \($0[0]): \($0[1])" }
         ),
+        (try! Regex(#"invalid address: (.*)"#), { "Das ist keine gültige E-Mail-Adresse (\($0[0]))." }),
         (try! Regex(#"list '(.*)' exists already"#), { "Die Liste „\($0[0])“ gibt es schon." }),
         (try! Regex(#"segment '(.*)' exists already"#), { "Das Segment „\($0[0])“ gibt es schon." }),
         (try! Regex(#"no list '([^']*)'.*"#), { "Die Liste „\($0[0])“ gibt es nicht." }),

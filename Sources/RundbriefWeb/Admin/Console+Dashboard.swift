@@ -21,6 +21,7 @@ extension Console {
                 ["count": $0.value, "label": Self.subscriberLabel($0.key, language)]
             },
             "has_running": !running.isEmpty,
+            "scripts": running.isEmpty ? [] : ["progress.js"],
             "running": running.map {
                 ["id": $0.id, "subject": $0.subject, "list": $0.listSlug, "done": $0.done, "total": $0.total]
             },

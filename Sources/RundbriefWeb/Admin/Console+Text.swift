@@ -21,7 +21,7 @@ extension Console {
     /// The application layer's message, in German where the console knows it.
     static func translated(_ error: OperationError, _ language: Language) -> String {
         guard language == .de else { return error.message }
-        return german[error.message] ?? error.message
+        return german[error.message] ?? editionsGerman[error.message] ?? germanSends(error.message) ?? error.message
     }
 
     private static let german: [String: String] = [
@@ -37,5 +37,5 @@ extension Console {
         "the new password must differ from the current one":
             "Das neue Passwort muss sich vom bisherigen unterscheiden.",
         "the session has ended; please sign in again": "Die Sitzung ist abgelaufen. Bitte melden Sie sich neu an.",
-    ].merging(listsAndUsersGerman) { own, _ in own }
+    ].merging(listsAndUsersGerman) { own, _ in own }.merging(peopleGerman) { own, _ in own }
 }

@@ -58,10 +58,11 @@ struct Console: Sendable {
         try await NIOThreadPool.singleton.runIfActive(work)
     }
 
-    /// The request's form fields, or nil when the body is larger than a console form can be.
-    func form(_ request: Request) async -> FormFields? {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxFormBytes { return nil }
-        guard let buffer = try? await request.body.collect(upTo: Self.maxFormBytes) else { return nil }
+    /// The request's form fields, or nil when the body is larger than `limit` (a console form's size
+    /// unless the form holds an edition).
+    func form(_ request: Request, limit: Int = Self.maxFormBytes) async -> FormFields? {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { return nil }
+        guard let buffer = try? await request.body.collect(upTo: limit) else { return nil }
         return FormFields(String(decoding: buffer.readableBytesView, as: UTF8.self))
     }
 
@@ -73,9 +74,9 @@ struct Console: Sendable {
     }
 
     /// Every form a signed-in person posts passes here: a session, then its CSRF token.
-    func signedInForm(_ request: Request) async throws -> SignedInForm {
+    func signedInForm(_ request: Request, limit: Int = Self.maxFormBytes) async throws -> SignedInForm {
         guard let signedIn = try await signedIn(request) else { return .answer(redirect("/")) }
-        guard let form = await form(request),
+        guard let form = await form(request, limit: limit),
             RundbriefApp.Operations.csrfMatches(form["csrf"], session: signedIn.session)
         else {
             let language = language(request)

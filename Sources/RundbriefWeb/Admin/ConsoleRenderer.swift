@@ -23,6 +23,18 @@ struct ConsoleRenderer: Sendable {
         case users
         case totp
         case signInCode = "sign-in-code"
+        case editions
+        case editionEditor = "edition-editor"
+        case editionRemove = "edition-remove"
+        case sends
+        case sendNew = "send-new"
+        case sendConfirm = "send-confirm"
+        case send
+        case subscribers
+        case subscriber
+        case subscriberForget = "subscriber-forget"
+        case subscriberImport = "subscriber-import"
+        case bounces
 
         /// The navigation entry the page belongs to (`nav_<section>` marks it current in the layout).
         var section: String? {
@@ -31,6 +43,10 @@ struct ConsoleRenderer: Sendable {
             case .lists, .list, .segment: "lists"
             case .users, .totp: "users"
             case .signInCode: nil
+            case .editions, .editionEditor, .editionRemove: "editions"
+            case .sends, .sendNew, .sendConfirm, .send: "sends"
+            case .subscribers, .subscriber, .subscriberForget, .subscriberImport: "subscribers"
+            case .bounces: "bounces"
             case .signIn, .password, .error: nil
             }
         }

@@ -136,36 +136,29 @@ extension EditionCommand {
 
     struct TestSend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "test-send", abstract: "Send one copy of the edition to an address now, through [smtp].")
+            commandName: "test-send",
+            abstract: "Send one marked copy of the edition to up to 10 addresses now, through [smtp].")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The edition's slug or id.") var edition: String
-        @Option(help: "The recipient's address.") var to: String
+        @Option(help: "A recipient's address (repeat --to for up to 10).") var to: [String] = []
 
         func run() async throws {
-            let (config, message) = try reporting {
-                let operations = try global.operations()
-                return (
-                    operations.configuration,
-                    try operations.editionMessage(edition, to: try parseAddress(to), marked: true)
-                )
+            let operations = try reporting { try global.operations() }
+            let results: [RundbriefApp.Operations.TestSendResult]
+            do {
+                results = try await operations.testSend(edition, to: to)
+            } catch {
+                try reporting { throw error }
+                return
             }
-            var settings = CurlSMTPTransport.Configuration(smtp: config.smtp)
-            settings.concurrency = 1
-            let transport = try reporting {
-                do {
-                    return try CurlSMTPTransport(configuration: settings)
-                } catch {
-                    throw CommandFailure("configuration error: smtp.url: \(error)", exitCode: 78)
+            for result in results {
+                if result.delivered {
+                    Output.line("sent to \(result.address): \(result.reply)")
+                } else {
+                    Output.error("\(result.address): \(result.reply)")
                 }
             }
-            let outcome = await transport.send(message)
-            await transport.shutdown()
-            let reply = outcome.reply.map { "\($0.code) \($0.text)" } ?? outcome.detail ?? ""
-            guard outcome.isDelivered else {
-                Output.error("not sent (\(outcome.classification), at \(outcome.stage)): \(reply)")
-                throw ExitCode(69)  // EX_UNAVAILABLE
-            }
-            Output.line("sent to \(message.recipient): \(reply)")
+            guard results.allSatisfy(\.delivered) else { throw ExitCode(69) }  // EX_UNAVAILABLE
         }
     }
 }

@@ -60,9 +60,8 @@ extension SendCommand {
         func run() throws {
             try reporting {
                 let filter = status.flatMap(DeliveryFilter.init(rawValue:))
-                let lines = try global.operations().deliveries(sendID: id, filter: filter).map {
-                    DeliveryJSON($0, unmasked: unmasked)
-                }
+                let lines = try global.operations().deliveries(sendID: id, filter: filter, unmasked: unmasked).lines
+                    .map(DeliveryJSON.init)
                 if json {
                     try Output.json(lines)
                     return
@@ -114,11 +113,7 @@ struct SendReportJSON: Encodable {
         bouncedSoft = results.outcomes.bouncedSoft
         complained = results.outcomes.complained
         unsubscribed = results.outcomes.unsubscribed
-        let counts = [
-            "deferred": deferred, "failed": failed, "skipped": skipped, "bounced_hard": bouncedHard,
-            "bounced_soft": bouncedSoft, "complained": complained, "unsubscribed": unsubscribed,
-        ]
-        rates = counts.mapValues { (results.rate($0) * 10_000).rounded() / 10_000 }
+        rates = results.rates
     }
 
     enum CodingKeys: String, CodingKey {
@@ -140,15 +135,15 @@ struct DeliveryJSON: Encodable {
     var bounce: String?
     var updatedAt: Date
 
-    init(_ line: DeliveryLine, unmasked: Bool) {
+    /// `line` as the operation gave it: masked unless asked otherwise.
+    init(_ line: DeliveryLine) {
         id = line.deliveryID
-        email = unmasked ? line.email : line.email.map(LogRedaction.address)
+        email = line.email
         status = line.status.rawValue
         attempts = line.attempts
         code = line.lastCode
         enhancedStatus = line.lastStatus
-        // SMTP replies often quote the recipient.
-        reply = unmasked ? line.lastReply : line.lastReply.map(LogRedaction.addresses(in:))
+        reply = line.lastReply
         bounce = line.bounce
         updatedAt = line.updatedAt
     }

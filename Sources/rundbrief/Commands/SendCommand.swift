@@ -44,6 +44,7 @@ struct SendCommand: ParsableCommand {
                         return
                     }
                     for warning in preview.warnings { Output.note("warning: \(warning)") }
+                    if let refusal = preview.alreadySent { Output.note("note: \(refusal.message)") }
                     Output.line(
                         "dry run: \(edition) to \(list) would reach \(preview.count) active member\(preview.count == 1 ? "" : "s") now; nothing scheduled"
                     )

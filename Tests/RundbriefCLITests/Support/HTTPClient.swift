@@ -21,7 +21,7 @@ struct HTTPClient {
     ///   - json: sent as `application/json`.
     func send(
         _ method: String, _ url: String, headers: [String: String] = [:], form: [(String, String)]? = nil,
-        json: String? = nil, bodyFile: String? = nil
+        json: String? = nil, bodyFile: String? = nil, bodyType: String = "application/json"
     ) throws -> Answer {
         let headerFile = FileManager.default.temporaryDirectory.appendingPathComponent("hdr-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: headerFile) }
@@ -32,7 +32,7 @@ struct HTTPClient {
             for (name, value) in form { arguments += ["--data-urlencode", "\(name)=\(value)"] }
         }
         if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
-        if let bodyFile { arguments += ["-H", "Content-Type: application/json", "--data-binary", "@" + bodyFile] }
+        if let bodyFile { arguments += ["-H", "Content-Type: \(bodyType)", "--data-binary", "@" + bodyFile] }
         let result = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/curl"), arguments + [url])
         let head = (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? ""
         var lines = head.components(separatedBy: "\r\n")

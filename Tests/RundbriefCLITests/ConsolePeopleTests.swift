@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The console's subscriber and bounce pages in a real browser (Playwright driving Debian's chromium)
+/// against the real daemon: search, a person's page, an upload with a bad row, an erasure through its
+/// confirmation page, bounces; an editor sees no form that changes something. axe-core on every page,
+/// screenshots at desktop and phone width in `.build/console-screenshots`.
+struct ConsolePeopleTests {
+    @Test("search, open a person, import a CSV with a bad row, forget someone; editors read only; axe finds nothing")
+    func subscribersAndBounces() async throws {
+        let fixture = try OpsFixture()
+        defer { fixture.remove() }
+        try fixture.addSubscribers(["anna@example.de", "ben@example.de"], status: "active")
+        try fixture.execute(
+            """
+            INSERT INTO subscriptions (subscriber_id, list_id, status, created_at, updated_at)
+              SELECT s.id, l.id, 'active', '2025-01-01', '2025-01-01' FROM subscribers s, lists l;
+            INSERT INTO bounces (subscriber_id, kind, source, status, diagnostic, verified, created_at)
+              SELECT id, 'hard', 'dsn', '5.1.1', '550 5.1.1 user unknown', 1, '2026-11-30 10:00:00'
+              FROM subscribers WHERE email = 'ben@example.de';
+            """)
+        for (email, role) in [("ada@example.de", "admin"), ("eddi@example.de", "editor")] {
+            let added = try fixture.run(
+                ["users", "add", email, "--role", role, "--password-stdin"], input: Data("ein langes Passwort\n".utf8))
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        let csv = fixture.directory.appendingPathComponent("presse.csv")
+        try Data("email;name\ncarla@example.de;Carla\nkein-at-zeichen;Niemand\ndieter@example.de;Dieter\n".utf8)
+            .write(to: csv)
+        let daemon = try DaemonProcess(fixture: fixture)
+        let port = try #require(await daemon.adminPort())
+        let shots = ConsoleBrowserTests.packageRoot.appendingPathComponent(".build/console-screenshots")
+        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+
+        let result = try ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3",
+                ConsoleBrowserTests.packageRoot.appendingPathComponent("Tests/Support/console_people.py").path,
+                "http://127.0.0.1:\(port)", "ada@example.de", "ein langes Passwort", "eddi@example.de",
+                "ein langes Passwort", csv.path, shots.path,
+            ])
+        let report = try #require(
+            try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [String: Any]],
+            "browser: \(result.stdout)\n\(result.stderr.suffix(3_000))")
+        let seen = report["seen"] ?? [:]
+        #expect(seen["admin search heading"] as? String == "Abonnenten")
+        #expect(seen["admin forms"] as? Int == 3)
+        #expect((seen["search rows"] as? [String])?.count == 1)
+        #expect((seen["search rows"] as? [String])?.first?.contains("ben@example.de") == true)
+        #expect(seen["person heading"] as? String == "ben@example.de")
+        #expect((seen["person lists"] as? [String])?.first?.contains("news") == true)
+        #expect(seen["import heading"] as? String == "Import von presse.csv in news")
+        let lines = seen["import lines"] as? [[String]]
+        #expect(
+            lines?.map { $0.prefix(3) }.map(Array.init) == [
+                ["2", "carla@example.de", "aufgenommen"], ["3", "", "abgelehnt"],
+                ["4", "dieter@example.de", "aufgenommen"],
+            ])
+        #expect(lines?[1].last?.contains("invalid address") == true)
+        #expect(seen["forget heading"] as? String == "anna@example.de löschen?")
+        #expect((seen["after forget"] as? String)?.contains("gelöscht") == true)
+        #expect(seen["anna after forget"] as? Int == 0)
+        #expect((seen["bounce rows"] as? [String])?.first?.contains("ben@example.de") == true)
+        #expect((seen["bounce rows"] as? [String])?.first?.contains("user unknown") == true)
+        #expect(seen["editor search heading"] as? String == "Subscribers")
+        #expect(seen["editor forms"] as? Int == 0)
+        #expect(seen["editor person forms"] as? Int == 0)
+        #expect(seen["editor person erase links"] as? Int == 0)
+        #expect(seen["editor forget page"] as? Int == 403)
+
+        // The file agrees: the good rows are in, the erased person is gone.
+        #expect(
+            try AdminCommandTests.query(fixture, "SELECT group_concat(email, ' ') FROM subscribers ORDER BY id")
+                == "ben@example.de carla@example.de dieter@example.de")
+        #expect(
+            try AdminCommandTests.query(
+                fixture,
+                "SELECT count(*) FROM events WHERE kind = 'subscribers.imported' AND source = 'console' AND json_extract(detail, '$.actor') = 'ada@example.de'"
+            ) == "1")
+
+        let violations = report["violations"] ?? [:]
+        #expect(
+            Set(violations.keys) == [
+                "subscribers", "subscriber", "import results", "forget", "bounces", "subscribers (editor)",
+                "subscriber (editor)", "bounces (editor)",
+            ])
+        for (page, found) in violations.sorted(by: { $0.key < $1.key }) {
+            #expect((found as? [String])?.isEmpty == true, "\(page): \(found)")
+        }
+        for name in ["subscribers", "subscriber", "import-results", "forget", "bounces", "subscribers-editor"] {
+            for width in ["desktop", "phone"] {
+                #expect(
+                    FileManager.default.fileExists(atPath: shots.appendingPathComponent("\(name)-\(width).png").path))
+            }
+        }
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
+}
