@@ -17,8 +17,11 @@ extension AdminAPIHandler {
         guard case .json(let change) = input.body else { throw OperationError(.usage, "the body must be JSON") }
         let slug = input.path.slug
         let summary = try await operating { operations in
-            try operations.updateList(
-                slug: slug, name: change.name, description: change.description, isPublic: change._public)
+            // PATCH with nothing in it changes nothing (the CLI, by contrast, asks for a flag).
+            if change.name != nil || change.description != nil || change._public != nil {
+                try operations.updateList(
+                    slug: slug, name: change.name, description: change.description, isPublic: change._public)
+            }
             return try operations.list(slug: slug)
         }
         return .ok(.init(body: .json(Self.list(summary))))
@@ -58,8 +61,9 @@ extension AdminAPIHandler {
     func updateSegment(_ input: Operations.UpdateSegment.Input) async throws -> Operations.UpdateSegment.Output {
         guard case .json(let change) = input.body else { throw OperationError(.usage, "the body must be JSON") }
         let slug = input.path.slug
-        let detail = try await operating {
-            try $0.updateSegment(slug: slug, name: change.name, expression: change._where)
+        let detail = try await operating { operations in
+            guard change.name != nil || change._where != nil else { return try operations.segment(slug: slug) }
+            return try operations.updateSegment(slug: slug, name: change.name, expression: change._where)
         }
         return .ok(.init(body: .json(Self.segment(detail))))
     }

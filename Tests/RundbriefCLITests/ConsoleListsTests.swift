@@ -77,6 +77,12 @@ struct ConsoleListsTests {
         #expect(seen["api after revoke"] as? Int == 401)
         #expect(seen["revoked notice"] as? String == "Der Schlüssel „skript“ ist widerrufen.")
 
+        // TOTP for the admin: set up with a first code, then asked for after the password.
+        #expect(seen["totp url"] as? String == "otpauth://totp/Rundbrief:admin@example.de?secret=")
+        #expect((seen["totp confirmed"] as? String)?.hasPrefix("Eingeschaltet.") == true)
+        #expect(seen["code heading"] as? String == "Code eingeben")
+        #expect(seen["after code"] as? String == "Übersicht")
+
         // An editor: no users page, no list editing, no form without its token.
         #expect(seen["editor users status"] as? Int == 403)
         #expect(seen["editor users message"] as? String == "Das dürfen nur Administratorinnen und Administratoren.")
@@ -92,17 +98,20 @@ struct ConsoleListsTests {
                 "SELECT group_concat(kind || ':' || json_extract(detail, '$.actor')) FROM (SELECT * FROM events WHERE source = 'console' AND kind NOT LIKE 'user.sign%' ORDER BY id)"
             )
                 == "list.created:admin@example.de,segment.created:admin@example.de,user.added:admin@example.de,"
-                + "api_key.created:admin@example.de,api_key.revoked:admin@example.de")
+                + "api_key.created:admin@example.de,api_key.revoked:admin@example.de,user.totp_enabled:admin@example.de"
+        )
 
         let violations = report["violations"] ?? [:]
         #expect(
             Set(violations.keys) == [
                 "lists", "list", "list with live error", "segment", "users", "users with secret", "users refused",
+                "totp",
+                "totp setup", "sign-in code",
             ])
         for (page, found) in violations.sorted(by: { $0.key < $1.key }) {
             #expect((found as? [String])?.isEmpty == true, "\(page): \(found)")
         }
-        for name in ["lists", "segment-live-error", "segment", "users", "users-secret"] {
+        for name in ["lists", "segment-live-error", "segment", "users", "users-secret", "totp", "sign-in-code"] {
             for width in ["desktop", "phone"] {
                 #expect(
                     FileManager.default.fileExists(atPath: shots.appendingPathComponent("\(name)-\(width).png").path))

@@ -60,7 +60,9 @@ struct ListsSegmentsAPITests {
         #expect(object(changed)["public"] as? Bool == false)
         #expect(object(changed)["name"] as? String == "NRW")
         #expect(object(changed)["description"] as? String == "Kommunen")
-        #expect(try call("PATCH", "/lists/nrw", key: admin, json: #"{}"#).status == 400)
+        let nothing = try call("PATCH", "/lists/nrw", key: admin, json: #"{"public":null}"#)
+        #expect(nothing.status == 200)
+        #expect(object(nothing)["public"] as? Bool == false)
         #expect(try call("PATCH", "/lists/nrw", key: admin, json: #"{"owner":"x"}"#).status == 400)
         #expect(try call("PATCH", "/lists/nrw", key: admin, json: #"{"name":"   "}"#).status == 422)
         #expect(try call("PATCH", "/lists/nirgends", key: admin, json: #"{"public":true}"#).status == 404)
@@ -127,6 +129,7 @@ struct ListsSegmentsAPITests {
         #expect(object(narrowed)["count"] as? Int == 3)
         #expect(object(narrowed)["name"] as? String == "Kreis Unna")
         #expect(try call("PATCH", "/segments/nirgends", key: editor, json: #"{"name":"x"}"#).status == 404)
+        #expect(object(try call("PATCH", "/segments/unna", key: editor, json: #"{}"#))["count"] as? Int == 3)
 
         // Without a working key nothing is shown or changed.
         #expect(try call("GET", "/segments/unna", key: nil).status == 401)

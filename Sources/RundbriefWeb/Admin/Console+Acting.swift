@@ -24,6 +24,14 @@ extension Console {
 
     /// A form's request: the person and the fields after the CSRF check, or the answer instead.
     func formAccess(_ request: Request) async throws -> SignedInForm {
+        // A body over a console form's size is answered 413 before it is read (not "form expired").
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxFormBytes {
+            let language = language(request)
+            return .answer(
+                errorPage(
+                    .contentTooLarge, message: Self.text(.formTooLarge, language), language: language,
+                    signedIn: try await signedIn(request)))
+        }
         let result = try await signedInForm(request)
         if case .valid(let person, _) = result, person.user.mustChangePassword { return .answer(redirect("/password")) }
         return result

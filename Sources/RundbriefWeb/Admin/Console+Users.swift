@@ -52,13 +52,15 @@ extension Console {
                     [
                         "email": user.email, "name": user.name, "role": user.role.rawValue,
                         "admin": user.role == .admin, "last_sign_in": shown(user.lastSignInAt),
+                        "never": user.lastSignInAt == nil,
                         "one_time": user.mustChangePassword, "self": user.id == signedIn.user.id,
                     ] as [String: Any]
                 },
                 "keys": keys.map { key in
                     [
                         "name": key.name, "role": key.role.rawValue, "created": shown(key.createdAt),
-                        "last_used": shown(key.lastUsedAt), "revoked": shown(key.revokedAt),
+                        "last_used": shown(key.lastUsedAt), "unused": key.lastUsedAt == nil,
+                        "admin": key.role == .admin, "revoked": shown(key.revokedAt),
                         "working": key.revokedAt == nil,
                     ] as [String: Any]
                 },
