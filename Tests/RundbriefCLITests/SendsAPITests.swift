@@ -46,7 +46,7 @@ import Testing
 
     @Test(
         "an editor schedules to a segment (dry run first); the send finishes; the report's sent equals what the SMTP server received; a second schedule is 409",
-        .timeLimit(.minutes(2))
+        .timeLimit(.minutes(5))
     )
     func scheduleToSegmentThroughTheAPI() async throws {
         let server = try SMTPTestServer()
