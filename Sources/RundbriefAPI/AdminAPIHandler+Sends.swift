@@ -9,6 +9,28 @@ import RundbriefStore
 extension AdminAPIHandler {
     func scheduleSend(_ input: Operations.ScheduleSend.Input) async throws -> Operations.ScheduleSend.Output {
         guard case .json(let new) = input.body else { throw OperationError(.usage, "the body must be JSON") }
+        return try await refusingAsInvalid { try await schedule(new) }
+    }
+
+    /// A request the document accepts but the operation calls malformed (both `segment` and `where`,
+    /// an unreadable time) is refused input (422): 400 is for requests that do not match the document.
+    private func refusingAsInvalid<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let error as OperationError where error.kind == .usage {
+            throw OperationError(.invalid, error.message)
+        }
+    }
+
+    private func schedule(_ new: Components.Schemas.NewSend) async throws -> Operations.ScheduleSend.Output {
+        // What the request names comes first: an unknown edition or list is 404 whatever else is wrong.
+        try await operating { operations in
+            _ = try operations.edition(new.edition)
+            guard try operations.lists().contains(where: { $0.list.slug == new.list }) else {
+                throw OperationError(
+                    .notFound, "no list '\(new.list)' (create it with: rundbrief lists create \(new.list) --name NAME)")
+            }
+        }
         let audience = try SendAudience(segment: new.segment, where: new._where)
         if new.dryRun == true {
             let preview = try await operating {
@@ -37,9 +59,12 @@ extension AdminAPIHandler {
     func rescheduleSend(_ input: Operations.RescheduleSend.Input) async throws -> Operations.RescheduleSend.Output {
         guard case .json(let time) = input.body else { throw OperationError(.usage, "the body must be JSON") }
         let id = input.path.id
-        let (report, now) = try await operating { operations in
-            try operations.rescheduleSend(id: id, at: time.at)
-            return (try operations.send(id: id), operations.now)
+        let (report, now) = try await refusingAsInvalid {
+            try await operating { operations in
+                _ = try operations.send(id: id)  // an unknown send is 404 whatever the time says
+                try operations.rescheduleSend(id: id, at: time.at)
+                return (try operations.send(id: id), operations.now)
+            }
         }
         return .ok(.init(body: .json(Self.send(report, now: now))))
     }

@@ -13,7 +13,7 @@ import Testing
 @Suite struct ConsoleSendsTests {
     @Test(
         "an editor schedules an edition to a segment in the browser, sees the audience size, watches it finish and reads its report",
-        .timeLimit(.minutes(3))
+        .timeLimit(.minutes(5))
     )
     func scheduleWatchAndReport() async throws {
         let server = try SMTPTestServer()

@@ -69,15 +69,20 @@ extension Console {
     func sendRow(_ report: SendReport, zone: String, language: Language) -> [String: Any] {
         let status = report.send.status
         let counts = report.counts
-        return [
+        // (Mustache shows a section for an empty string too: what is absent is left out.)
+        var row: [String: Any] = [
             "id": report.send.id ?? 0, "edition": report.edition, "list": report.list,
-            "audience": report.segment ?? (report.segmentWhere != nil ? Self.sendText(.filtered, language) : ""),
             "status": Self.statusLabel(status, language), "status_key": status.rawValue,
             "running": status == .running, "at": SendTime.format(report.send.scheduledAt, timeZone: zone),
-            "reason": report.send.statusReason ?? "", "has_reason": status == .failed || status == .paused,
+            "reason": Self.reasonText(report.send.statusReason ?? "", language),
+            "has_reason": (status == .failed || status == .paused) && report.send.statusReason != nil,
             "done": counts.total - counts.remaining, "total": counts.total, "has_total": counts.total > 0,
             "sent": counts.sent, "failed": counts.failed,
         ]
+        if let audience = report.segment ?? (report.segmentWhere != nil ? Self.sendText(.filtered, language) : nil) {
+            row["audience"] = audience
+        }
+        return row
     }
 
     // MARK: - Scheduling
@@ -284,8 +289,8 @@ extension Console {
         values["resume_starts_now"] = status == .paused && report.send.startedAt == nil
         values["has_where"] = report.segmentWhere != nil
         values["where"] = report.segmentWhere ?? ""
-        values["started"] = report.send.startedAt.map { SendTime.format($0, timeZone: zone) } ?? ""
-        values["finished"] = report.send.finishedAt.map { SendTime.format($0, timeZone: zone) } ?? ""
+        if let started = report.send.startedAt { values["started"] = SendTime.format(started, timeZone: zone) }
+        if let finished = report.send.finishedAt { values["finished"] = SendTime.format(finished, timeZone: zone) }
         if let message = query.get("message").flatMap({ Self.sendMessages[$0]?[language] }) {
             values["message"] = message
         }

@@ -29,6 +29,15 @@ extension Console {
         }
     }
 
+    /// A send's status reason as the daemon records it, in German where the console knows it.
+    static func reasonText(_ reason: String, _ language: Language) -> String {
+        guard language == .de else { return reason }
+        return [
+            "paused by operator": "von Hand angehalten",
+            "cancelled by operator": "von Hand abgebrochen",
+        ][reason] ?? reason
+    }
+
     static func statusLabel(_ status: SendStatus, _ language: Language) -> String {
         guard language == .de else { return status.rawValue }
         return switch status {
