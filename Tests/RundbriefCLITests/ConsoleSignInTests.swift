@@ -84,6 +84,11 @@ struct ConsoleSignInTests {
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
         #expect(!cookie.contains("Secure"))  // admin.base_url is loopback http in this test
         #expect(try browser.get("/").headers["location"] == "/password")
+        // With only the one-time password nothing else opens: every page sends the person back.
+        for path in ["/editions", "/sends", "/subscribers", "/lists", "/users", "/bounces"] {
+            let held = try browser.get(path)
+            #expect(held.status == 303 && held.headers["location"] == "/", "\(path)")
+        }
 
         let form = try browser.get("/password")
         #expect(form.status == 200)
@@ -157,6 +162,17 @@ struct ConsoleSignInTests {
         #expect(held.status == 401)
         #expect(held.body.contains("Zu viele fehlgeschlagene Anmeldungen"))
         #expect(try AdminCommandTests.query(fixture, "SELECT count(*) FROM sessions") == "0")
+
+        // An address without an account is held back after as many failures, with the same words:
+        // the hold-back tells nobody whether an account exists.
+        page = held
+        for _ in 0..<6 {
+            let token = try #require(HTTPClient.hiddenField("csrf", in: page.body))
+            page = try browser.post(
+                "/sign-in", [("csrf", token), ("email", "niemand@example.de"), ("password", "geraten")])
+            #expect(page.status == 401)
+        }
+        #expect(page.body.contains("Zu viele fehlgeschlagene Anmeldungen"))
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
     }

@@ -24,7 +24,8 @@ extension Operations {
     /// Checks an address and a password and starts a session.
     ///
     /// Refused alike for an unknown address and a wrong password (no enumeration), and before the
-    /// password is checked when the account or the client address failed too often recently.
+    /// password is checked when the address typed or the client address failed too often recently,
+    /// whether or not an account has that address.
     /// - Parameter clientAddress: the client's IP address, for the per-address throttle.
     /// An account with TOTP gets no session yet: ``confirmSignIn(challenge:code:clientAddress:throttle:)``
     /// starts it once the code is right.
@@ -36,13 +37,9 @@ extension Operations {
         let account = email.trimmingCharacters(in: .whitespaces)
         let user = try storing { try database.user(email: account) }
         let limits = throttle.limits
-        let recentlyFailed =
-            user.map {
-                $0.failedSignIns >= limits.perAccount
-                    && ($0.lastFailedAt.map { now.timeIntervalSince($0) < limits.window } ?? false)
-            }
-            ?? false
-        guard !recentlyFailed, throttle.allows(account: account, address: clientAddress, now: now) else {
+        // Only the throttle decides, and it counts an unknown address exactly as an account: a hold-back
+        // that only accounts could earn (the stored failure count) would tell a stranger who has one.
+        guard throttle.allows(account: account, address: clientAddress, now: now) else {
             logger.notice("sign-in held back", metadata: ["client": "\(clientAddress)"])
             throw OperationError(.unauthorized, Self.tooManyAttempts(window: limits.window))
         }

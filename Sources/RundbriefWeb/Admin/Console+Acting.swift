@@ -82,6 +82,9 @@ extension Console {
     /// A message or warning of the application layer, in German where the console knows it.
     static func explained(_ message: String, _ language: Language) -> String {
         guard language == .de else { return message }
+        // A sentence the console knows word for word comes first; the patterns catch the rest.
+        let exact = translated(OperationError(.invalid, message), language)
+        if exact != message { return exact }
         for (pattern, german) in patterns {
             guard let match = message.wholeMatch(of: pattern) else { continue }
             let captured = match.output.dropFirst().map { $0.substring.map(String.init) ?? "" }

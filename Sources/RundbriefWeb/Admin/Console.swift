@@ -44,8 +44,21 @@ struct Console: Sendable {
             forwarded: request.headers[values: SecurityHeaders.forwardedFor].joined(separator: ","), proxies: proxies)
     }
 
-    /// The session the request's cookie names, if it is valid.
+    /// The paths a person whose password is a one-time password may use: the overview (which sends
+    /// them on), the password change and sign-out.
+    static let beforePasswordChange: Set<String> = ["/", "/password", "/sign-out"]
+
+    /// The session the request's cookie names, if it is valid. Someone still holding a one-time
+    /// password counts as signed in only on ``beforePasswordChange``: every other page and form sends
+    /// them back to `/`, which asks for the new password.
     func signedIn(_ request: Request) async throws -> SignedInRequest? {
+        guard let found = try await session(request) else { return nil }
+        if found.user.mustChangePassword && !Self.beforePasswordChange.contains(request.uri.path) { return nil }
+        return found
+    }
+
+    /// The session the request's cookie names, if it is valid, whatever the password's state.
+    private func session(_ request: Request) async throws -> SignedInRequest? {
         guard let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty, token.count <= 100 else {
             return nil
         }
