@@ -47,8 +47,29 @@ struct AuditTrail: Sendable {
     /// transaction as the change itself (a subscriber's history: subscribed, unsubscribed, forgotten);
     /// `eventDetail` puts the actor's name in that row.
     func announce(_ kind: String, fields: KeyValuePairs<String, String> = [:]) {
-        let pairs = fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        sink?.notice("\(kind) \(pairs) source=\(actor.source)" + (actor.name.map { " user=\($0)" } ?? ""))
+        let pairs = fields.map { "\($0.key)=\(Self.quoted($0.value))" }.joined(separator: " ")
+        sink?.notice(
+            "\(kind) \(pairs) source=\(actor.source)" + (actor.name.map { " user=\(Self.quoted($0))" } ?? ""))
+    }
+
+    /// A value as one field of the line: bare when it is plain, else in double quotes with `"`, `\` and
+    /// control characters escaped, so a file name like `a.csv user=boss` cannot forge a field.
+    static func quoted(_ value: String) -> String {
+        let plain =
+            !value.isEmpty
+            && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\"" && $0 != "\\" && $0.value != 0x7f }
+        if plain { return value }
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     /// The detail a store-written event carries to name the actor (never a secret).

@@ -63,6 +63,21 @@ final class AuditLines: AuditSink {
         )
     }
 
+    /// A value with spaces or quotes (an uploaded file's name, a filter) is one quoted field of the audit
+    /// line: it cannot forge `user=` or any other field.
+    @Test func auditLinesQuoteValuesThatCouldForgeFields() throws {
+        let forging = Operations(
+            configuration: operations.configuration, database: database, actor: .person(email: "a.csv user=boss"),
+            logger: Logger(label: "test"), auditSink: audit)
+        _ = try forging.createSegment(slug: "zitat", list: "nrw", expression: #"kreis = "unna""#)
+        let line = try #require(audit.lines.withLock { $0 }.first { $0.hasPrefix("segment.created ") })
+        #expect(line.hasSuffix(#" source=console user="a.csv user=boss""#), "\(line)")
+        #expect(line.contains(" segment=zitat "))
+        // Outside quoted values the line names one user.
+        let bare = line.replacing(#/"(?:[^"\\]|\\.)*"/#, with: "")
+        #expect(bare.components(separatedBy: " user=").count == 2, "\(line)")
+    }
+
     @Test func refusalsHaveTheirKinds() throws {
         _ = try operations.createSegment(slug: "fremd", list: "andere", expression: "has kreis")
         func kind(_ body: () throws -> Void) -> OperationError.Kind? {
