@@ -131,10 +131,10 @@ struct ConsolePeopleTests {
         try Data("email\nneu@example.de\n".utf8).write(to: csv)
         let big = fixture.directory.appendingPathComponent("gross.csv")
         #expect(FileManager.default.createFile(atPath: big.path, contents: Data(count: 12 << 20)))
-        func upload(_ fields: [String]) throws -> (status: Int, body: String) {
+        func upload(_ fields: [String], jar: String? = nil) throws -> (status: Int, body: String) {
             let result = try ChildProcess.run(
                 URL(fileURLWithPath: "/usr/bin/curl"),
-                ["-s", "-b", admin.client.cookieJar!, "-H", "Accept-Language: de", "-w", "\n%{http_code}"]
+                ["-s", "-b", jar ?? admin.client.cookieJar!, "-H", "Accept-Language: de", "-w", "\n%{http_code}"]
                     + fields.flatMap { ["-F", $0] } + ["\(admin.base)/subscribers/import"])
             let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
             return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
@@ -168,6 +168,11 @@ struct ConsolePeopleTests {
         #expect(refused.body.contains("Nur Administratorinnen und Administratoren dürfen Abonnenten hinzufügen."))
         #expect(
             try editor.post("/subscribers/\(id)/forget", [("csrf", editorToken), ("confirm", "yes")]).status == 403)
+        // An editor's upload is refused before it is read: even one over the limit gets 403, not 413.
+        let editorUpload = try upload(
+            ["csrf=\(editorToken)", "list=news", "file=@\(big.path);type=text/csv"], jar: editor.client.cookieJar!)
+        #expect(editorUpload.status == 403)
+        #expect(editorUpload.body.contains("Nur Administratorinnen und Administratoren dürfen Abonnenten importieren"))
         #expect(try AdminCommandTests.query(fixture, "SELECT count(*) FROM subscribers") == "2")
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)

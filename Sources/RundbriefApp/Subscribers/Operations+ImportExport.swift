@@ -29,6 +29,12 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 }
 
 extension Operations {
+    /// Refuses, before an upload is read, whoever may not import: the rule `importSubscribers` applies.
+    /// - Throws: `OperationError` `.forbidden` for an editor.
+    public func checkMayImportSubscribers() throws(OperationError) {
+        try requireAdmin("import subscribers")
+    }
+
     /// Imports subscribers from a CSV file into a list (UTF-8, ',' or ';', a header row with an
     /// email column); see `SubscriberImporter` for how columns are read. Bad rows are reported
     /// through `problem` with their line while good rows are imported.
@@ -39,7 +45,7 @@ extension Operations {
     public func importSubscribers(
         from file: URL, list: String, status: String = "active", problem: (ImportProblem) -> Void
     ) throws(OperationError) -> ImportSummary {
-        try requireAdmin("import subscribers")
+        try checkMayImportSubscribers()
         let status = try Self.importStatus(status)
         let reader: CSVReader
         do {
@@ -63,7 +69,7 @@ extension Operations {
     public func importSubscribers(
         csv: [UInt8], list: String, status: String = "active", sourceName: String
     ) throws(OperationError) -> ImportReport {
-        try requireAdmin("import subscribers")
+        try checkMayImportSubscribers()
         let status = try Self.importStatus(status)
         var lines: [ImportLine] = []
         var problems: [ImportLine] = []

@@ -281,13 +281,25 @@ extension Console {
         let tooLarge = errorPage(
             .contentTooLarge, message: Self.peopleText(.uploadTooLarge, language), language: language,
             signedIn: signedIn)
+        let operations = makeOperations(.person(email: signedIn.user.email), signedIn.user.role)
+        // Whoever may not import is refused before 10 MB are read and parsed.
+        do {
+            try operations.checkMayImportSubscribers()
+        } catch {
+            return refusal(error, language: language, signedIn: signedIn)
+        }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxUploadBytes {
             return tooLarge
         }
         guard let buffer = try? await request.body.collect(upTo: Self.maxUploadBytes) else { return tooLarge }
-        guard let boundary = MultipartForm.boundary(contentType: request.headers[.contentType]),
-            let form = MultipartForm(body: Array(buffer.readableBytesView), boundary: boundary),
-            RundbriefApp.Operations.csrfMatches(form["csrf"], session: signedIn.session)
+        let contentType = request.headers[.contentType]
+        // Parsing up to 10 MB is blocking work: off the concurrency pool.
+        let parsed = try await blocking {
+            MultipartForm.boundary(contentType: contentType).flatMap {
+                MultipartForm(body: Array(buffer.readableBytesView), boundary: $0)
+            }
+        }
+        guard let form = parsed, RundbriefApp.Operations.csrfMatches(form["csrf"], session: signedIn.session)
         else {
             return errorPage(
                 .forbidden, message: Self.text(.formExpired, language), language: language, signedIn: signedIn)
@@ -297,7 +309,6 @@ extension Console {
                 .unprocessableContent, message: Self.peopleText(.noFile, language), language: language,
                 signedIn: signedIn)
         }
-        let operations = makeOperations(.person(email: signedIn.user.email), signedIn.user.role)
         let list = form["list"] ?? ""
         let status = form["status"] == "pending" ? "pending" : "active"
         let name = file.filename ?? "upload.csv"
