@@ -46,9 +46,25 @@ struct APIGuard: ServerMiddleware {
             }
         }
         do {
-            return try await APIPrincipal.$current.withValue(key) { try await next(request, buffered, metadata) }
+            var (response, answer) = try await APIPrincipal.$current.withValue(key) {
+                try await next(request, buffered, metadata)
+            }
+            Self.protect(&response)
+            return (response, answer)
         } catch {
             return Problem.response(for: error, logger: logger)
+        }
+    }
+
+    /// Every answer is `nosniff` and never cached; an HTML answer (an edition's preview: editor-written
+    /// HTML on the console's origin) also gets a policy that runs no script and opens in a sandbox.
+    static func protect(_ response: inout HTTPResponse) {
+        response.headerFields[.xContentTypeOptions] = "nosniff"
+        if response.headerFields[.cacheControl] == nil { response.headerFields[.cacheControl] = "no-store" }
+        if response.headerFields[.contentType]?.hasPrefix("text/html") == true {
+            response.headerFields[.contentSecurityPolicy] =
+                "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'none'; "
+                + "frame-ancestors 'none'; base-uri 'none'; sandbox"
         }
     }
 

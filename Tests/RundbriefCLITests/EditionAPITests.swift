@@ -95,6 +95,11 @@ struct EditionAPITests {
         let html = try call("GET", "/editions/fruehjahr-2026/preview")
         #expect(html.status == 200)
         #expect(html.headers["content-type"]?.hasPrefix("text/html") == true)
+        // Editor-written HTML on the console's origin: no script, a sandbox, never sniffed or framed.
+        let policy = html.headers["content-security-policy"] ?? ""
+        #expect(policy.hasPrefix("default-src 'none';") && policy.hasSuffix("; sandbox"), "\(policy)")
+        #expect(!policy.contains("script-src") && policy.contains("frame-ancestors 'none'"))
+        #expect(html.headers["x-content-type-options"] == "nosniff")
         #expect(html.body.contains("Hallo Erika Mustermann"))
         #expect(html.body.contains(">neue Fruehjahrsausgabe</strong>"))
         let text = try call("GET", "/editions/fruehjahr-2026/preview?format=text")
