@@ -18,8 +18,7 @@ import Testing
         let bed = try CLITestBed()
         let server = try SMTPTestServer(directory: bed.directory.appendingPathComponent("mail"))
         defer { server.stop() }
-        // 50 a second: the send lasts 22 s more after the lock is asked for, so even on a busy machine the
-        // locker holds the lock long before the send could have finished.
+        // 50 a second: the send would last 22 s more after the lock is taken, longer than the lock.
         try bed.writeConfiguration(
             smtpPort: server.port, batchSize: 50, concurrency: 4, rate: 50, database: "busy_timeout_seconds = 1")
         try bed.prepareList(subscribers: recipients)
@@ -27,21 +26,21 @@ import Testing
         let daemon = try bed.startSender()
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
 
-        // When another process takes the write lock for 20 s a quarter of the way in
-        let locker = try DatabaseLocker(path: bed.databasePath, seconds: 20)
-        let locked = await bed.whenTrue(timeout: .seconds(120)) {
-            try server.messageCount() >= recipients / 4
-        } then: {
-            locker.start()
-        }
-        #expect(locked)
-        let released = try await locker.waitForRelease()
-        let atRelease = try server.messageCount()
-        #expect(atRelease < recipients, "the send finished during the lock; the test proves nothing")
+        // When another process takes the write lock for 20 s a quarter of the way in. The locker watches
+        // the server's count itself and reports the counts at its lock and its release: in a full parallel
+        // run this test's own tasks can wait seconds for a thread, the locker does not.
+        let locker = try DatabaseLocker(
+            path: bed.databasePath, seconds: 20, stats: server.directory.appendingPathComponent("stats.json").path,
+            after: recipients / 4)
+        locker.start()
+        let (atLock, atRelease, released) = try await locker.waitForRelease()
+        #expect(atLock.map { $0 >= recipients / 4 } == true, "the lock was never taken")
+        let stillToSend = atRelease ?? recipients
+        #expect(stillToSend < recipients, "the send finished during the lock; the test proves nothing")
 
         // Then the send carries on by itself and finishes
         let resumed = await bed.whenTrue(timeout: .seconds(60)) {
-            try server.messageCount() > atRelease
+            try server.messageCount() > stillToSend
         } then: {
         }
         let recovery = Date().timeIntervalSince(released)
@@ -289,19 +288,34 @@ final class DatabaseLocker: Sendable {
     private let process = Process()
     private let output = Pipe()
 
-    init(path: String, seconds: Int) throws {
+    /// - Parameters:
+    ///   - stats: the SMTP test server's `stats.json`; the lock is taken once it counts `after` messages.
+    init(path: String, seconds: Int, stats: String, after: Int) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [
             "-c",
             """
-            import sqlite3, sys, time
-            db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
+            import json, sqlite3, sys, time
+            path, seconds, stats, after = sys.argv[1], float(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+            def count():
+                try:
+                    with open(stats) as f:
+                        return json.load(f).get("messages", 0)
+                except (OSError, ValueError):
+                    return 0
+            deadline = time.time() + 120
+            while count() < after:
+                if time.time() > deadline:
+                    sys.exit(1)
+                time.sleep(0.02)
+            db = sqlite3.connect(path, isolation_level=None, timeout=60)
             db.execute("BEGIN EXCLUSIVE")
-            print("locked", flush=True)
-            time.sleep(float(sys.argv[2]))
+            print("locked", count(), flush=True)
+            time.sleep(seconds)
+            print("released", count(), flush=True)
             db.execute("ROLLBACK")
             """,
-            path, "\(seconds)",
+            path, "\(seconds)", stats, "\(after)",
         ]
         process.standardOutput = output
     }
@@ -310,11 +324,17 @@ final class DatabaseLocker: Sendable {
         try? process.run()
     }
 
-    /// Waits until the lock is released; returns when.
-    func waitForRelease() async throws -> Date {
+    /// Waits until the lock is released; returns the server's counts when the lock was taken and just
+    /// before it was released (nil when that did not happen), and when the release was seen.
+    func waitForRelease() async throws -> (locked: Int?, released: Int?, at: Date) {
         while !process.isRunning && process.processIdentifier == 0 { try await Task.sleep(for: .milliseconds(50)) }
         while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        return Date()
+        let at = Date()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        func count(_ word: String) -> Int? {
+            text.split(separator: "\n").first { $0.hasPrefix(word + " ") }.flatMap { Int($0.dropFirst(word.count + 1)) }
+        }
+        return (count("locked"), count("released"), at)
     }
 }
 
