@@ -20,24 +20,19 @@ extension Console {
 
     /// The question for the code, with a fresh double-submit token (as the sign-in form has).
     func codePage(status: HTTPResponse.Status = .ok, language: Language, message: String? = nil) -> Response {
-        let token = RundbriefApp.Operations.formToken()
-        var values: [String: Any] = ["csrf": token]
-        if let message { values["message"] = message }
-        var response = page(.signInCode, status: status, language: language, values: values)
-        response.setCookie(cookie(Self.signInCookie, token, maxAge: 3_600))
-        return response
+        doubleSubmitPage(
+            .signInCode, status: status, language: language, values: message.map { ["message": $0] } ?? [:])
     }
 
     /// `POST /sign-in/code`.
     func signInCode(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let language = language(request)
-        guard let form = await form(request) else {
-            return errorPage(.contentTooLarge, message: Self.text(.formTooLarge, language), language: language)
-        }
-        guard let expected = request.cookies[Self.signInCookie]?.value,
-            RundbriefApp.Operations.tokensMatch(form["csrf"], expected)
-        else {
-            return codePage(status: .forbidden, language: language, message: Self.text(.formExpired, language))
+        let form: FormFields
+        switch await doubleSubmitForm(
+            request, refused: { codePage(status: .forbidden, language: language, message: $0) })
+        {
+        case .success(let fields): form = fields
+        case .failure(let answer): return answer.response
         }
         let challenge = request.cookies[Self.challengeCookie]?.value ?? ""
         let code = form["code"] ?? ""

@@ -17,24 +17,48 @@ extension Console {
     func signInPage(
         status: HTTPResponse.Status = .ok, language: Language, email: String = "", message: String? = nil
     ) -> Response {
-        let token = RundbriefApp.Operations.formToken()
-        var values: [String: Any] = ["csrf": token, "email": email]
+        var values: [String: Any] = ["email": email]
         if let message { values["message"] = message }
-        var response = page(.signIn, status: status, language: language, values: values)
+        return doubleSubmitPage(.signIn, status: status, language: language, values: values)
+    }
+
+    /// A page whose form is posted before anyone is signed in (the sign-in, the code): a fresh random
+    /// token in its hidden field and in a cookie; the post must repeat it (``doubleSubmitForm(_:)``).
+    func doubleSubmitPage(
+        _ page: ConsoleRenderer.Page, status: HTTPResponse.Status, language: Language, values: [String: Any]
+    ) -> Response {
+        let token = RundbriefApp.Operations.formToken()
+        var values = values
+        values["csrf"] = token
+        var response = self.page(page, status: status, language: language, values: values)
         response.setCookie(cookie(Self.signInCookie, token, maxAge: 3_600))
         return response
+    }
+
+    /// The form of a ``doubleSubmitPage(_:status:language:values:)``, or the answer instead: 413 for an
+    /// oversized form, `refused(message)` when its token does not match its cookie.
+    func doubleSubmitForm(_ request: Request, refused: (String) -> Response) async -> Result<FormFields, PageAnswer> {
+        let language = language(request)
+        guard let form = await form(request) else {
+            return .failure(
+                PageAnswer(
+                    errorPage(.contentTooLarge, message: Self.text(.formTooLarge, language), language: language)))
+        }
+        guard let expected = request.cookies[Self.signInCookie]?.value,
+            RundbriefApp.Operations.tokensMatch(form["csrf"], expected)
+        else { return .failure(PageAnswer(refused(Self.text(.formExpired, language)))) }
+        return .success(form)
     }
 
     /// `POST /sign-in`.
     func signIn(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let language = language(request)
-        guard let form = await form(request) else {
-            return errorPage(.contentTooLarge, message: Self.text(.formTooLarge, language), language: language)
-        }
-        guard let expected = request.cookies[Self.signInCookie]?.value,
-            RundbriefApp.Operations.tokensMatch(form["csrf"], expected)
-        else {
-            return signInPage(status: .forbidden, language: language, message: Self.text(.formExpired, language))
+        let form: FormFields
+        switch await doubleSubmitForm(
+            request, refused: { signInPage(status: .forbidden, language: language, message: $0) })
+        {
+        case .success(let fields): form = fields
+        case .failure(let answer): return answer.response
         }
         let email = form["email"] ?? ""
         let password = form["password"] ?? ""
