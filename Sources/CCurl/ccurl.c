@@ -51,6 +51,10 @@ CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
 
+CURLcode ccurl_easy_getinfo_socket(CURL *handle, curl_socket_t *socket) {
+    return curl_easy_getinfo(handle, CURLINFO_ACTIVESOCKET, socket);
+}
+
 CURLMcode ccurl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }
@@ -71,4 +75,8 @@ CURLcode ccurl_easy_set_abort_flag(CURL *handle, int *flag) {
 
 void ccurl_abort_flag_raise(int *flag) {
     __atomic_store_n(flag, 1, __ATOMIC_RELEASE);
+}
+
+int ccurl_abort_flag_is_raised(int *flag) {
+    return __atomic_load_n(flag, __ATOMIC_ACQUIRE);
 }

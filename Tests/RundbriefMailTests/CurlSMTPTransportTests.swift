@@ -187,24 +187,95 @@ import Testing
         #expect(try server.stats().connections == 0)
     }
 
-    @Test func anEnvelopeSenderLibcurlRefusesNeverGoesOutWithThePreviousOne() async throws {
+    @Test func anEnvelopeSenderThatWouldForgeACommandNeverGoesOut() async throws {
         // Given a connection that has just sent a message with a valid envelope sender
-        let server = try SMTPTestServer()
+        let server = try SMTPTestServer(arguments: ["--pipelining"])
         let transport = try Self.plain(server)
         #expect(await transport.send(Self.message()).isDelivered)
 
-        // When the next message's envelope sender is one libcurl refuses (longer than its 8 MB input limit)
+        // When the next message's envelope sender carries a line break that would start a command of its own
         var refused = Self.message(to: "second@example.org")
-        refused.envelopeFrom = String(repeating: "x", count: 8_000_001) + "@example.org"
+        refused.envelopeFrom = "bounces@example.org>\r\nRCPT TO:<forged@example.org"
         let outcome = await transport.send(refused)
+        // and a sender longer than SMTP allows
+        var long = Self.message(to: "third@example.org")
+        long.envelopeFrom = String(repeating: "x", count: 8_000_001) + "@example.org"
+        let longOutcome = await transport.send(long)
+        let after = await transport.send(Self.message(to: "fourth@example.org"))
         await transport.shutdown()
 
-        // Then nothing goes out (not with the previous message's sender), and the outcome says why
-        #expect(!outcome.isDelivered)
-        #expect(outcome.classification == .connectionFailed)
-        #expect(outcome.stage == .mailFrom)
-        #expect(outcome.detail?.contains("CURLOPT_MAIL_FROM") == true)
+        // Then nothing goes out for either (nothing with the previous message's sender), the outcome says
+        // why without blaming the recipient, and the connection goes on
+        for outcome in [outcome, longOutcome] {
+            #expect(!outcome.isDelivered)
+            #expect(outcome.classification == .connectionFailed)
+            #expect(outcome.stage == .mailFrom)
+            #expect(outcome.detail?.contains("envelope sender") == true, "\(outcome)")
+        }
+        #expect(after.isDelivered)
+        #expect(try server.stats().messages == 2)
+        #expect(try server.envelope(2)["rcpt_tos"] as? [String] == ["fourth@example.org"])
+        #expect(try server.stats().connections == 1)
+    }
+
+    @Test func aRecipientThatWouldForgeACommandIsRefusedForGood() async throws {
+        let server = try SMTPTestServer(arguments: ["--pipelining"])
+        let transport = try Self.plain(server)
+
+        let outcome = await transport.send(Self.message(to: "reader@example.org>\r\nRCPT TO:<forged@example.org"))
+        let after = await transport.send(Self.message(to: "reader@example.org"))
+        await transport.shutdown()
+
+        #expect(outcome.classification == .permanent)
+        #expect(outcome.stage == .rcptTo)
+        #expect(outcome.detail?.contains("recipient address") == true, "\(outcome)")
+        #expect(after.isDelivered)
         #expect(try server.stats().messages == 1)
+        #expect(try server.envelope(1)["rcpt_tos"] as? [String] == ["reader@example.org"])
+    }
+
+    @Test func aRelayOfferingPipeliningGetsEachEnvelopeInOneGroup() async throws {
+        // Given a relay that announces PIPELINING, SIZE and 8BITMIME
+        let server = try SMTPTestServer(arguments: ["--pipelining", "--reject", "gone@example.org"])
+        let transport = try Self.plain(server)
+
+        // When messages go out, one of them to a refused recipient in the middle
+        var outcomes: [SMTPOutcome] = []
+        for recipient in ["a@example.org", "b@example.org", "gone@example.org", "c@example.org", "d@example.org"] {
+            outcomes.append(await transport.send(Self.message(to: recipient)))
+        }
+        await transport.shutdown()
+
+        // Then every envelope arrived as one group (RCPT TO was there when MAIL FROM was answered)
+        #expect(try server.count("pipelined") == 5)
+        // and the refusal is the recipient's alone: the rest went out on the same connection after it
+        #expect(outcomes.map(\.classification) == [.delivered, .delivered, .permanent, .delivered, .delivered])
+        #expect(outcomes[2].stage == .rcptTo)
+        #expect(outcomes[2].reply?.code == 550)
+        #expect(outcomes[2].reply?.enhancedStatus == "5.1.1")
+        let stats = try server.stats()
+        #expect(stats.messages == 4)
+        #expect(stats.connections == 1)
+        // and each message arrived byte for byte, its dot lines unstuffed, with SIZE and BODY=8BITMIME
+        let message = Self.message(to: "d@example.org")
+        #expect(try server.message(4) == message.data)
+        let options = try server.envelope(4)["mail_options"] as? [String] ?? []
+        #expect(options.contains("SIZE=\(message.data.count)"), "\(options)")
+        #expect(options.contains("BODY=8BITMIME"), "\(options)")
+    }
+
+    @Test func aRelayWithoutPipeliningGetsOneCommandAtATime() async throws {
+        let server = try SMTPTestServer(arguments: ["--reject", "gone@example.org"])
+        let transport = try Self.plain(server)
+
+        let first = await transport.send(Self.message(to: "gone@example.org"))
+        let second = await transport.send(Self.message(to: "a@example.org"))
+        await transport.shutdown()
+
+        #expect(first.classification == .permanent)
+        #expect(second.isDelivered)
+        #expect(try server.count("pipelined") == 0)
+        #expect(try server.stats().connections == 1)
     }
 
     @Test func invalidConfigurationIsRejected() {

@@ -68,6 +68,12 @@ public final class SMTPTestServer: @unchecked Sendable {
         return (object["connections"] ?? -1, object["messages"] ?? -1)
     }
 
+    /// One count of `stats.json` by name (`connections`, `messages`, `pipelined`); -1 when absent.
+    public func count(_ name: String) throws -> Int {
+        let data = try Data(contentsOf: directory.appendingPathComponent("stats.json"))
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Int])?[name] ?? -1
+    }
+
     /// How many messages the server received.
     public func messageCount() throws -> Int {
         let data = try Data(contentsOf: directory.appendingPathComponent("stats.json"))

@@ -32,8 +32,11 @@ CURLcode ccurl_easy_setopt_debug_function(CURL *handle, curl_debug_callback call
  */
 CURLcode ccurl_easy_set_abort_flag(CURL *handle, int *flag);
 void ccurl_abort_flag_raise(int *flag);
+int ccurl_abort_flag_is_raised(int *flag);
 
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
+/* CURLINFO_ACTIVESOCKET: the socket of a CURLOPT_CONNECT_ONLY connection, for curl_easy_send/recv. */
+CURLcode ccurl_easy_getinfo_socket(CURL *handle, curl_socket_t *socket);
 
 CURLMcode ccurl_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
 

@@ -2,13 +2,13 @@ import Foundation
 
 /// Delivers messages over SMTP through libcurl, on dedicated threads with reused connections.
 ///
-/// Each of `concurrency` connections is a libcurl easy handle, configured once, that keeps its
-/// connection open across messages. The connections are shared out among at most
-/// ``maximumThreads`` threads, each driving its share through a libcurl multi handle
-/// (``SMTPConnectionGroup``): a thread per connection would spend its time switching between threads
-/// waiting for replies. `send` queues the message and suspends until a thread has finished the
-/// transaction. The threads are real `Thread`s: libcurl blocks them while waiting for the relay and
-/// must never occupy the threads of the Swift concurrency pool.
+/// Each of `concurrency` connections is opened by libcurl (TCP, TLS, login) and kept open across
+/// messages; the transactions on it are pipelined when the relay allows (``SMTPConnection``). The
+/// connections are shared out among at most ``maximumThreads`` threads, each waiting for all of its
+/// connections at once (``SMTPConnectionGroup``): a thread per connection would spend its time
+/// switching between threads waiting for replies. `send` queues the message and suspends until a
+/// thread has finished the transaction. The threads are real `Thread`s: opening a connection blocks
+/// them, and they must never occupy the threads of the Swift concurrency pool.
 ///
 /// Instances share nothing: `rundbrief serve` runs one for the sender (`smtp.concurrency` connections)
 /// and one with a single connection for confirmation mails, so those never wait behind a send.
@@ -17,8 +17,10 @@ public final class CurlSMTPTransport: MailTransport {
     /// The configuration the transport was created with.
     public let configuration: Configuration
     private let queue: BlockingJobQueue<SMTPJob>
-    /// Shared by the workers' handles, which it outlives (they hold it too).
+    /// Shared by the connections (read while opening and before each transaction) and the groups.
     private let abortFlag = TransferAbortFlag()
+    /// One per connection group: wakes its thread.
+    private let wakers: [SMTPConnectionGroup.Waker]
 
     /// At most this many threads drive the connections: composing and signing a message costs more
     /// than waiting for the relay, so more threads than cores only add switches between them.
@@ -32,16 +34,16 @@ public final class CurlSMTPTransport: MailTransport {
         self.configuration = configuration
         let threads = min(configuration.concurrency, Self.maximumThreads)
         queue = BlockingJobQueue(workers: threads)
-        var shares: [[SMTPConnectionWorker]] = Array(repeating: [], count: threads)
+        var shares: [[SMTPConnection]] = Array(repeating: [], count: threads)
         for index in 0..<configuration.concurrency {
-            shares[index % threads].append(
-                try SMTPConnectionWorker(configuration: configuration, abort: abortFlag))
+            shares[index % threads].append(SMTPConnection(configuration: configuration, abort: abortFlag))
         }
         var groups: [SMTPConnectionGroup] = []
         for share in shares {
-            groups.append(try SMTPConnectionGroup(workers: share, queue: queue))
+            groups.append(try SMTPConnectionGroup(connections: share, queue: queue, abort: abortFlag))
         }
         let wakers = groups.map(\.waker)
+        self.wakers = wakers
         queue.onSubmit = {
             for waker in wakers { waker.wakeIfWaiting() }
         }
@@ -78,13 +80,12 @@ public final class CurlSMTPTransport: MailTransport {
         }
     }
 
-    /// Stops the transport: transactions in progress finish, queued messages are answered
-    /// `.connectionFailed` (not sent); it returns when every transaction has ended, and the connections
-    /// are then closed with QUIT (without holding the caller for the replies).
-    /// Aborts every transaction in progress within about a second (libcurl's transfer-info callback),
-    /// and every later one at once: their outcome is a connection failure. For the shutdown deadline.
+    /// Aborts every transaction in progress at once (one being opened within about a second, through
+    /// libcurl's transfer-info callback), and every later one: their outcome is a connection failure.
+    /// For the shutdown deadline.
     public func abortTransfers() {
         abortFlag.raise()
+        for waker in wakers { waker.wake() }
     }
 
     /// Connects to the relay on a thread of its own (greeting, EHLO, STARTTLS, AUTH; no message), then
@@ -93,14 +94,17 @@ public final class CurlSMTPTransport: MailTransport {
         let configuration = self.configuration
         return await withCheckedContinuation { continuation in
             let thread = Thread {
-                let worker = try? SMTPConnectionWorker(configuration: configuration, abort: TransferAbortFlag())
-                continuation.resume(returning: worker?.probe() ?? false)
+                let connection = SMTPConnection(configuration: configuration, abort: TransferAbortFlag())
+                continuation.resume(returning: connection.probe())
             }
             thread.name = "rundbrief-smtp-probe"
             thread.start()
         }
     }
 
+    /// Stops the transport: transactions in progress finish, queued messages are answered
+    /// `.connectionFailed` (not sent); it returns when every transaction has ended and the connections
+    /// were closed with QUIT (without waiting for the replies).
     public func shutdown() async {
         for job in queue.close() {
             job.answer(Self.shutDownOutcome)

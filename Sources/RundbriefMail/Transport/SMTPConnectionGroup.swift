@@ -1,34 +1,47 @@
 import CCurl
 import Synchronization
 
-/// Several SMTP connections driven by one thread through a libcurl multi handle.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Several SMTP connections driven by one thread.
 ///
 /// A thread per connection spends most of its time waiting for the relay's next reply, and every
 /// reply costs a context switch; one thread waiting for all of its connections at once (`poll`)
 /// handles the replies that arrived meanwhile in one go. The thread composes each message when a
-/// connection becomes free, so composing runs beside the other connections' transfers.
+/// connection becomes free, so composing runs beside the other connections' transactions.
 ///
-/// Each connection is an ``SMTPConnectionWorker`` (its easy handle, transcript and recipient list);
-/// the multi handle keeps the open connections between messages. A job runs exactly as with a
-/// blocking transfer: one transaction, retried once when a reused connection turned out to be dead.
+/// Each connection is an ``SMTPConnection``. A libcurl multi handle without transfers serves as the
+/// poll (`curl_multi_poll` on the connections' sockets), because `curl_multi_wakeup` lets another
+/// thread wake it when a job arrives. A job runs as one transaction, retried once on a new connection
+/// when a reused one turned out to be dead before the relay answered anything.
+///
+/// Opening a connection (TCP, TLS, AUTH) blocks the thread: libcurl opens a CONNECT_ONLY connection
+/// only by `curl_easy_perform`, as a multi handle shared by several would prune the others' open
+/// connections as idle ones (`prune_dead_connections` in 7.88). It happens once per connection and
+/// send, bounded by `connect_timeout`.
 final class SMTPConnectionGroup {
     private final class Slot {
-        let worker: SMTPConnectionWorker
+        let connection: SMTPConnection
         var job: SMTPJob?
         var message: OutgoingMessage?
         var retried = false
 
-        init(worker: SMTPConnectionWorker) { self.worker = worker }
+        init(connection: SMTPConnection) { self.connection = connection }
     }
 
     private let slots: [Slot]
     private let queue: BlockingJobQueue<SMTPJob>
+    private let abort: TransferAbortFlag
     /// Used only by the group's thread; the waker may wake a poll on it from others.
     private let multi: UnsafeMutableRawPointer
     let waker: Waker
+    private var polled: [curl_waitfd] = []
+    private var polledSlots: [Slot] = []
 
-    /// Wakes the group's thread from `curl_multi_poll` when a job arrives while some of its
-    /// connections are free (from any thread).
+    /// Wakes the group's thread from `curl_multi_poll` (from any thread): when a job arrives while
+    /// some of its connections are free, or when transactions must be aborted.
     final class Waker: Sendable {
         /// The multi handle's address while the group's thread runs; 0 once it is cleaned up.
         private let multi: Mutex<UInt>
@@ -41,6 +54,10 @@ final class SMTPConnectionGroup {
 
         func wakeIfWaiting() {
             guard wantsWork.exchange(false, ordering: .sequentiallyConsistent) else { return }
+            wake()
+        }
+
+        func wake() {
             multi.withLock { multi in
                 if let handle = UnsafeMutableRawPointer(bitPattern: multi) { _ = curl_multi_wakeup(handle) }
             }
@@ -52,33 +69,28 @@ final class SMTPConnectionGroup {
         }
     }
 
-    init(workers: [SMTPConnectionWorker], queue: BlockingJobQueue<SMTPJob>) throws(TransportError) {
+    init(connections: [SMTPConnection], queue: BlockingJobQueue<SMTPJob>, abort: TransferAbortFlag)
+        throws(TransportError)
+    {
         guard let multi = curl_multi_init() else {
             throw TransportError(.curlUnavailable, "curl_multi_init returned no handle")
         }
-        // Keeps every connection open between messages; by default libcurl keeps four per transfer
-        // running at the time, and closes the rest when a send thins out.
-        let code = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, workers.count)
-        guard code == CURLM_OK else {
-            _ = curl_multi_cleanup(multi)
-            throw TransportError(
-                .invalidOption, "CURLMOPT_MAXCONNECTS: \(String(cString: curl_multi_strerror(code)))")
-        }
-        slots = workers.map(Slot.init)
+        slots = connections.map(Slot.init)
         self.queue = queue
+        self.abort = abort
         self.multi = multi
         waker = Waker(multi)
+        polled.reserveCapacity(connections.count)
+        polledSlots.reserveCapacity(connections.count)
     }
 
-    /// Takes jobs until the queue closes and every transaction has ended, reports its exit, then
-    /// closes the connections (QUIT).
+    /// Takes jobs until the queue closes and every transaction has ended, closes the connections
+    /// (QUIT, without waiting for the replies), then reports its exit.
     static func run(_ group: SMTPConnectionGroup) {
         group.loop()
-        // Reported before the QUITs: libcurl waits for their replies, and a relay that stalled (the
-        // reason transfers were aborted) would hold the daemon's exit until the SMTP timeout.
+        for slot in group.slots { slot.connection.close(quit: true) }
         group.queue.workerExited()
         group.waker.retire()
-        // The easy handles were all removed: this closes the connections the multi handle kept.
         _ = curl_multi_cleanup(group.multi)
     }
 
@@ -86,17 +98,12 @@ final class SMTPConnectionGroup {
         var active = 0
         var closed = false
         while true {
+            if abort.isRaised { active -= abortAll() }
             if !closed { closed = fill(&active) }
             guard active > 0 else {
                 if closed { return }
                 continue
             }
-            var running: Int32 = 0
-            _ = curl_multi_perform(multi, &running)
-            let finished = collectFinished()
-            active -= finished
-            // A connection that became free takes its next job before the thread waits again.
-            guard finished == 0, active > 0 else { continue }
             let free = !closed && slots.contains { $0.job == nil }
             if free {
                 waker.wantsWork.store(true, ordering: .sequentiallyConsistent)
@@ -106,13 +113,69 @@ final class SMTPConnectionGroup {
                     continue
                 }
             }
-            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+            active -= poll()
             if free { waker.wantsWork.store(false, ordering: .sequentiallyConsistent) }
         }
     }
 
+    /// Waits for the busy connections' sockets (or a wake-up, or the nearest deadline), then lets
+    /// each ready connection go on.
+    /// - Returns: how many transactions ended.
+    private func poll() -> Int {
+        polled.removeAll(keepingCapacity: true)
+        polledSlots.removeAll(keepingCapacity: true)
+        var nearest: ContinuousClock.Instant?
+        for slot in slots where slot.job != nil && slot.connection.inTransaction {
+            var events = Int16(POLLIN)
+            if slot.connection.wantsWrite { events |= Int16(POLLOUT) }
+            polled.append(curl_waitfd(fd: slot.connection.socket, events: events, revents: 0))
+            polledSlots.append(slot)
+            if let deadline = slot.connection.deadline, nearest.map({ deadline < $0 }) ?? true { nearest = deadline }
+        }
+        var timeout: Int32 = 1000
+        if let nearest {
+            let left = ContinuousClock.now.duration(to: nearest)
+            timeout = max(
+                0,
+                min(
+                    1000,
+                    Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000) + 1))
+        }
+        let count = UInt32(polled.count)
+        _ = polled.withUnsafeMutableBufferPointer { fds in
+            curl_multi_poll(multi, fds.baseAddress, count, timeout, nil)
+        }
+        var ended = 0
+        let now = ContinuousClock.now
+        for (index, slot) in polledSlots.enumerated() {
+            let revents = Int32(polled[index].revents)
+            var event = SMTPConnection.Event.pending
+            if revents != 0 {
+                event = slot.connection.pump(readable: revents & Int32(POLLIN | POLLHUP | POLLERR) != 0)
+            }
+            if case .pending = event { event = slot.connection.checkDeadline(now) }
+            if case .finished(let outcome, let retryable) = event, settle(slot, outcome, retryable: retryable) {
+                ended += 1
+            }
+        }
+        return ended
+    }
+
+    /// Ends every transaction in progress as aborted.
+    /// - Returns: how many ended.
+    private func abortAll() -> Int {
+        var ended = 0
+        for slot in slots where slot.job != nil {
+            if case .finished(let outcome, _) = slot.connection.abortTransaction() {
+                finish(slot, outcome)
+                ended += 1
+            }
+        }
+        return ended
+    }
+
     /// Starts a job on every free connection while jobs are queued; blocks for one only when no
-    /// transfer is running.
+    /// transaction is running.
     /// - Returns: whether the queue is closed (and empty).
     private func fill(_ active: inout Int) -> Bool {
         for slot in slots where slot.job == nil {
@@ -128,7 +191,7 @@ final class SMTPConnectionGroup {
     }
 
     /// Composes `job`'s message and starts its transaction on `slot`.
-    /// - Returns: whether a transfer started (else the job was answered, or had nothing to send).
+    /// - Returns: whether a transaction is in progress (else the job was answered, or had nothing to send).
     private func start(_ job: SMTPJob, on slot: Slot) -> Bool {
         let message: OutgoingMessage
         switch job {
@@ -144,50 +207,41 @@ final class SMTPConnectionGroup {
         return begin(slot)
     }
 
-    /// Prepares the slot's message on its handle and adds the handle to the multi handle.
-    /// - Returns: whether the transfer started (else the job was answered).
+    /// Opens the slot's connection when needed and begins the transaction of its message.
+    /// - Returns: whether the transaction is in progress (else the job was answered).
     private func begin(_ slot: Slot) -> Bool {
         guard let message = slot.message else { return false }
-        if let refused = slot.worker.begin(message) {
+        if abort.isRaised {
+            finish(
+                slot, SMTPOutcome(classification: .connectionFailed, stage: .connect, detail: SMTPConnection.aborted))
+            return false
+        }
+        if !slot.connection.isOpen, let refused = slot.connection.open() {
             finish(slot, refused)
             return false
         }
-        let code = curl_multi_add_handle(multi, slot.worker.easyHandle)
-        guard code == CURLM_OK else {
-            _ = slot.worker.end(CURLE_FAILED_INIT)
-            let reason = String(cString: curl_multi_strerror(code))
-            finish(slot, SMTPOutcome(classification: .connectionFailed, stage: .connect, detail: reason))
-            return false
+        switch slot.connection.begin(message) {
+        case .pending:
+            return true
+        case .finished(let outcome, let retryable):
+            return !settle(slot, outcome, retryable: retryable)
         }
-        return true
     }
 
-    /// Handles the transfers libcurl reports done.
-    /// - Returns: how many transfers ended (a retried one has not).
-    private func collectFinished() -> Int {
-        var ended = 0
-        var left: Int32 = 0
-        while let info = curl_multi_info_read(multi, &left) {
-            guard info.pointee.msg == CURLMSG_DONE, let easy = info.pointee.easy_handle else { continue }
-            // The info is only valid until the handle is removed.
-            let code = info.pointee.data.result
-            _ = curl_multi_remove_handle(multi, easy)
-            guard let slot = slots.first(where: { $0.worker.easyHandle == easy }) else { continue }
-            let (outcome, retryable) = slot.worker.end(code)
-            if retryable && !slot.retried {
-                slot.retried = true
-                if begin(slot) { continue }
-            } else {
-                finish(slot, outcome)
-            }
-            ended += 1
+    /// Handles a transaction's end: a retryable one starts again once, else the job is answered.
+    /// - Returns: whether the job was answered (its slot is free).
+    private func settle(_ slot: Slot, _ outcome: SMTPOutcome, retryable: Bool) -> Bool {
+        if retryable && !slot.retried {
+            slot.retried = true
+            return !begin(slot)
         }
-        return ended
+        finish(slot, outcome)
+        return true
     }
 
     /// Counts the outcome, frees the slot and answers its job.
     private func finish(_ slot: Slot, _ outcome: SMTPOutcome) {
-        slot.worker.count(outcome)
+        slot.connection.count(outcome)
         let job = slot.job
         slot.job = nil
         slot.message = nil
