@@ -91,6 +91,28 @@ import Testing
         #expect(outcome.detail != nil)
     }
 
+    @Test func aRelayThatStopsAnsweringEndsTheTransactionAtItsTimeout() async throws {
+        // Given a relay (with PIPELINING) that takes one message, then never answers the end of data
+        let server = try SMTPTestServer(arguments: ["--pipelining", "--stall-after", "1"])
+        let transport = try CurlSMTPTransport(
+            configuration: .init(
+                url: server.url, startTLS: .off, transactionTimeout: .seconds(1), concurrency: 1))
+        #expect(await transport.send(Self.message()).isDelivered)
+
+        // When the next message goes out
+        let clock = ContinuousClock()
+        let started = clock.now
+        let outcome = await transport.send(Self.message(to: "second@example.org"))
+        let waited = clock.now - started
+        await transport.shutdown()
+
+        // Then it ends after the timeout, as worth another try later (the relay may have it or not)
+        #expect(outcome.classification == .transient, "\(outcome)")
+        #expect(outcome.stage == .endOfData)
+        #expect(outcome.detail?.contains("no reply from the relay") == true, "\(outcome)")
+        #expect(waited >= .milliseconds(900) && waited < .seconds(10), "\(waited)")
+    }
+
     @Test func connectionIsReusedAcrossMessages() async throws {
         let server = try SMTPTestServer()
         let transport = try Self.plain(server)
