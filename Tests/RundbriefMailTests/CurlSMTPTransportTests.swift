@@ -286,6 +286,32 @@ import Testing
         #expect(options.contains("BODY=8BITMIME"), "\(options)")
     }
 
+    @Test(arguments: [true, false])
+    func aRelayThatSays421AndClosesIsLeftAndReopened(pipelining: Bool) async throws {
+        // Given a relay that answers one envelope sender with 421 and closes the connection
+        let server = try SMTPTestServer(
+            arguments: ["--close-at-mail", "leaving@example.org"] + (pipelining ? ["--pipelining"] : []))
+        let transport = try Self.plain(server)
+        #expect(await transport.send(Self.message(to: "first@example.org")).isDelivered)
+
+        // When a message meets the 421, and the next one follows
+        var closing = Self.message(to: "second@example.org")
+        closing.envelopeFrom = "leaving@example.org"
+        let outcome = await transport.send(closing)
+        let next = await transport.send(Self.message(to: "third@example.org"))
+        await transport.shutdown()
+
+        // Then the 421 is a reason to try again later, not the recipient's fault, and the next message
+        // goes out on a new connection
+        #expect(outcome.classification == .transient, "\(outcome)")
+        #expect(outcome.stage == .mailFrom)
+        #expect(outcome.reply?.code == 421)
+        #expect(next.isDelivered, "\(next)")
+        let stats = try server.stats()
+        #expect(stats.messages == 2)
+        #expect(stats.connections == 2)
+    }
+
     @Test func aRelayWithoutPipeliningGetsOneCommandAtATime() async throws {
         let server = try SMTPTestServer(arguments: ["--reject", "gone@example.org"])
         let transport = try Self.plain(server)

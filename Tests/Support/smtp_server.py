@@ -11,6 +11,7 @@ with 451 4.7.1, --tempfail-once ADDR with 451 4.7.1 the first time only. --drop-
 connection after it carried N messages; --stop-after N shuts the whole server down (connections
 closed, port no longer listening) after N messages in total. --stall-after N stops answering once N
 messages arrived: every later DATA is read but never acknowledged nor recorded (a relay that hangs).
+--close-at-mail ADDR answers MAIL FROM:<ADDR> with 421 4.3.2 and closes the connection (a relay going away).
 --pipelining announces PIPELINING (RFC 2920) in the EHLO reply; stats.json then also counts in
 "pipelined" the transactions whose RCPT TO had already arrived when MAIL FROM was answered (the
 client sent them in one group), and each N.json records the MAIL FROM parameters as "mail_options".
@@ -96,6 +97,7 @@ class RuleHandler:
         self.stop_after = options.stop_after
         self.stall_after = options.stall_after
         self.pipelining = options.pipelining
+        self.close_at_mail = {a.lower() for a in options.close_at_mail}
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         # With this hook aiosmtpd leaves remembering the client's name to the handler.
@@ -110,6 +112,9 @@ class RuleHandler:
         if b"RCPT TO:" in waiting.upper():
             self.recorder.pipelined += 1
             self.recorder.write_stats()
+        if address.lower() in self.close_at_mail:
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.3.2 Service shutting down, closing transmission channel"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 2.1.0 OK"
@@ -228,6 +233,7 @@ def parse_arguments(argv=None):
     parser.add_argument("--drop-after", type=int, default=0, metavar="N")
     parser.add_argument("--stop-after", type=int, default=0, metavar="N")
     parser.add_argument("--stall-after", type=int, default=0, metavar="N")
+    parser.add_argument("--close-at-mail", action="append", default=[], metavar="ADDR")
     parser.add_argument("--pipelining", action="store_true", help="announce PIPELINING in the EHLO reply")
     options = parser.parse_args(argv)
     if bool(options.tls_cert) != bool(options.tls_key):
