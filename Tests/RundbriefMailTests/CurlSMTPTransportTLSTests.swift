@@ -35,6 +35,43 @@ import Testing
         #expect(try server.message(1) == CurlSMTPTransportTests.message().data)
     }
 
+    @Test func pipelinedTransactionsOverTLSCarryLargeMessagesIntact() async throws {
+        // Given a relay with STARTTLS, AUTH and PIPELINING
+        let relay = try SMTPTestServer(arguments: [
+            "--tls-cert", certificate.certificate.path, "--tls-key", certificate.key.path,
+            "--require-starttls", "--auth", "sender:s3cret pass", "--pipelining",
+        ])
+        let transport = try CurlSMTPTransport(
+            configuration: .init(
+                url: relay.url, username: "sender", password: "s3cret pass", startTLS: .required,
+                caFile: certificate.certificate.path, connectTimeout: .seconds(5), transactionTimeout: .seconds(20),
+                concurrency: 1))
+
+        // When messages go out, one of them far larger than a socket buffer (writes that the TLS
+        // layer takes in parts), with lines that start with dots
+        var large = CurlSMTPTransportTests.message(to: "large@example.org")
+        let line = Array(".Zeile mit Punkt am Anfang und Umlauten äöü, die lang genug ist.\r\n".utf8)
+        for _ in 0..<8_000 { large.data.append(contentsOf: line) }
+        let messages = [
+            CurlSMTPTransportTests.message(to: "a@example.org"), large,
+            CurlSMTPTransportTests.message(to: "b@example.org"),
+        ]
+        var outcomes: [SMTPOutcome] = []
+        for message in messages { outcomes.append(await transport.send(message)) }
+        await transport.shutdown()
+
+        // Then each arrived byte for byte, each envelope in one group, over one connection
+        #expect(outcomes.allSatisfy { $0.isDelivered }, "\(outcomes)")
+        for (index, message) in messages.enumerated() {
+            let arrived = try relay.message(index + 1)
+            #expect(arrived == message.data)
+        }
+        #expect(large.data.count > 500_000)
+        #expect(try relay.count("pipelined") == 3)
+        let connections = try relay.stats().connections
+        #expect(connections == 1)
+    }
+
     @Test func unverifiableCertificateFailsAtTLS() async throws {
         let transport = try transport(caFile: nil)
 
