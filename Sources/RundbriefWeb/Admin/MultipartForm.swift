@@ -1,3 +1,14 @@
+// Hand-written on purpose. vapor/multipart-kit 4.7.1 (in the mirror) was tried in a scratch package on
+// 2026-12-02 against the bodies our tests send and did not fit, although it adds no new package (its swift-nio
+// and swift-collections are built here already):
+// - a truncated body is no error: its parser has no end-of-input check, so a body cut off before the closing
+//   boundary yields the finished parts and drops the unfinished one silently; "--boundary-" closes the body;
+// - every malformed input is one private `MultipartParser.Error.syntax`, with no reason to name or show;
+// - it enforces no limit (parts, header or field size), and its callbacks cannot throw or stop it;
+// - a part without headers or without `Content-Disposition` is accepted as an unnamed part;
+// - its `name`/`filename` reading splits quoted values at ";" and "=" ("liste=neu.csv" becomes "neu.csv");
+// - an empty boundary is a precondition failure: it would end the daemon.
+// Closing those gaps around it would take as much code as this parser.
 import Foundation
 
 /// The parts of a `multipart/form-data` body (RFC 7578), already in memory: the console's CSV upload.
