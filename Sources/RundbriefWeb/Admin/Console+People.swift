@@ -294,13 +294,19 @@ extension Console {
         guard let buffer = try? await request.body.collect(upTo: Self.maxUploadBytes) else { return tooLarge }
         let contentType = request.headers[.contentType]
         // Parsing up to 10 MB is blocking work: off the concurrency pool.
-        let parsed = try await blocking {
-            MultipartForm.boundary(contentType: contentType).flatMap {
-                MultipartForm(body: Array(buffer.readableBytesView), boundary: $0)
+        let parsed = try await blocking { () -> Result<MultipartForm, MultipartForm.Malformed> in
+            guard let boundary = MultipartForm.boundary(contentType: contentType) else { return .failure(.noBoundary) }
+            return Result { () throws(MultipartForm.Malformed) in
+                try MultipartForm(parsing: Array(buffer.readableBytesView), boundary: boundary)
             }
         }
-        guard let form = parsed, RundbriefApp.Operations.csrfMatches(form["csrf"], session: signedIn.session)
-        else {
+        // A body cut off or garbled on its way is said to be so (the token is inside it, unread).
+        guard case .success(let form) = parsed else {
+            return errorPage(
+                .badRequest, message: Self.peopleText(.uploadMalformed, language), language: language,
+                signedIn: signedIn)
+        }
+        guard RundbriefApp.Operations.csrfMatches(form["csrf"], session: signedIn.session) else {
             return errorPage(
                 .forbidden, message: Self.text(.formExpired, language), language: language, signedIn: signedIn)
         }
@@ -386,13 +392,16 @@ extension Console {
 
     // MARK: Words
 
-    enum PeopleText { case uploadTooLarge, noFile }
+    enum PeopleText { case uploadTooLarge, uploadMalformed, noFile }
 
     static func peopleText(_ text: PeopleText, _ language: Language) -> String {
         switch (text, language) {
         case (.uploadTooLarge, .de):
             "Die Datei ist zu groß: Eine CSV-Datei darf höchstens 10 MB haben. Bitte teilen Sie sie auf."
         case (.uploadTooLarge, .en): "The file is too large: a CSV file may have at most 10 MB. Please split it."
+        case (.uploadMalformed, .de):
+            "Die hochgeladene Datei ist nicht vollständig angekommen. Bitte laden Sie sie noch einmal hoch."
+        case (.uploadMalformed, .en): "The uploaded file did not arrive complete. Please upload it again."
         case (.noFile, .de): "Bitte wählen Sie eine CSV-Datei aus."
         case (.noFile, .en): "Please choose a CSV file."
         }

@@ -76,12 +76,6 @@ struct MultipartForm: Sendable {
         return nil
     }
 
-    /// - Returns: nil for a body that is not well-formed multipart with this boundary (see `Malformed`).
-    init?(body: [UInt8], boundary: String) {
-        guard let form = try? Self(parsing: body, boundary: boundary) else { return nil }
-        self = form
-    }
-
     init(parsing body: [UInt8], boundary: String) throws(Malformed) {
         let delimiter = Array("--\(boundary)".utf8)
         let lineBreak: [UInt8] = [0x0D, 0x0A]
