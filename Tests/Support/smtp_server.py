@@ -12,6 +12,7 @@ connection after it carried N messages; --stop-after N shuts the whole server do
 closed, port no longer listening) after N messages in total. --stall-after N stops answering once N
 messages arrived: every later DATA is read but never acknowledged nor recorded (a relay that hangs).
 --close-at-mail ADDR answers MAIL FROM:<ADDR> with 421 4.3.2 and closes the connection (a relay going away).
+--greeting-delay S greets each connection S seconds after accepting it (a slow relay).
 --pipelining announces PIPELINING (RFC 2920) in the EHLO reply; stats.json then also counts in
 "pipelined" the transactions whose RCPT TO had already arrived when MAIL FROM was answered (the
 client sent them in one group), and each N.json records the MAIL FROM parameters as "mail_options".
@@ -184,6 +185,13 @@ class Controller:
             original_lost(error)
 
         smtp.connection_lost = connection_lost
+        if self.options.greeting_delay:
+            original_made = smtp.connection_made
+
+            def connection_made(transport, original_made=original_made):
+                asyncio.get_running_loop().call_later(self.options.greeting_delay, original_made, transport)
+
+            smtp.connection_made = connection_made
         self.live.add(smtp)
         return smtp
 
@@ -234,6 +242,7 @@ def parse_arguments(argv=None):
     parser.add_argument("--stop-after", type=int, default=0, metavar="N")
     parser.add_argument("--stall-after", type=int, default=0, metavar="N")
     parser.add_argument("--close-at-mail", action="append", default=[], metavar="ADDR")
+    parser.add_argument("--greeting-delay", type=float, default=0, metavar="S")
     parser.add_argument("--pipelining", action="store_true", help="announce PIPELINING in the EHLO reply")
     options = parser.parse_args(argv)
     if bool(options.tls_cert) != bool(options.tls_key):

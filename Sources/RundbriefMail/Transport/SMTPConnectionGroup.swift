@@ -1,4 +1,5 @@
 import CCurl
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -17,19 +18,50 @@ import Synchronization
 /// thread wake it when a job arrives. A job runs as one transaction, retried once on a new connection
 /// when a reused one turned out to be dead before the relay answered anything.
 ///
-/// Opening a connection (TCP, TLS, AUTH) blocks the thread: libcurl opens a CONNECT_ONLY connection
-/// only by `curl_easy_perform`, as a multi handle shared by several would prune the others' open
-/// connections as idle ones (`prune_dead_connections` in 7.88). It happens once per connection and
-/// send, bounded by `connect_timeout`.
+/// A connection is opened (TCP, TLS, AUTH) on a short-lived thread of its own, which hands it back
+/// when the relay has accepted the login: libcurl opens a CONNECT_ONLY connection by
+/// `curl_easy_perform`, which blocks (a multi handle shared by several would prune the others' open
+/// connections as idle ones: `prune_dead_connections` in 7.88). So the connections open side by side,
+/// and a relay slow to greet holds up no transaction on the connections already open.
 final class SMTPConnectionGroup {
     private final class Slot {
         let connection: SMTPConnection
+        let index: Int
         var job: SMTPJob?
         var message: OutgoingMessage?
         var retried = false
+        /// While a thread of its own opens the connection, nothing else touches it.
+        var opening = false
 
-        init(connection: SMTPConnection) { self.connection = connection }
+        init(connection: SMTPConnection, index: Int) {
+            self.connection = connection
+            self.index = index
+        }
     }
+
+    /// Where the opening threads report: the slot, and why the relay could not be used, if so.
+    private final class Openings: Sendable {
+        private let reports = Mutex<[(slot: Int, refusal: SMTPOutcome?)]>([])
+
+        func report(slot: Int, refusal: SMTPOutcome?) {
+            reports.withLock { $0.append((slot, refusal)) }
+        }
+
+        func take() -> [(slot: Int, refusal: SMTPOutcome?)] {
+            reports.withLock { reports in
+                defer { reports.removeAll() }
+                return reports
+            }
+        }
+    }
+
+    /// Moves a connection into the thread that opens it, and back (see ``Slot/opening``).
+    private struct ConnectionHandOver: @unchecked Sendable {
+        // @unchecked: the group's thread leaves the connection alone until the opening is reported.
+        let connection: SMTPConnection
+    }
+
+    private let openings = Openings()
 
     private let slots: [Slot]
     private let queue: BlockingJobQueue<SMTPJob>
@@ -75,7 +107,7 @@ final class SMTPConnectionGroup {
         guard let multi = curl_multi_init() else {
             throw TransportError(.curlUnavailable, "curl_multi_init returned no handle")
         }
-        slots = connections.map(Slot.init)
+        slots = connections.enumerated().map { Slot(connection: $1, index: $0) }
         self.queue = queue
         self.abort = abort
         self.multi = multi
@@ -99,6 +131,7 @@ final class SMTPConnectionGroup {
         var closed = false
         while true {
             if abort.isRaised { active -= abortAll() }
+            active -= collectOpenings()
             if !closed { closed = fill(&active) }
             guard active > 0 else {
                 if closed { return }
@@ -165,7 +198,7 @@ final class SMTPConnectionGroup {
     /// - Returns: how many ended.
     private func abortAll() -> Int {
         var ended = 0
-        for slot in slots where slot.job != nil {
+        for slot in slots where slot.job != nil && !slot.opening {
             if case .finished(let outcome, _) = slot.connection.abortTransaction() {
                 finish(slot, outcome)
                 ended += 1
@@ -216,9 +249,9 @@ final class SMTPConnectionGroup {
                 slot, SMTPOutcome(classification: .connectionFailed, stage: .connect, detail: SMTPConnection.aborted))
             return false
         }
-        if !slot.connection.isOpen, let refused = slot.connection.open() {
-            finish(slot, refused)
-            return false
+        if !slot.connection.isOpen {
+            open(slot)
+            return true
         }
         switch slot.connection.begin(message) {
         case .pending:
@@ -226,6 +259,40 @@ final class SMTPConnectionGroup {
         case .finished(let outcome, let retryable):
             return !settle(slot, outcome, retryable: retryable)
         }
+    }
+
+    /// Opens the slot's connection on a thread of its own; ``collectOpenings()`` goes on from there.
+    private func open(_ slot: Slot) {
+        slot.opening = true
+        let handOver = ConnectionHandOver(connection: slot.connection)
+        let openings = self.openings
+        let waker = self.waker
+        let index = slot.index
+        let thread = Thread {
+            let refusal = handOver.connection.open()
+            openings.report(slot: index, refusal: refusal)
+            waker.wake()
+        }
+        thread.name = "rundbrief-smtpo"
+        thread.start()
+    }
+
+    /// Begins the transactions on the connections that were opened meanwhile; answers the jobs
+    /// whose connection could not be opened.
+    /// - Returns: how many jobs were answered.
+    private func collectOpenings() -> Int {
+        var ended = 0
+        for report in openings.take() {
+            let slot = slots[report.slot]
+            slot.opening = false
+            if let refusal = report.refusal {
+                finish(slot, refusal)
+                ended += 1
+            } else if !begin(slot) {
+                ended += 1
+            }
+        }
+        return ended
     }
 
     /// Handles a transaction's end: a retryable one starts again once, else the job is answered.
