@@ -12,7 +12,8 @@ connection after it carried N messages; --stop-after N shuts the whole server do
 closed, port no longer listening) after N messages in total. --stall-after N stops answering once N
 messages arrived: every later DATA is read but never acknowledged nor recorded (a relay that hangs).
 --close-at-mail ADDR answers MAIL FROM:<ADDR> with 421 4.3.2 and closes the connection (a relay going away).
---greeting-delay S greets each connection S seconds after accepting it (a slow relay).
+--greeting-delay S greets each connection S seconds after accepting it (a slow relay); stats.json then
+also holds "waiting_max", the most connections that waited for their greeting at the same time.
 --pipelining announces PIPELINING (RFC 2920) in the EHLO reply; stats.json then also counts in
 "pipelined" the transactions whose RCPT TO had already arrived when MAIL FROM was answered (the
 client sent them in one group), and each N.json records the MAIL FROM parameters as "mail_options".
@@ -40,6 +41,8 @@ class Recorder:
         self.connections = 0
         self.messages = 0
         self.pipelined = 0
+        self.waiting = 0
+        self.waiting_max = 0
         if out_dir:
             os.makedirs(out_dir, exist_ok=True)
             self.messages = max(
@@ -75,7 +78,8 @@ class Recorder:
 
     def write_stats(self):
         if self.out_dir:
-            stats = {"connections": self.connections, "messages": self.messages, "pipelined": self.pipelined}
+            stats = {"connections": self.connections, "messages": self.messages, "pipelined": self.pipelined,
+                     "waiting_max": self.waiting_max}
             self._write_atomic("stats.json", json.dumps(stats).encode())
 
     def _write_atomic(self, name, data):
@@ -188,8 +192,15 @@ class Controller:
         if self.options.greeting_delay:
             original_made = smtp.connection_made
 
-            def connection_made(transport, original_made=original_made):
-                asyncio.get_running_loop().call_later(self.options.greeting_delay, original_made, transport)
+            def greet(transport, original_made=original_made):
+                self.recorder.waiting -= 1
+                original_made(transport)
+
+            def connection_made(transport):
+                self.recorder.waiting += 1
+                self.recorder.waiting_max = max(self.recorder.waiting_max, self.recorder.waiting)
+                self.recorder.write_stats()
+                asyncio.get_running_loop().call_later(self.options.greeting_delay, greet, transport)
 
             smtp.connection_made = connection_made
         self.live.add(smtp)
