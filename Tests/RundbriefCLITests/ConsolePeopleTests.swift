@@ -86,7 +86,8 @@ struct ConsolePeopleTests {
         let violations = report["violations"] ?? [:]
         #expect(
             Set(violations.keys) == [
-                "subscribers", "subscriber", "import results", "forget", "bounces", "subscribers (editor)",
+                "subscribers", "subscriber", "subscriber, name and attributes form open", "import results", "forget",
+                "bounces", "subscribers (editor)",
                 "subscriber (editor)", "bounces (editor)",
             ])
         for (page, found) in violations.sorted(by: { $0.key < $1.key }) {
@@ -191,6 +192,84 @@ struct ConsolePeopleTests {
         #expect(editorUpload.status == 403)
         #expect(editorUpload.body.contains("Nur Administratorinnen und Administratoren dürfen Abonnenten importieren"))
         #expect(try AdminCommandTests.query(fixture, "SELECT count(*) FROM subscribers") == "2")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
+
+    @Test(
+        "an admin corrects a name and the attributes on a person's page; a line without '=' is refused in German and changes nothing; an editor may not"
+    )
+    func editNameAndAttributes() async throws {
+        let fixture = try OpsFixture()
+        defer { fixture.remove() }
+        try fixture.addSubscribers(["jana@stadt-unna.example"], status: "active")
+        for (email, role) in [("ada@example.de", "admin"), ("eddi@example.de", "editor")] {
+            let added = try fixture.run(
+                ["users", "add", email, "--role", role, "--password-stdin"], input: Data("ein langes Passwort\n".utf8))
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        let daemon = try DaemonProcess(fixture: fixture)
+        let port = try #require(await daemon.adminPort())
+        func signIn(_ email: String) throws -> ConsoleSignInTests.Browser {
+            let browser = ConsoleSignInTests.Browser(port: port, directory: fixture.directory)
+            let token = try #require(HTTPClient.hiddenField("csrf", in: try browser.get("/").body))
+            let answer = try browser.post(
+                "/sign-in", [("csrf", token), ("email", email), ("password", "ein langes Passwort")])
+            #expect(answer.status == 303)
+            return browser
+        }
+        let id = try AdminCommandTests.query(
+            fixture, "SELECT id FROM subscribers WHERE email = 'jana@stadt-unna.example'")
+        func stored() throws -> String {
+            try AdminCommandTests.query(
+                fixture, "SELECT name || ' | ' || attributes FROM subscribers WHERE id = \(id)")
+        }
+        let before = try stored()
+
+        let admin = try signIn("ada@example.de")
+        let page = try admin.get("/subscribers/\(id)")
+        #expect(page.body.contains("Name und Merkmale ändern"))
+        let csrf = try #require(HTTPClient.hiddenField("csrf", in: page.body))
+        // A line without "=" is refused with the line's number, in German; nothing changes.
+        let refused = try admin.post(
+            "/subscribers/\(id)/edit",
+            [("csrf", csrf), ("name", "Jana Müller"), ("attributes", "kommune = Unna\nPresse")])
+        #expect(refused.status == 422)
+        #expect(refused.body.contains("Zeile 2 der Merkmale hat kein „=“"))
+        #expect(try stored() == before)
+        // Without the form's token nothing changes either.
+        #expect(try admin.post("/subscribers/\(id)/edit", [("name", "Fremd")]).status == 403)
+        #expect(try stored() == before)
+
+        let saved = try admin.post(
+            "/subscribers/\(id)/edit",
+            [
+                ("csrf", csrf), ("name", "Jana Müller"),
+                ("attributes", "Kommune = Unna\r\n\r\nrolle = Presse & Öffentlichkeit"),
+            ])
+        #expect(saved.status == 303)
+        #expect(try stored() == #"Jana Müller | {"kommune":"Unna","rolle":"Presse & Öffentlichkeit"}"#)
+        let shown = try admin.get("/subscribers/\(id)?done=updated").body
+        #expect(shown.contains("Gespeichert."))
+        #expect(shown.contains("rolle = Presse &amp; Öffentlichkeit"))
+        // Taking a line out removes that attribute.
+        #expect(
+            try admin.post(
+                "/subscribers/\(id)/edit", [("csrf", csrf), ("name", "Jana Müller"), ("attributes", "kommune = Unna")]
+            )
+            .status == 303)
+        #expect(try stored() == #"Jana Müller | {"kommune":"Unna"}"#)
+
+        // An editor sees no form, and posting one by hand is refused in German.
+        let editor = try signIn("eddi@example.de")
+        let editorPage = try editor.get("/subscribers/\(id)").body
+        #expect(!editorPage.contains("Name und Merkmale ändern"))
+        let editorToken = try #require(HTTPClient.hiddenField("csrf", in: try editor.get("/subscribers").body))
+        let editorEdit = try editor.post(
+            "/subscribers/\(id)/edit", [("csrf", editorToken), ("name", "Eddi war hier"), ("attributes", "")])
+        #expect(editorEdit.status == 403)
+        #expect(editorEdit.body.contains("Nur Administratorinnen und Administratoren dürfen Abonnenten ändern."))
+        #expect(try stored() == #"Jana Müller | {"kommune":"Unna"}"#)
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
     }

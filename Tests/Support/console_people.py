@@ -66,6 +66,10 @@ with sync_playwright() as p:
     seen["person lists"] = page.locator("main table").first.locator("tbody tr").all_inner_texts()
     check(page, "subscriber")
     shoot(page, "subscriber")
+    page.click("main details summary")
+    page.wait_for_selector("#edit-attributes", state="visible")
+    check(page, "subscriber, name and attributes form open")
+    shoot(page, "subscriber-edit")
 
     page.goto(base + "/subscribers")
     page.set_input_files("#import-file", csv_file)

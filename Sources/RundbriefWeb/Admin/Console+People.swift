@@ -25,6 +25,9 @@ extension Console {
         router.post("/subscribers/:id/unsubscribe") {
             try await console.unsubscribeSubscriber($0, id: $1.parameters.get("id") ?? "")
         }
+        router.post("/subscribers/:id/edit") {
+            try await console.editSubscriber($0, id: $1.parameters.get("id") ?? "")
+        }
         router.get("/subscribers/:id/forget") {
             try await console.forgetPage($0, id: $1.parameters.get("id") ?? "")
         }
@@ -116,6 +119,9 @@ extension Console {
                 "consent": Self.dash(
                     [subscriber.consentMethod ?? "", format(subscriber.consentAt)].filter { !$0.isEmpty }
                         .joined(separator: ", ")),
+                "edit_name": subscriber.name,
+                "edit_attributes": subscriber.attributes.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }
+                    .joined(separator: "\n"),
                 "has_attributes": !subscriber.attributes.isEmpty,
                 "attributes": subscriber.attributes.sorted { $0.key < $1.key }.map {
                     ["key": $0.key, "value": $0.value]
@@ -150,6 +156,7 @@ extension Console {
             ]
             if request.uri.queryParameters["done"] == "unsubscribed" { values["unsubscribed"] = true }
             if request.uri.queryParameters["done"] == "added" { values["added"] = true }
+            if request.uri.queryParameters["done"] == "updated" { values["updated"] = true }
             return page(.subscriber, language: language, signedIn: signedIn, values: values)
         } catch let error as OperationError {
             return refusal(error, language: language, signedIn: signedIn)
@@ -189,6 +196,47 @@ extension Console {
                 return refusal(error, language: language, signedIn: signedIn)
             }
         }
+    }
+
+    /// `POST /subscribers/:id/edit`: the name, and the attributes as `key = value` lines (they replace
+    /// the attributes the subscriber had: a line taken out removes that attribute).
+    func editSubscriber(_ request: Request, id: String) async throws -> Response {
+        let language = language(request)
+        switch try await signedInForm(request) {
+        case .answer(let response): return response
+        case .valid(let signedIn, let form):
+            let operations = makeOperations(.person(email: signedIn.user.email), signedIn.user.role)
+            var attributes: [String: String] = [:]
+            let lines = (form["attributes"] ?? "").split(omittingEmptySubsequences: false) {
+                $0 == "\n" || $0 == "\r\n"
+            }
+            for (index, line) in lines.enumerated() {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if text.isEmpty { continue }
+                guard let equals = text.firstIndex(of: "=") else {
+                    return errorPage(
+                        .unprocessableContent, message: Self.attributeLineText(index + 1, language),
+                        language: language, signedIn: signedIn)
+                }
+                let key = text[..<equals].trimmingCharacters(in: .whitespaces)
+                attributes[key] = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            }
+            let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+            let given = attributes
+            do {
+                guard Self.isID(id) else { throw OperationError(.notFound, "no subscriber with that address") }
+                _ = try await blocking { try operations.updateSubscriber(id, name: name, attributes: given) }
+                return redirect("/subscribers/\(id)?done=updated")
+            } catch let error as OperationError {
+                return refusal(error, language: language, signedIn: signedIn)
+            }
+        }
+    }
+
+    static func attributeLineText(_ line: Int, _ language: Language) -> String {
+        language == .de
+            ? "Zeile \(line) der Merkmale hat kein „=“. Bitte schreiben Sie je Zeile schlüssel = wert."
+            : "Line \(line) of the attributes has no '='. Please write one key = value per line."
     }
 
     /// `POST /subscribers/:id/unsubscribe`: from one list (`list`) or from every list.
@@ -423,6 +471,16 @@ extension Console {
         "this address was erased or blocked and cannot be added again":
             "Diese Adresse wurde gelöscht oder gesperrt und kann nicht wieder eingetragen werden.",
         "the cursor is not one this server gave out": "Dieser Seitenverweis ist ungültig.",
-        "the name must be one line": "Der Name muss aus einer Zeile bestehen.",
+        "the name must be one line of at most 200 characters":
+            "Der Name muss aus einer Zeile mit höchstens 200 Zeichen bestehen.",
     ]
+
+    /// German for the subscriber operations' refusals that name a value.
+    static func germanPeople(_ message: String) -> String? {
+        let prefix = "the attribute '"
+        let suffix = "' is not a short key with a value"
+        guard message.hasPrefix(prefix), message.hasSuffix(suffix) else { return nil }
+        let key = message.dropFirst(prefix.count).dropLast(suffix.count)
+        return "Das Merkmal „\(key)“ ist kein kurzer Schlüssel (höchstens 64 Zeichen, ohne „=“) mit einem Wert."
+    }
 }

@@ -21,7 +21,8 @@ extension Console {
     /// The application layer's message, in German where the console knows it.
     static func translated(_ error: OperationError, _ language: Language) -> String {
         guard language == .de else { return error.message }
-        return german[error.message] ?? editionsGerman[error.message] ?? germanSends(error.message) ?? error.message
+        return german[error.message] ?? editionsGerman[error.message] ?? germanSends(error.message)
+            ?? germanPeople(error.message) ?? error.message
     }
 
     private static let german: [String: String] = [
