@@ -176,6 +176,46 @@ struct ConsoleSignInTests {
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
     }
+
+    @Test(
+        "slow guessing tells nobody who has an account: after the failures it leaves stored, a wrong password gets the same answer as an unknown address, and the right one works"
+    )
+    func slowGuessingTellsNothing() async throws {
+        let fixture = try OpsFixture()
+        defer { fixture.remove() }
+        let chosen = try fixture.run(
+            ["users", "add", "ben@example.de", "--role", "admin", "--password-stdin"],
+            input: Data("ein langes Passwort 1\n".utf8))
+        #expect(chosen.status == 0)
+        // What one guess every few minutes leaves behind: many failures on the account, the last one just
+        // now. The throttle counts failures within its window only, so it holds back none of those guesses.
+        _ = try ChildProcess.python(
+            """
+            import datetime, sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S.%f')[:-3]
+            db.execute("UPDATE users SET failed_sign_ins = 40, last_failed_at = ? WHERE email = 'ben@example.de'", (now,))
+            db.commit()
+            """, [fixture.databasePath])
+        #expect(try AdminCommandTests.query(fixture, "SELECT failed_sign_ins FROM users") == "40")
+        let daemon = try DaemonProcess(fixture: fixture)
+        let browser = Browser(port: try #require(await daemon.adminPort()), directory: fixture.directory)
+        func attempt(_ email: String, _ password: String) throws -> HTTPClient.Answer {
+            let token = try #require(HTTPClient.hiddenField("csrf", in: try browser.get("/").body))
+            return try browser.post("/sign-in", [("csrf", token), ("email", email), ("password", password)])
+        }
+
+        let known = try attempt("ben@example.de", "geraten")
+        let unknown = try attempt("niemand@example.de", "geraten")
+        #expect(known.status == 401 && unknown.status == 401)
+        #expect(known.body.contains("Die E-Mail-Adresse oder das Passwort ist falsch."))
+        #expect(unknown.body.contains("Die E-Mail-Adresse oder das Passwort ist falsch."))
+        let right = try attempt("ben@example.de", "ein langes Passwort 1")
+        #expect(right.status == 303)
+        #expect(try AdminCommandTests.query(fixture, "SELECT count(*) FROM sessions") == "1")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
 }
 
 extension ConsoleSignInTests.Browser {
