@@ -171,6 +171,33 @@ struct ConsoleEditionsHTTPTests {
         let (other, _) = try signedIn()
         #expect(try other.get(location).status == 404)
         #expect(try other.get("/previews/unknown?view=html").status == 404)
+        // A draft previewed for a real subscriber shows what they would get; an unknown address is named.
+        #expect(
+            try fixture.run([
+                "subscribers", "add", "jana@stadt-unna.example", "--list", "interkommunales-nrw", "--name",
+                "Jana Müller",
+            ]).status == 0)
+        let forJana = try browser.post(
+            "/previews", [("csrf", csrf), ("edited", "herbst"), ("preview_for", " jana@stadt-unna.example")] + fields)
+        #expect(forJana.status == 200)
+        let janaLocation = try #require(AdminServeTests.json(forJana.body)?["html"] as? String)
+        #expect(try browser.get(janaLocation).body.contains("Hallo Jana Müller"))
+        let nobody = try browser.post(
+            "/previews", [("csrf", csrf), ("edited", "herbst"), ("preview_for", "niemand@example.de")] + fields)
+        #expect(nobody.status == 404)
+        #expect(
+            (AdminServeTests.json(nobody.body)?["error"] as? String) == "Unter dieser Adresse ist niemand eingetragen.")
+        // Without script, the editor's "Vorschau" button does the same and keeps the address in its field.
+        let noScript = try browser.post(
+            "/editions/herbst/edit",
+            [("csrf", csrf), ("revision", "1"), ("preview_for", "jana@stadt-unna.example")]
+                + fields.map { $0.0 == "action" ? ("action", "preview") : $0 })
+        #expect(noScript.status == 200)
+        #expect(noScript.body.contains(#"name="preview_for" value="jana@stadt-unna.example""#))
+        let frame = try #require(noScript.body.firstMatch(of: #/src="(/previews/[^"?]+)\?view=html"/#)?.output.1)
+        #expect(try browser.get(String(frame) + "?view=html").body.contains("Hallo Jana Müller"))
+        #expect(try editions() == "1")
+
         let broken = try browser.post(
             "/previews", [("csrf", csrf)] + fields.map { $0.0 == "body" ? ("body", "{{#name}}") : $0 })
         #expect(broken.status == 422)

@@ -202,6 +202,16 @@ extension Operations {
         return try preview(source, to: address)
     }
 
+    /// The same, for a subscriber's address as typed (empty or nil: a sample subscriber).
+    public func previewEdition(source text: String, slug: String?, subscriber: String?) throws(OperationError)
+        -> EditionPreview
+    {
+        let address = try subscriber.flatMap { $0.isEmpty ? nil : $0 }.map { raw throws(OperationError) in
+            try Self.address(raw)
+        }
+        return try previewEdition(source: text, slug: slug, to: address)
+    }
+
     /// Both parts of `source` for `address` (a sample subscriber when nil).
     private func preview(_ source: EditionSource, to address: EmailAddress?) throws(OperationError) -> EditionPreview {
         let list = try storing { try database.list(slug: source.list) }

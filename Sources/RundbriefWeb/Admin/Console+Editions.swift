@@ -106,8 +106,12 @@ extension Console {
         var state = EditorState(form: Self.editionForm(fields, slug: slug), slug: slug)
         state.revision = fields["revision"].flatMap { Int64($0) } ?? 0
         let source = state.form.source
+        let previewFor = (fields["preview_for"] ?? "").trimmingCharacters(in: .whitespaces)
+        state.previewFor = previewFor
         if fields["action"] == "preview" {
-            switch try await attempt(signedIn, { try $0.previewEdition(source: source, slug: slug, to: nil) }) {
+            switch try await attempt(
+                signedIn, { try $0.previewEdition(source: source, slug: slug, subscriber: previewFor) })
+            {
             case .failure(let error):
                 state.message = Self.editionsTranslated(error, language)
                 return try await editor(signedIn, language: language, state: state, status: Self.status(error.kind))
@@ -228,7 +232,10 @@ extension Console {
         }
         let slug = fields["edited"].flatMap { $0.isEmpty ? nil : $0 }
         let source = Self.editionForm(fields, slug: slug).source
-        switch try await attempt(signedIn, { try $0.previewEdition(source: source, slug: slug, to: nil) }) {
+        let previewFor = (fields["preview_for"] ?? "").trimmingCharacters(in: .whitespaces)
+        switch try await attempt(
+            signedIn, { try $0.previewEdition(source: source, slug: slug, subscriber: previewFor) })
+        {
         case .failure(let error):
             return json(Self.status(error.kind), ["error": Self.editionsTranslated(error, language)])
         case .success(let preview):
@@ -259,6 +266,8 @@ extension Console {
         var slug: String?
         var revision: Int64 = 0
         var previewID: String?
+        /// The subscriber the preview is for, as typed (empty: a sample subscriber).
+        var previewFor = ""
         var message: String?
         var notice: Notice?
         var testTo = ""
@@ -294,6 +303,7 @@ extension Console {
             "lists": lists.map { ["slug": $0.slug, "name": $0.name, "selected": $0.slug == form.list] },
             "variables": ["{{name}}", "{{email}}"] + keys.map { "{{attributes.\($0)}}" },
             "saved": state.notice == .saved, "test_to": state.testTo, "scripts": ["editor.js"],
+            "preview_for": state.previewFor,
             "has_other": !form.otherFrontMatter.isEmpty, "section_example": "{{#name}}…{{/name}}",
             "has_test_results": !state.testResults.isEmpty,
         ]
