@@ -61,7 +61,7 @@ struct ConsolePeopleTests {
                 ["2", "carla@example.de", "aufgenommen"], ["3", "", "abgelehnt"],
                 ["4", "dieter@example.de", "aufgenommen"],
             ])
-        #expect(lines?[1].last?.contains("invalid address") == true)
+        #expect(lines?[1].last?.contains("ungültige Adresse") == true, "\(lines ?? [])")
         #expect(seen["forget heading"] as? String == "anna@example.de löschen?")
         #expect((seen["after forget"] as? String)?.contains("gelöscht") == true)
         #expect(seen["anna after forget"] as? Int == 0)
@@ -192,6 +192,18 @@ struct ConsolePeopleTests {
         #expect(editorUpload.status == 403)
         #expect(editorUpload.body.contains("Nur Administratorinnen und Administratoren dürfen Abonnenten importieren"))
         #expect(try AdminCommandTests.query(fixture, "SELECT count(*) FROM subscribers") == "2")
+
+        // The German results page gives each line's reason in German.
+        let mixed = fixture.directory.appendingPathComponent("gemischt.csv")
+        try Data("email\nkaputt-ohne-at\nzwei@example.de\nzwei@example.de\nanna@example.de;x@example.de\n".utf8)
+            .write(to: mixed)
+        let results = try upload(["csrf=\(csrf)", "list=news", "file=@\(mixed.path);type=text/csv"])
+        #expect(results.status == 200)
+        #expect(results.body.contains("ungültige Adresse: es fehlt das @"), "\(results.body)")
+        #expect(results.body.contains("doppelt, wie Zeile 3"))
+        #expect(results.body.contains("ungültige Adresse: enthält mehr als eine Adresse"))
+        #expect(!results.body.contains("duplicate of line") && !results.body.contains("invalid address"))
+        #expect(try AdminCommandTests.query(fixture, "SELECT count(*) FROM subscribers") == "3")
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
     }

@@ -13,7 +13,9 @@ final class CSVFile: CSVByteSource {
     /// - Throws: `CSVError` with line 0 when the file cannot be opened.
     init(path: String) throws(CSVError) {
         guard let file = fopen(path, "rb") else {
-            throw CSVError(line: 0, reason: "cannot open file (\(String(cString: strerror(errno))))")
+            let cause = String(cString: strerror(errno))
+            throw CSVError(
+                line: 0, reason: "cannot open file (\(cause))", german: "die Datei lässt sich nicht öffnen (\(cause))")
         }
         self.file = file
     }

@@ -11,6 +11,16 @@ public struct ImportLine: Sendable, Equatable {
     public var outcome: String
     /// Why a row was skipped or rejected.
     public var reason: String?
+    /// The same in German, for the console's German pages.
+    public var german: String?
+
+    public init(line: Int, address: String?, outcome: String, reason: String?, german: String? = nil) {
+        self.line = line
+        self.address = address
+        self.outcome = outcome
+        self.reason = reason
+        self.german = german ?? reason
+    }
 }
 
 /// What an uploaded import did: the counts and the lines.
@@ -81,7 +91,8 @@ extension Operations {
                 problem: { problem in
                     let line = ImportLine(
                         line: problem.line, address: problem.address,
-                        outcome: problem.severity == .rejected ? "rejected" : "skipped", reason: problem.reason)
+                        outcome: problem.severity == .rejected ? "rejected" : "skipped", reason: problem.reason,
+                        german: problem.german)
                     if problems.count < Self.importLinesListed { problems.append(line) }
                     if lines.count <= Self.importLinesListed { lines.append(line) }
                 },

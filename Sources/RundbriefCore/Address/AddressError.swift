@@ -5,9 +5,12 @@
 public struct AddressError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A short explanation in plain words.
     public var reason: String
+    /// The same in German, for the console's German pages (an import's line-by-line results).
+    public var german: String
 
-    public init(reason: String) {
+    public init(reason: String, german: String) {
         self.reason = reason
+        self.german = german
     }
 
     public var description: String { "invalid email address: \(reason)" }

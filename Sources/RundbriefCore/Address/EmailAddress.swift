@@ -35,13 +35,17 @@ public struct EmailAddress: Sendable, Hashable, Codable, Comparable, CustomStrin
         try Self.checkCharacters(text)
         // Split on scalars: "@" followed by a combining mark is one Character, yet still the separator.
         let scalars = text.unicodeScalars
-        guard let at = scalars.lastIndex(of: "@") else { throw AddressError(reason: "missing @") }
+        guard let at = scalars.lastIndex(of: "@") else {
+            throw AddressError(reason: "missing @", german: "es fehlt das @")
+        }
         let local = String(scalars[..<at])
         let domainPart = String(scalars[scalars.index(after: at)...])
         try Self.checkLocalPart(local)
         let domain = try Self.checkedDomain(domainPart)
         if local.utf8.count + 1 + domain.utf8.count > Self.maxLength {
-            throw AddressError(reason: "address longer than \(Self.maxLength) characters")
+            throw AddressError(
+                reason: "address longer than \(Self.maxLength) characters",
+                german: "die Adresse ist länger als \(Self.maxLength) Zeichen")
         }
         self.localPart = local
         self.domain = domain
@@ -82,16 +86,31 @@ extension EmailAddress {
 
     /// Checks in order of what best explains the mistake: a pasted "Name <a@b>" has a space too,
     /// but "give only the address" is the helpful answer.
-    static let characterRules: [(reason: String, matches: @Sendable (Unicode.Scalar) -> Bool)] = [
-        ("contains a line break", { isLineBreak($0) }),
-        ("contains a NUL character", { $0 == "\0" }),
-        ("contains a control or invisible character", { isControlOrFormat($0) }),
-        ("contains a name or angle brackets; give only the address", { $0 == "<" || $0 == ">" }),
-        ("contains a comment in parentheses", { $0 == "(" || $0 == ")" }),
-        ("quoted local parts are not supported", { $0 == "\"" }),
-        ("domain literals like [192.0.2.1] are not supported", { $0 == "[" || $0 == "]" }),
-        ("contains more than one address (',' or ';')", { $0 == "," || $0 == ";" }),
-        ("contains a space", { $0.properties.isWhitespace }),
+    static let characterRules: [(reason: String, german: String, matches: @Sendable (Unicode.Scalar) -> Bool)] = [
+        ("contains a line break", "enthält einen Zeilenumbruch", { isLineBreak($0) }),
+        ("contains a NUL character", "enthält ein NUL-Zeichen", { $0 == "\0" }),
+        (
+            "contains a control or invisible character", "enthält ein Steuer- oder unsichtbares Zeichen",
+            { isControlOrFormat($0) }
+        ),
+        (
+            "contains a name or angle brackets; give only the address",
+            "enthält einen Namen oder spitze Klammern; bitte nur die Adresse angeben", { $0 == "<" || $0 == ">" }
+        ),
+        ("contains a comment in parentheses", "enthält einen Kommentar in Klammern", { $0 == "(" || $0 == ")" }),
+        (
+            "quoted local parts are not supported", "Anführungszeichen in der Adresse werden nicht unterstützt",
+            { $0 == "\"" }
+        ),
+        (
+            "domain literals like [192.0.2.1] are not supported",
+            "IP-Adressen wie [192.0.2.1] statt einer Domain werden nicht unterstützt", { $0 == "[" || $0 == "]" }
+        ),
+        (
+            "contains more than one address (',' or ';')", "enthält mehr als eine Adresse („,“ oder „;“)",
+            { $0 == "," || $0 == ";" }
+        ),
+        ("contains a space", "enthält ein Leerzeichen", { $0.properties.isWhitespace }),
     ]
 
     /// The index of the first rule in `characterRules` an ASCII byte breaks: one pass over the
@@ -126,7 +145,7 @@ extension EmailAddress {
     }
 
     private static func checkCharacters(_ text: String) throws(AddressError) {
-        if text.isEmpty { throw AddressError(reason: "address is empty") }
+        if text.isEmpty { throw AddressError(reason: "address is empty", german: "die Adresse ist leer") }
         var broken: UInt32 = 0  // bit i: rule i is broken somewhere
         var atSigns = 0
         var isASCII = true
@@ -144,28 +163,39 @@ extension EmailAddress {
                 broken |= 1 << index
             }
         }
-        if broken != 0 { throw AddressError(reason: characterRules[broken.trailingZeroBitCount].reason) }
-        if atSigns > 1 { throw AddressError(reason: "more than one @") }
+        if broken != 0 {
+            let rule = characterRules[broken.trailingZeroBitCount]
+            throw AddressError(reason: rule.reason, german: rule.german)
+        }
+        if atSigns > 1 { throw AddressError(reason: "more than one @", german: "enthält mehr als ein @") }
     }
 
     private static func checkLocalPart(_ local: String) throws(AddressError) {
-        if local.isEmpty { throw AddressError(reason: "nothing before @") }
+        if local.isEmpty { throw AddressError(reason: "nothing before @", german: "vor dem @ steht nichts") }
         if !local.unicodeScalars.allSatisfy(\.isASCII) {
             throw AddressError(
-                reason: "local part has non-ASCII characters (SMTPUTF8 addresses are not supported)")
+                reason: "local part has non-ASCII characters (SMTPUTF8 addresses are not supported)",
+                german: "vor dem @ stehen Umlaute oder andere Sonderzeichen (solche Adressen werden nicht unterstützt)")
         }
         let bytes = Array(local.utf8)
         if bytes.count > maxLocalPartLength {
-            throw AddressError(reason: "local part longer than \(maxLocalPartLength) characters")
+            throw AddressError(
+                reason: "local part longer than \(maxLocalPartLength) characters",
+                german: "der Teil vor dem @ ist länger als \(maxLocalPartLength) Zeichen")
         }
         if bytes.first == 0x2E || bytes.last == 0x2E {
-            throw AddressError(reason: "local part starts or ends with a dot")
+            throw AddressError(
+                reason: "local part starts or ends with a dot",
+                german: "der Teil vor dem @ beginnt oder endet mit einem Punkt")
         }
         if zip(bytes, bytes.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E }) {
-            throw AddressError(reason: "local part has two dots in a row")
+            throw AddressError(
+                reason: "local part has two dots in a row", german: "vor dem @ stehen zwei Punkte hintereinander")
         }
         for byte in bytes where !isAtext(byte) && byte != 0x2E {
-            throw AddressError(reason: "local part contains '\(Character(Unicode.Scalar(byte)))'")
+            throw AddressError(
+                reason: "local part contains '\(Character(Unicode.Scalar(byte)))'",
+                german: "vor dem @ steht das Zeichen „\(Character(Unicode.Scalar(byte)))“")
         }
     }
 

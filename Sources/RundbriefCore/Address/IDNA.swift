@@ -21,21 +21,28 @@ public enum IDNA {
             : String(
                 String.UnicodeScalarView(
                     domain.precomposedStringWithCanonicalMapping.unicodeScalars.map(mapDot)))
-        if normalized.isEmpty { throw AddressError(reason: "nothing after @") }
-        if normalized.hasSuffix(".") { throw AddressError(reason: "domain ends with a dot") }
-        if normalized.hasPrefix(".") { throw AddressError(reason: "domain starts with a dot") }
+        if normalized.isEmpty { throw AddressError(reason: "nothing after @", german: "nach dem @ steht nichts") }
+        if normalized.hasSuffix(".") {
+            throw AddressError(reason: "domain ends with a dot", german: "die Domain endet mit einem Punkt")
+        }
+        if normalized.hasPrefix(".") {
+            throw AddressError(reason: "domain starts with a dot", german: "die Domain beginnt mit einem Punkt")
+        }
         let labels = normalized.split(separator: ".", omittingEmptySubsequences: false)
-        if labels.count < 2 { throw AddressError(reason: "domain has no dot") }
+        if labels.count < 2 { throw AddressError(reason: "domain has no dot", german: "die Domain hat keinen Punkt") }
         var ascii: [String] = []
         for label in labels {
             ascii.append(try asciiLabel(String(label)))
         }
         if let tld = ascii.last, tld.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
-            throw AddressError(reason: "top-level domain is all digits")
+            throw AddressError(
+                reason: "top-level domain is all digits", german: "die Endung der Domain besteht nur aus Ziffern")
         }
         let result = ascii.joined(separator: ".")
         if result.utf8.count > maxDomainLength {
-            throw AddressError(reason: "domain longer than \(maxDomainLength) characters")
+            throw AddressError(
+                reason: "domain longer than \(maxDomainLength) characters",
+                german: "die Domain ist länger als \(maxDomainLength) Zeichen")
         }
         return result
     }
@@ -62,14 +69,19 @@ public enum IDNA {
     }
 
     private static func asciiLabel(_ label: String) throws(AddressError) -> String {
-        if label.isEmpty { throw AddressError(reason: "domain has an empty label (two dots in a row)") }
+        if label.isEmpty {
+            throw AddressError(
+                reason: "domain has an empty label (two dots in a row)",
+                german: "in der Domain stehen zwei Punkte hintereinander")
+        }
         if label.unicodeScalars.allSatisfy(\.isASCII) {
             return try checkedASCIILabel(label.lowercased())
         }
         let unicode = label.lowercased().precomposedStringWithCanonicalMapping
         try checkUnicodeLabel(unicode)
         guard let encoded = Punycode.encode(unicode) else {
-            throw AddressError(reason: "domain label cannot be encoded")
+            throw AddressError(
+                reason: "domain label cannot be encoded", german: "ein Teil der Domain lässt sich nicht umwandeln")
         }
         return try checkedLength("xn--" + encoded)
     }
@@ -78,14 +90,21 @@ public enum IDNA {
         let bytes = Array(label.utf8)
         for byte in bytes where !isLDH(byte) {
             throw AddressError(
-                reason: "domain contains \(describe(byte)) (only letters, digits, hyphens and dots)")
+                reason: "domain contains \(describe(byte)) (only letters, digits, hyphens and dots)",
+                german:
+                    "die Domain enthält \(describeGerman(byte)) (erlaubt sind Buchstaben, Ziffern, Bindestriche und Punkte)"
+            )
         }
         if bytes.first == 0x2D || bytes.last == 0x2D {
-            throw AddressError(reason: "domain label starts or ends with a hyphen")
+            throw AddressError(
+                reason: "domain label starts or ends with a hyphen",
+                german: "ein Teil der Domain beginnt oder endet mit einem Bindestrich")
         }
         if bytes.count >= 4, bytes[2] == 0x2D, bytes[3] == 0x2D {
             guard label.hasPrefix("xn--") else {
-                throw AddressError(reason: "domain label has '--' in positions 3 and 4 (reserved)")
+                throw AddressError(
+                    reason: "domain label has '--' in positions 3 and 4 (reserved)",
+                    german: "ein Teil der Domain hat „--“ an dritter und vierter Stelle (reserviert)")
             }
             try checkALabel(label)
         }
@@ -94,7 +113,9 @@ public enum IDNA {
 
     /// An `xn--` label typed as such must be the exact encoding of a valid Unicode label.
     private static func checkALabel(_ label: String) throws(AddressError) {
-        let invalid = AddressError(reason: "domain label '\(label)' is not a valid international name")
+        let invalid = AddressError(
+            reason: "domain label '\(label)' is not a valid international name",
+            german: "„\(label)“ ist kein gültiger internationaler Domainname")
         guard let decoded = Punycode.decode(String(label.dropFirst(4))),
             !decoded.unicodeScalars.allSatisfy(\.isASCII),
             // String equality is canonical equivalence, so compare scalars to insist on NFC.
@@ -107,18 +128,28 @@ public enum IDNA {
 
     private static func checkUnicodeLabel(_ label: String) throws(AddressError) {
         guard let first = label.unicodeScalars.first else { return }
-        if isMark(first) { throw AddressError(reason: "domain label starts with a combining mark") }
+        if isMark(first) {
+            throw AddressError(
+                reason: "domain label starts with a combining mark",
+                german: "ein Teil der Domain beginnt mit einem Kombinationszeichen")
+        }
         if label.hasPrefix("-") || label.hasSuffix("-") {
-            throw AddressError(reason: "domain label starts or ends with a hyphen")
+            throw AddressError(
+                reason: "domain label starts or ends with a hyphen",
+                german: "ein Teil der Domain beginnt oder endet mit einem Bindestrich")
         }
         for scalar in label.unicodeScalars where !isAllowed(scalar) {
-            throw AddressError(reason: "domain contains a character not allowed in domain names")
+            throw AddressError(
+                reason: "domain contains a character not allowed in domain names",
+                german: "die Domain enthält ein Zeichen, das in Domainnamen nicht erlaubt ist")
         }
     }
 
     private static func checkedLength(_ label: String) throws(AddressError) -> String {
         if label.utf8.count > maxLabelLength {
-            throw AddressError(reason: "domain label longer than \(maxLabelLength) characters")
+            throw AddressError(
+                reason: "domain label longer than \(maxLabelLength) characters",
+                german: "ein Teil der Domain ist länger als \(maxLabelLength) Zeichen")
         }
         return label
     }
@@ -148,5 +179,9 @@ public enum IDNA {
 
     private static func describe(_ byte: UInt8) -> String {
         (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "a control character"
+    }
+
+    private static func describeGerman(_ byte: UInt8) -> String {
+        (0x21...0x7E).contains(byte) ? "„\(Character(Unicode.Scalar(byte)))“" : "ein Steuerzeichen"
     }
 }

@@ -7,10 +7,13 @@ public struct CSVError: Error, Sendable, CustomStringConvertible {
     public var line: Int
     /// A short explanation in plain words.
     public var reason: String
+    /// The same in German, for the console's German pages.
+    public var german: String
 
-    public init(line: Int, reason: String) {
+    public init(line: Int, reason: String, german: String) {
         self.line = line
         self.reason = reason
+        self.german = german
     }
 
     public var description: String {

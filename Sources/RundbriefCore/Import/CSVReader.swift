@@ -35,7 +35,8 @@ public final class CSVReader {
     private var field: [UInt8] = []
     private var recordLine = 1
     private var recordBytes = 0
-    private var recordProblem: String?
+    /// The record's first problem, in English and German.
+    private var recordProblem: (reason: String, german: String)?
     private var previousWasCR = false
 
     private enum State {
@@ -126,7 +127,8 @@ extension CSVReader {
         case .quoted:
             return .failure(
                 CSVError(
-                    line: recordLine, reason: "unterminated quote: a field opened with \" is never closed"))
+                    line: recordLine, reason: "unterminated quote: a field opened with \" is never closed",
+                    german: "ein Feld öffnet ein Anführungszeichen (\"), das nie geschlossen wird"))
         case .fieldStart where fields.isEmpty:
             return .none
         default:
@@ -137,7 +139,7 @@ extension CSVReader {
 
     private func completeRecord() -> Outcome {
         if let recordProblem {
-            return .failure(CSVError(line: recordLine, reason: recordProblem))
+            return .failure(CSVError(line: recordLine, reason: recordProblem.reason, german: recordProblem.german))
         }
         // Every line with content yields at least one field, so no fields means an empty line.
         return fields.isEmpty ? .empty : .row(CSVRow(line: recordLine, fields: fields))
@@ -153,21 +155,26 @@ extension CSVReader {
     private func decodeField<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String? {
         guard recordProblem == nil else { return nil }
         guard let string = String(validating: bytes, as: UTF8.self) else {
-            recordProblem = "not valid UTF-8 (save the file as UTF-8)"
+            recordProblem = (
+                "not valid UTF-8 (save the file as UTF-8)",
+                "kein gültiges UTF-8 (bitte die Datei als „CSV UTF-8“ speichern)"
+            )
             return nil
         }
         return string
     }
 
-    private func noteProblem(_ reason: String) {
-        if recordProblem == nil { recordProblem = reason }
+    private func noteProblem(_ reason: String, german: String) {
+        if recordProblem == nil { recordProblem = (reason, german) }
     }
 
     /// Keeps the bytes of a field, unless the record has grown past the limit; then only notes that.
     private func keep(_ bytes: UnsafeBufferPointer<UInt8>.SubSequence) {
         recordBytes += bytes.count
         if recordBytes > Self.maxRecordBytes {
-            noteProblem("record longer than \(Self.maxRecordBytes / 1024 / 1024) MiB")
+            noteProblem(
+                "record longer than \(Self.maxRecordBytes / 1024 / 1024) MiB",
+                german: "die Zeile ist länger als \(Self.maxRecordBytes / 1024 / 1024) MiB")
             return
         }
         if recordProblem == nil { field.append(contentsOf: bytes) }
@@ -251,7 +258,9 @@ extension CSVReader {
                         return true
                     } else {
                         noteProblem(
-                            "unexpected text after a closing quote (write \"\" for a quote inside a quoted field)"
+                            "unexpected text after a closing quote (write \"\" for a quote inside a quoted field)",
+                            german:
+                                "Text nach einem schließenden Anführungszeichen (ein \" im Feld wird als \"\" geschrieben)"
                         )
                         state = .unquoted
                     }

@@ -50,14 +50,19 @@ struct ColumnMapping {
 
     func row(from record: CSVRow) -> Result<PendingRow, RowError> {
         let fields = record.fields
-        guard email < fields.count else { return .failure(RowError("missing the email column")) }
+        guard email < fields.count else {
+            return .failure(RowError("missing the email column", german: "die Spalte mit der E-Mail-Adresse fehlt"))
+        }
         let raw = fields[email]
-        if raw.trimmedField.isEmpty { return .failure(RowError("empty email")) }
+        if raw.trimmedField.isEmpty {
+            return .failure(RowError("empty email", german: "keine E-Mail-Adresse"))
+        }
         let address: EmailAddress
         do {
             address = try EmailAddress(raw)
         } catch {
-            return .failure(RowError("invalid address: \(error.reason)"))
+            return .failure(
+                RowError("invalid address: \(error.reason)", german: "ungültige Adresse: \(error.german)"))
         }
         var name = self.name.map { field($0, of: fields) } ?? ""
         if self.name == nil {
@@ -65,10 +70,13 @@ struct ColumnMapping {
                 .joined(separator: " ")
         }
         if name.contains(where: { $0.isNewline || $0 == "\0" }) {
-            return .failure(RowError("the name contains a line break"))
+            return .failure(RowError("the name contains a line break", german: "der Name enthält einen Zeilenumbruch"))
         }
         if let status, let value = SubscriberStatus(rawValue: field(status, of: fields)), value.isSticky {
-            return .failure(RowError("the file says the subscriber is \(value.rawValue); not imported"))
+            return .failure(
+                RowError(
+                    "the file says the subscriber is \(value.rawValue); not imported",
+                    german: "laut Datei ist die Person \(SubscriberStatus.german(value)); nicht übernommen"))
         }
         var attributes: [String: String] = [:]
         for (index, key) in self.attributes where index < fields.count {
@@ -100,7 +108,24 @@ struct ColumnMapping {
 
 struct RowError: Error {
     var reason: String
-    init(_ reason: String) { self.reason = reason }
+    var german: String
+    init(_ reason: String, german: String) {
+        self.reason = reason
+        self.german = german
+    }
+}
+
+extension SubscriberStatus {
+    /// The status as the console's German pages name it.
+    static func german(_ status: SubscriberStatus) -> String {
+        switch status {
+        case .pending: "unbestätigt"
+        case .active: "aktiv"
+        case .unsubscribed: "abgemeldet"
+        case .bounced: "unzustellbar"
+        case .complained: "wegen einer Beschwerde gesperrt"
+        }
+    }
 }
 
 extension String {

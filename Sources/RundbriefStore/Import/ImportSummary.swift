@@ -25,13 +25,16 @@ public struct ImportProblem: Sendable, Equatable {
     public var line: Int
     public var severity: Severity
     public var reason: String
+    /// The same in German, for the console's German pages.
+    public var german: String
     /// The row's address when it could be read (a rejected row may have none).
     public var address: String?
 
-    public init(line: Int, severity: Severity, reason: String, address: String? = nil) {
+    public init(line: Int, severity: Severity, reason: String, german: String, address: String? = nil) {
         self.line = line
         self.severity = severity
         self.reason = reason
+        self.german = german
         self.address = address
     }
 }

@@ -100,10 +100,12 @@ public struct SubscriberImporter: Sendable {
                 case .unchanged:
                     summary.unchanged += 1
                     applied?(row.line, row.address.value, .unchanged)
-                case .skipped(let reason):
+                case .skipped(let reason, let german):
                     summary.skipped += 1
                     problems.append(
-                        ImportProblem(line: row.line, severity: .skipped, reason: reason, address: row.address.value))
+                        ImportProblem(
+                            line: row.line, severity: .skipped, reason: reason, german: german,
+                            address: row.address.value))
                 }
             }
             problems.sort { $0.line < $1.line }
@@ -126,20 +128,22 @@ public struct SubscriberImporter: Sendable {
                 record = next
             } catch {
                 summary.rejected += 1
-                batchProblems.append(ImportProblem(line: error.line, severity: .rejected, reason: error.reason))
+                batchProblems.append(
+                    ImportProblem(line: error.line, severity: .rejected, reason: error.reason, german: error.german))
                 continue
             }
             switch mapping.row(from: record) {
             case .failure(let error):
                 summary.rejected += 1
-                batchProblems.append(ImportProblem(line: record.line, severity: .rejected, reason: error.reason))
+                batchProblems.append(
+                    ImportProblem(line: record.line, severity: .rejected, reason: error.reason, german: error.german))
             case .success(let row):
                 if let firstLine = seen.insert(row.address.value, line: row.line) {
                     summary.skipped += 1
                     batchProblems.append(
                         ImportProblem(
                             line: row.line, severity: .skipped, reason: "duplicate of line \(firstLine)",
-                            address: row.address.value))
+                            german: "doppelt, wie Zeile \(firstLine)", address: row.address.value))
                     continue
                 }
                 batch.append(row)
@@ -164,7 +168,8 @@ public struct SubscriberImporter: Sendable {
 
     fileprivate enum Outcome: Sendable {
         case imported, updated, unchanged
-        case skipped(String)
+        /// Why, in English and German.
+        case skipped(String, String)
     }
 
     private func apply(
@@ -172,7 +177,9 @@ public struct SubscriberImporter: Sendable {
         statements: ImportStatements, joined: inout [Int64], db: Database
     ) throws -> Outcome {
         if checkSuppressions, try AppDatabase.isSuppressed(row.address.value, in: db) {
-            return .skipped("address was erased or blocked earlier; not imported")
+            return .skipped(
+                "address was erased or blocked earlier; not imported",
+                "die Adresse wurde früher gelöscht oder gesperrt; nicht übernommen")
         }
         // Most rows of a big import are new: one INSERT finds out, instead of a lookup and then an insert.
         // An export's creation time comes back with it, but never one later than now: tokens issued
@@ -190,11 +197,15 @@ public struct SubscriberImporter: Sendable {
         let subscriberID: Int64 = existing[0]
         let current = SubscriberStatus(rawValue: existing[1]) ?? .pending
         if current.isSticky {
-            return .skipped("subscriber is \(current.rawValue); not re-added")
+            return .skipped(
+                "subscriber is \(current.rawValue); not re-added",
+                "die Person ist \(SubscriberStatus.german(current)); nicht wieder eingetragen")
         }
         let membership = try String.fetchOne(statements.findMembership, arguments: [subscriberID, listID])
         if membership == SubscriptionStatus.unsubscribed.rawValue {
-            return .skipped("unsubscribed from this list; not re-added")
+            return .skipped(
+                "unsubscribed from this list; not re-added",
+                "von dieser Liste abgemeldet; nicht wieder eingetragen")
         }
         let newStatus = (current == .pending && status == .active) ? SubscriberStatus.active : current
         try statements.updateSubscriber.execute(arguments: [

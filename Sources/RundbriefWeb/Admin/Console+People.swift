@@ -378,7 +378,9 @@ extension Console {
                 "lines": report.lines.map {
                     [
                         "line": $0.line, "address": $0.address ?? "", "problem": $0.reason != nil,
-                        "outcome": Self.outcomeLabel($0.outcome, language), "reason": $0.reason ?? "",
+                        "outcome": Self.outcomeLabel($0.outcome, language),
+                        "reason": language == .de
+                            ? Self.translated(OperationError(.invalid, $0.german ?? ""), language) : $0.reason ?? "",
                     ] as [String: Any]
                 },
             ]
@@ -471,12 +473,22 @@ extension Console {
         "this address was erased or blocked and cannot be added again":
             "Diese Adresse wurde gelöscht oder gesperrt und kann nicht wieder eingetragen werden.",
         "the cursor is not one this server gave out": "Dieser Seitenverweis ist ungültig.",
+        "the file is empty: expected a header row with an email column":
+            "Die Datei ist leer: Erwartet wird eine Kopfzeile mit einer Spalte für die E-Mail-Adresse.",
         "the name must be one line of at most 200 characters":
             "Der Name muss aus einer Zeile mit höchstens 200 Zeichen bestehen.",
     ]
 
     /// German for the subscriber operations' refusals that name a value.
     static func germanPeople(_ message: String) -> String? {
+        if message.hasPrefix("no email column in the header row (found "),
+            message.hasSuffix("); name one column 'email'")
+        {
+            let found = message.dropFirst("no email column in the header row (found ".count)
+                .dropLast("); name one column 'email'".count)
+            return "Die Kopfzeile hat keine Spalte für die E-Mail-Adresse (gefunden: \(found)). "
+                + "Bitte nennen Sie eine Spalte „email“ oder „E-Mail-Adresse“."
+        }
         let prefix = "the attribute '"
         let suffix = "' is not a short key with a value"
         guard message.hasPrefix(prefix), message.hasSuffix(suffix) else { return nil }
