@@ -8,9 +8,12 @@ import ArgumentParser
 struct Rundbrief: AsyncParsableCommand {
     /// ArgumentParser's entry point, preceded by what `serve` needs before anything else: SIGHUP
     /// ignored (the daemon's reload service takes it over once it runs), so a reload signal in the
-    /// first milliseconds does not kill the daemon.
+    /// first milliseconds does not kill the daemon; malloc's arenas limited before its threads allocate.
     static func main() async {
-        if CommandLine.arguments.dropFirst().first == "serve" { signal(SIGHUP, SIG_IGN) }
+        if CommandLine.arguments.dropFirst().first == "serve" {
+            signal(SIGHUP, SIG_IGN)
+            ProcessMemory.limitArenas()
+        }
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

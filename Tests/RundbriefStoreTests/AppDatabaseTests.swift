@@ -28,6 +28,15 @@ import Testing
         #expect(try reopened.list(slug: "news").name == "News")
     }
 
+    @Test func readersAndTheWriterKeepSmallPageCaches() throws {
+        let temporary = try TemporaryDatabase()
+        let reader = try temporary.database.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") }
+        let writer = try temporary.database.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") }
+        // Negative: KiB (SQLite's default is -2000 per connection).
+        #expect(reader == -512)
+        #expect(writer == -1024)
+    }
+
     @Test func aMissingDirectoryIsAClearError() {
         #expect {
             _ = try AppDatabase(path: "/nonexistent-\(UUID().uuidString)/x.sqlite")

@@ -63,6 +63,11 @@ public struct AppDatabase: Sendable {
         try AppDatabase(writer: DatabaseQueue(configuration: configuration(busyTimeout: .seconds(1))))
     }
 
+    /// The page cache of each read-only connection, in KiB.
+    static let readerCacheKiB = 512
+    /// The page cache of the writer, in KiB: also the memory an `ORDER BY` sorts in before it spills.
+    static let writerCacheKiB = 1024
+
     static func configuration(busyTimeout: Duration) -> Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true
@@ -72,6 +77,14 @@ public struct AppDatabase: Sendable {
             // WAL is set by DatabasePool; NORMAL is durable across application crashes in WAL mode
             // (only an OS crash can lose the last transactions), and much faster than FULL.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // SQLite's default page cache is 2 MB per connection. The readers (up to five in a pool)
+            // filled theirs with the daemon's status counts over every subscriber and delivery (1.7 MB
+            // of a 9 MB heap peak during a 100,000-recipient send), and the writer's, with the sorter
+            // of the same size, held 3.9 MB of it while a send froze its audience. Pages not cached
+            // come from the OS's file cache again; the writer's working set (a claim of a few hundred
+            // rows, their results) fits in 1 MB many times over.
+            let kibibytes = db.configuration.readonly ? Self.readerCacheKiB : Self.writerCacheKiB
+            try db.execute(sql: "PRAGMA cache_size = -\(kibibytes)")
         }
         return config
     }

@@ -57,7 +57,8 @@ public struct SubscriberImporter: Sendable {
         }
         defer {
             try? database.writer.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000")
+                try db.execute(
+                    sql: "PRAGMA cache_size = -\(AppDatabase.writerCacheKiB); PRAGMA wal_autocheckpoint = 1000")
             }
         }
         // Parsing and validating the next batch overlaps with writing the previous one: on two cores

@@ -70,17 +70,21 @@ extension AppDatabase {
         // The time as SQLite stores it, formatted once for the batch rather than twice per row.
         let stamp = now.databaseValue
         try await write { db in
-            for result in results {
+            // The results between two bounces are written by one statement; a bounce goes through the
+            // bounce policy right after its own row, in the order the results came, as one by one.
+            var start = results.startIndex
+            for (index, result) in zip(results.indices, results) where result.kind == .bounced {
+                try Self.record(results[start..<index], now: stamp, in: db)
                 try Self.record(result, now: stamp, in: db)
-                if result.kind == .bounced {
-                    let blocked = result.enhancedStatus?.hasPrefix("5.7.") ?? false
-                    let input = BounceInput(
-                        kind: blocked ? .senderBlocked : .hard, deliveryID: result.deliveryID,
-                        status: result.enhancedStatus ?? result.code.map(String.init), diagnostic: result.reply,
-                        source: "smtp")
-                    _ = try Self.recordBounce(input, policy: bouncePolicy, now: now, in: db)
-                }
+                let blocked = result.enhancedStatus?.hasPrefix("5.7.") ?? false
+                let input = BounceInput(
+                    kind: blocked ? .senderBlocked : .hard, deliveryID: result.deliveryID,
+                    status: result.enhancedStatus ?? result.code.map(String.init), diagnostic: result.reply,
+                    source: "smtp")
+                _ = try Self.recordBounce(input, policy: bouncePolicy, now: now, in: db)
+                start = index + 1
             }
+            try Self.record(results[start...], now: stamp, in: db)
         }
     }
 
@@ -166,14 +170,57 @@ extension AppDatabase {
         return (try? decoder.decode([String: String].self, from: Data(json.utf8))) ?? [:]
     }
 
+    /// What a result makes of its row: the new status, whether it counts an attempt, the next attempt.
+    private static func change(for kind: Delivery.Result.Kind) -> (DeliveryStatus, Bool, Date?) {
+        switch kind {
+        case .sent: (.sent, true, nil)
+        case .deferred(let until): (.deferred, true, until)
+        case .failed, .bounced: (.failed, true, nil)
+        case .returned(let until): (until == nil ? .queued : .deferred, false, until)
+        }
+    }
+
+    /// Writes `results` with one statement: their values as a JSON array of rows, joined to the
+    /// deliveries by id (one cached statement per batch instead of one execution per result).
+    private static func record(_ results: ArraySlice<Delivery.Result>, now: DatabaseValue, in db: Database) throws {
+        guard results.count > 1 else {
+            if let only = results.first { try record(only, now: now, in: db) }
+            return
+        }
+        var rows = "["
+        rows.reserveCapacity(results.count * 96)
+        for result in results {
+            let (status, attempted, next) = change(for: result.kind)
+            if rows.utf8.count > 1 { rows += "," }
+            rows += "[\(result.deliveryID),\"\(status.rawValue)\",\(attempted ? 1 : 0),"
+            rows += JSONText.string(next.flatMap { String.fromDatabaseValue($0.databaseValue) })
+            rows += ","
+            rows += result.code.map { String($0) } ?? "null"
+            rows += ","
+            rows += JSONText.string(result.enhancedStatus)
+            rows += ","
+            rows += JSONText.string(result.reply)
+            rows += "]"
+        }
+        rows += "]"
+        try db.cachedStatement(
+            sql: """
+                UPDATE deliveries SET status = r.status, attempts = attempts + r.attempted,
+                  next_attempt_at = r.next, last_code = coalesce(r.code, last_code),
+                  last_status = coalesce(r.enhanced, last_status), last_reply = coalesce(r.reply, last_reply),
+                  updated_at = ?1, sent_at = CASE WHEN r.status = 'sent' THEN ?1 ELSE sent_at END
+                FROM (
+                  SELECT value ->> 0 AS id, value ->> 1 AS status, value ->> 2 AS attempted, value ->> 3 AS next,
+                         value ->> 4 AS code, value ->> 5 AS enhanced, value ->> 6 AS reply
+                  FROM json_each(?2)
+                ) AS r
+                WHERE deliveries.id = r.id
+                """
+        ).execute(arguments: [now, rows])
+    }
+
     private static func record(_ result: Delivery.Result, now: DatabaseValue, in db: Database) throws {
-        let (status, attempted, next): (DeliveryStatus, Bool, Date?) =
-            switch result.kind {
-            case .sent: (.sent, true, nil)
-            case .deferred(let until): (.deferred, true, until)
-            case .failed, .bounced: (.failed, true, nil)
-            case .returned(let until): (until == nil ? .queued : .deferred, false, until)
-            }
+        let (status, attempted, next) = change(for: result.kind)
         let statement = try db.cachedStatement(
             sql: """
                 UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?,
@@ -205,5 +252,30 @@ extension AppDatabase {
                 db, sql: "SELECT count(*) FROM bounces WHERE subscriber_id = ? AND kind = 'hard' AND verified",
                 arguments: [subscriberID]) ?? 0
         }
+    }
+}
+
+/// JSON text for the values the store hands SQLite's JSON functions.
+enum JSONText {
+    /// `text` as a JSON string (RFC 8259: quotation mark, reverse solidus and control characters
+    /// escaped), or `null`.
+    static func string(_ text: String?) -> String {
+        guard let text else { return "null" }
+        // Replies and status codes rarely hold anything to escape: then the text goes in whole.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+        else { return "\"" + text + "\"" }
+        var out = "\""
+        out.unicodeScalars.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }
