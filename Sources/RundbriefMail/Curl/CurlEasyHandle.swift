@@ -2,8 +2,9 @@ import CCurl
 
 /// One libcurl easy handle, used by one thread at a time.
 ///
-/// The handle keeps its connection open between transfers, which is what makes reuse work:
-/// options are set once and only per-message ones change between `perform` calls. Every option
+/// The handle keeps its connection open between transfers, which is what makes reuse work for the
+/// mailbox client: options are set once and only per-message ones change between `perform` calls
+/// (the SMTP transport uses one per connection, to open it with `CURLOPT_CONNECT_ONLY`). Every option
 /// setter throws when libcurl refuses the value: a refused option must never leave the previous
 /// transfer's value in place.
 final class CurlEasyHandle {

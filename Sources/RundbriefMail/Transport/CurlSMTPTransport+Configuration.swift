@@ -6,7 +6,7 @@ extension CurlSMTPTransport {
         /// The relay, `smtp://host:port` or `smtps://host:port`, and how to talk to it; its
         /// `timeout` covers one whole transaction, including connecting when needed.
         public var session: CurlSession
-        /// Parallel connections, each on its own thread with its own reused libcurl handle.
+        /// Parallel connections, kept open across messages and driven by at most two threads.
         public var concurrency: Int
         /// The name sent with EHLO; libcurl's default otherwise.
         public var localHostname: String?
