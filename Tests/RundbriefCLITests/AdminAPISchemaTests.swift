@@ -18,11 +18,14 @@ struct AdminAPISchemaTests {
         let key = try AdminServeTests.key(fixture, "schemathesis", role: "admin")
         let daemon = try DaemonProcess(fixture: fixture)
         let port = try #require(await daemon.adminPort())
+        // One worker: with two threads, hypothesis describing its filters (`ast.parse`) on both at once hit a
+        // CPython 3.11 race ("SystemError: AST constructor recursion depth mismatch") and schemathesis ended
+        // with a runtime error of its own after all 2,441 cases had passed.
         let result = try ChildProcess.run(
             URL(fileURLWithPath: "/usr/bin/env"),
             [
                 "schemathesis", "run", "http://127.0.0.1:\(port)/api/v1/openapi.yaml",
-                "-H", "Authorization: Bearer \(key)", "--checks", "all", "--max-examples", "40", "--workers", "2",
+                "-H", "Authorization: Bearer \(key)", "--checks", "all", "--max-examples", "40", "--workers", "1",
                 "--seed", "20261201", "--no-color",
             ])
         #expect(result.status == 0, "schemathesis:\n\(result.stdout.suffix(6_000))\n\(result.stderr.suffix(2_000))")
