@@ -110,21 +110,7 @@ struct ConsolePeopleTests {
         let fixture = try OpsFixture()
         defer { fixture.remove() }
         try fixture.addSubscribers(["anna@example.de"], status: "active")
-        for (email, role) in [("ada@example.de", "admin"), ("eddi@example.de", "editor")] {
-            let added = try fixture.run(
-                ["users", "add", email, "--role", role, "--password-stdin"], input: Data("ein langes Passwort\n".utf8))
-            #expect(added.status == 0, "\(added.stderr)")
-        }
-        let daemon = try DaemonProcess(fixture: fixture)
-        let port = try #require(await daemon.adminPort())
-        func signIn(_ email: String) throws -> ConsoleSignInTests.Browser {
-            let browser = ConsoleSignInTests.Browser(port: port, directory: fixture.directory)
-            let token = try #require(HTTPClient.hiddenField("csrf", in: try browser.get("/").body))
-            let answer = try browser.post(
-                "/sign-in", [("csrf", token), ("email", email), ("password", "ein langes Passwort")])
-            #expect(answer.status == 303)
-            return browser
-        }
+        let (daemon, signIn) = try await Self.adminAndEditor(fixture)
         let admin = try signIn("ada@example.de")
         let page = try admin.get("/subscribers")
         let csrf = try #require(HTTPClient.hiddenField("csrf", in: page.body))
@@ -215,21 +201,7 @@ struct ConsolePeopleTests {
         let fixture = try OpsFixture()
         defer { fixture.remove() }
         try fixture.addSubscribers(["jana@stadt-unna.example"], status: "active")
-        for (email, role) in [("ada@example.de", "admin"), ("eddi@example.de", "editor")] {
-            let added = try fixture.run(
-                ["users", "add", email, "--role", role, "--password-stdin"], input: Data("ein langes Passwort\n".utf8))
-            #expect(added.status == 0, "\(added.stderr)")
-        }
-        let daemon = try DaemonProcess(fixture: fixture)
-        let port = try #require(await daemon.adminPort())
-        func signIn(_ email: String) throws -> ConsoleSignInTests.Browser {
-            let browser = ConsoleSignInTests.Browser(port: port, directory: fixture.directory)
-            let token = try #require(HTTPClient.hiddenField("csrf", in: try browser.get("/").body))
-            let answer = try browser.post(
-                "/sign-in", [("csrf", token), ("email", email), ("password", "ein langes Passwort")])
-            #expect(answer.status == 303)
-            return browser
-        }
+        let (daemon, signIn) = try await Self.adminAndEditor(fixture)
         let id = try AdminCommandTests.query(
             fixture, "SELECT id FROM subscribers WHERE email = 'jana@stadt-unna.example'")
         func stored() throws -> String {
@@ -284,5 +256,27 @@ struct ConsolePeopleTests {
         #expect(try stored() == #"Jana Müller | {"kommune":"Unna"}"#)
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
+    }
+
+    /// An admin (ada@) and an editor (eddi@), the daemon, and a sign-in for either over HTTP.
+    static func adminAndEditor(_ fixture: OpsFixture) async throws -> (
+        DaemonProcess, (String) throws -> ConsoleSignInTests.Browser
+    ) {
+        for (email, role) in [("ada@example.de", "admin"), ("eddi@example.de", "editor")] {
+            let added = try fixture.run(
+                ["users", "add", email, "--role", role, "--password-stdin"], input: Data("ein langes Passwort\n".utf8))
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        let daemon = try DaemonProcess(fixture: fixture)
+        let port = try #require(await daemon.adminPort())
+        let signIn = { (email: String) throws -> ConsoleSignInTests.Browser in
+            let browser = ConsoleSignInTests.Browser(port: port, directory: fixture.directory)
+            let token = try #require(HTTPClient.hiddenField("csrf", in: try browser.get("/").body))
+            let answer = try browser.post(
+                "/sign-in", [("csrf", token), ("email", email), ("password", "ein langes Passwort")])
+            #expect(answer.status == 303)
+            return browser
+        }
+        return (daemon, signIn)
     }
 }
